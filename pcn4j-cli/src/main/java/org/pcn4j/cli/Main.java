@@ -1,0 +1,73 @@
+package org.pcn4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The pcn4j command line. Every command has --help; errors are one line unless --verbose. */
+@Command(name = "pcn4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Predictive coding networks for the JVM: train, evaluate and query PC networks.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    /** Accepted anywhere on the command line; read before parsing so even parse errors honour it. */
+    @Option(names = "--verbose", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int code = run(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs the CLI and returns the exit code, without exiting (for tests). */
+    public static int run(String... args) {
+        return newCommandLine(Arrays.asList(args).contains("--verbose")).execute(args);
+    }
+
+    static CommandLine newCommandLine(boolean verbose) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.println("pcn4j: error: " + Errors.describe(ex));
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.println("pcn4j: error: " + ex.getMessage().replace('\n', ' ').trim());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"pcn4j " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
