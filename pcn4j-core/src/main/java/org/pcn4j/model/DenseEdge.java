@@ -1,0 +1,259 @@
+package org.pcn4j.model;
+
+import java.util.Arrays;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.kernel.Kernels;
+import org.pcn4j.tensor.Tensor;
+
+/**
+ * A dense edge from one node to another: a parametric map with its local derivatives.
+ * <ul>
+ *   <li>{@code post}: contribution = f(W x + b); with g = f'(a) * eps_to,
+ *       dF/dx_from = -W^T g and dF/dW = -g x_from^T.</li>
+ *   <li>{@code pre}: contribution = W f(x) + b;
+ *       dF/dx_from = -f'(x_from) * (W^T eps_to) and dF/dW = -eps_to f(x_from)^T.</li>
+ * </ul>
+ * W is stored [to.size, from.size], PyTorch's nn.Linear layout; batches are rows, so the forward
+ * product is X W^T. Outputs are cached and recomputed only when the source state or the weights
+ * changed: a clamped input's edge is computed once per batch, not once per inference step.
+ */
+public final class DenseEdge {
+    private final String name;
+    final Node from;
+    final Node to;
+    private final Activation activation;
+    private final Convention convention;
+    final Tensor weight;
+    final float[] bias;
+    final Tensor gradW;
+    final float[] gradB;
+
+    /** post: pre-activation W x + b (batch x to). */
+    float[] a = new float[0];
+    /** pre: f(x_from) (batch x from). */
+    float[] fx = new float[0];
+    /** The contribution to mu_to (batch x to); aliases to.mu when this is to's only edge. */
+    float[] out = new float[0];
+    /** post: f'(a) (batch x to); pre: f'(x_from) (batch x from). */
+    float[] deriv = new float[0];
+    /** post: f'(a) * eps_to (batch x to); pre: eps_to W (batch x from). */
+    float[] delta = new float[0];
+
+    private long seenSourceVersion = Long.MIN_VALUE;
+    private long weightVersion;
+    private long seenWeightVersion = Long.MIN_VALUE;
+    private int seenBatch = -1;
+    /** While frozen, the contribution and derivative keep their values (fixed-prediction assumption). */
+    boolean frozen;
+
+    DenseEdge(String name, Node from, Node to, Activation activation, Convention convention, boolean hasBias) {
+        this.name = name;
+        this.from = from;
+        this.to = to;
+        this.activation = activation;
+        this.convention = convention;
+        this.weight = new Tensor(to.size(), from.size());
+        this.bias = hasBias ? new float[to.size()] : null;
+        this.gradW = new Tensor(to.size(), from.size());
+        this.gradB = hasBias ? new float[to.size()] : null;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Node from() {
+        return from;
+    }
+
+    public Node to() {
+        return to;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public Convention convention() {
+        return convention;
+    }
+
+    /** [to, from] weights; call {@link #weightsChanged()} after writing them. */
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** The bias (length to.size), or null for an edge without one. */
+    public float[] bias() {
+        return bias;
+    }
+
+    public Tensor weightGrad() {
+        return gradW;
+    }
+
+    public float[] biasGrad() {
+        return gradB;
+    }
+
+    public void weightsChanged() {
+        weightVersion++;
+    }
+
+    int parameterCount() {
+        return weight.size() + (bias == null ? 0 : bias.length);
+    }
+
+    void ensureCapacity(int batch, boolean soleEdge) {
+        int nTo = batch * to.size();
+        int nFrom = batch * from.size();
+        if (convention == Convention.POST) {
+            if (a.length < nTo) {
+                a = new float[nTo];
+                deriv = new float[nTo];
+                delta = new float[nTo];
+            }
+        } else {
+            if (fx.length < nFrom) {
+                fx = new float[nFrom];
+                deriv = new float[nFrom];
+                delta = new float[nFrom];
+            }
+        }
+        if (soleEdge) {
+            out = to.mu;
+        } else if (out.length < nTo || out == to.mu) {
+            out = new float[Math.max(nTo, to.mu.length)];
+        }
+        seenBatch = -1;
+    }
+
+    boolean stale(int batch) {
+        return !frozen && (seenSourceVersion != from.version || seenWeightVersion != weightVersion || seenBatch != batch);
+    }
+
+    /** Recomputes the contribution (and the local derivative) if the source or weights changed. */
+    boolean forward(int batch) {
+        if (!stale(batch)) {
+            return false;
+        }
+        Kernels k = Kernels.get();
+        int nIn = from.size();
+        int nOut = to.size();
+        if (convention == Convention.POST) {
+            // a = X W^T + b, contribution = f(a)
+            fillBias(a, batch);
+            k.sgemm(false, true, batch, nOut, nIn, 1f, from.x, 0, nIn, weight.data(), 0, nIn,
+                    bias == null ? 0f : 1f, a, 0, nOut);
+            int n = batch * nOut;
+            if (activation == Activation.IDENTITY) {
+                System.arraycopy(a, 0, out, 0, n);
+            } else {
+                k.activate(activation, a, 0, out, 0, n);
+                k.activateDerivative(activation, a, 0, deriv, 0, n);
+            }
+        } else {
+            int n = batch * nIn;
+            float[] src;
+            if (activation == Activation.IDENTITY) {
+                src = from.x;
+            } else {
+                k.activate(activation, from.x, 0, fx, 0, n);
+                k.activateDerivative(activation, from.x, 0, deriv, 0, n);
+                src = fx;
+            }
+            fillBias(out, batch);
+            k.sgemm(false, true, batch, nOut, nIn, 1f, src, 0, nIn, weight.data(), 0, nIn,
+                    bias == null ? 0f : 1f, out, 0, nOut);
+        }
+        seenSourceVersion = from.version;
+        seenWeightVersion = weightVersion;
+        seenBatch = batch;
+        return true;
+    }
+
+    private void fillBias(float[] dst, int batch) {
+        if (bias == null) {
+            return;
+        }
+        int nOut = to.size();
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(bias, 0, dst, r * nOut, nOut);
+        }
+    }
+
+    /** The source activations the weight gradient multiplies: x (post) or f(x) (pre). */
+    float[] sourceActivations() {
+        return convention == Convention.POST || activation == Activation.IDENTITY ? from.x : fx;
+    }
+
+    /**
+     * Computes this edge's "delta" from the target's current error: post g = f'(a) * eps_to
+     * (batch x to); pre eps_to W (batch x from). Shared by the state and the weight gradient.
+     */
+    void computeDelta(int batch) {
+        int nOut = to.size();
+        if (convention == Convention.POST) {
+            int n = batch * nOut;
+            float[] e = to.eps;
+            if (activation == Activation.IDENTITY) {
+                System.arraycopy(e, 0, delta, 0, n);
+            } else {
+                float[] d = deriv;
+                for (int i = 0; i < n; i++) {
+                    delta[i] = d[i] * e[i];
+                }
+            }
+        }
+    }
+
+    /** from.grad -= J^T eps_to, i.e. adds this edge's share of dF/dx_from. Needs computeDelta first (post). */
+    void accumulateStateGradient(int batch) {
+        Kernels k = Kernels.get();
+        int nIn = from.size();
+        int nOut = to.size();
+        if (convention == Convention.POST) {
+            // grad_from -= G W   (batch x to) . (to x from)
+            k.sgemm(false, false, batch, nIn, nOut, -1f, delta, 0, nOut, weight.data(), 0, nIn, 1f, from.grad, 0, nIn);
+        } else if (activation == Activation.IDENTITY) {
+            k.sgemm(false, false, batch, nIn, nOut, -1f, to.eps, 0, nOut, weight.data(), 0, nIn, 1f, from.grad, 0, nIn);
+        } else {
+            k.sgemm(false, false, batch, nIn, nOut, 1f, to.eps, 0, nOut, weight.data(), 0, nIn, 0f, delta, 0, nIn);
+            float[] g = from.grad;
+            float[] d = deriv;
+            int n = batch * nIn;
+            for (int i = 0; i < n; i++) {
+                g[i] -= d[i] * delta[i];
+            }
+        }
+    }
+
+    /**
+     * Writes (or adds, scaled) dF/dW and dF/db averaged over the batch:
+     * gradW (+)= -scale/B * G^T X. Needs computeDelta first (post).
+     */
+    void weightGradient(int batch, float scale, boolean accumulate) {
+        int nIn = from.size();
+        int nOut = to.size();
+        float[] g = convention == Convention.POST ? delta : to.eps;
+        float alpha = -scale / batch;
+        Kernels.get().sgemm(true, false, nOut, nIn, batch, alpha, g, 0, nOut, sourceActivations(), 0, nIn,
+                accumulate ? 1f : 0f, gradW.data(), 0, nIn);
+        if (gradB != null) {
+            if (!accumulate) {
+                Arrays.fill(gradB, 0f);
+            }
+            for (int r = 0; r < batch; r++) {
+                int o = r * nOut;
+                for (int j = 0; j < nOut; j++) {
+                    gradB[j] += alpha * g[o + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

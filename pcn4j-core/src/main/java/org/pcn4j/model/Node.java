@@ -1,0 +1,134 @@
+package org.pcn4j.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A value node: a batch of states x, the prediction mu its incoming edges make of them, the error
+ * signal eps = -dF/dmu, and the gradient dF/dx used by inference. Like pcx's value node it keeps
+ * value, prediction and energy together, so every update reads only local quantities.
+ *
+ * <p>Arrays are allocated for a batch capacity and addressed as {@code batch x size}, row-major.
+ */
+public final class Node {
+    private final String name;
+    private final int size;
+    private final Energy energy;
+    private final float precision;
+    final List<DenseEdge> in = new ArrayList<>();
+    final List<DenseEdge> out = new ArrayList<>();
+
+    boolean clamped;
+    /** Bumped whenever x changes, so edges know when their cached outputs are stale. */
+    long version;
+
+    float[] x = new float[0];
+    float[] mu = new float[0];
+    /** -dF/dmu: pi (x - mu) for Gaussian nodes, x - softmax(mu) for cross-entropy nodes. */
+    float[] eps = new float[0];
+    /** dF/dx for free nodes. */
+    float[] grad = new float[0];
+    /** Scratch for cross-entropy probabilities. */
+    float[] prob = new float[0];
+    /** Per-sample energy of this node after the last {@link PcNetwork#computeErrors()}. */
+    float[] sampleEnergy = new float[0];
+    /** False when every entry of eps is exactly zero (as after a feedforward initialization). */
+    boolean epsNonZero;
+    /** False when grad is known to be exactly zero, so the state need not move. */
+    boolean gradNonZero;
+
+    Node(String name, int size, Energy energy, float precision) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("node " + name + " has size " + size);
+        }
+        this.name = name;
+        this.size = size;
+        this.energy = energy;
+        this.precision = precision;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public Energy energy() {
+        return energy;
+    }
+
+    public float precision() {
+        return precision;
+    }
+
+    public boolean isClamped() {
+        return clamped;
+    }
+
+    /** A node with incoming edges has a prediction and an energy term. */
+    public boolean hasPrediction() {
+        return !in.isEmpty();
+    }
+
+    public List<DenseEdge> incoming() {
+        return Collections.unmodifiableList(in);
+    }
+
+    public List<DenseEdge> outgoing() {
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The live state array (batch x size); callers that write it must call {@link #touch()}. */
+    public float[] state() {
+        return x;
+    }
+
+    public float[] prediction() {
+        return mu;
+    }
+
+    public float[] error() {
+        return eps;
+    }
+
+    /** dF/dx after {@link PcNetwork#computeStateGradients()}. */
+    public float[] gradient() {
+        return grad;
+    }
+
+    /** False when the last state gradient was exactly zero. */
+    public boolean hasGradient() {
+        return gradNonZero;
+    }
+
+    /** Marks the state as changed. */
+    public void touch() {
+        version++;
+    }
+
+    void ensureCapacity(int batch) {
+        int n = batch * size;
+        if (x.length < n) {
+            x = grow(x, n);
+            mu = new float[n];
+            eps = new float[n];
+            grad = new float[n];
+            prob = new float[n];
+            sampleEnergy = new float[batch];
+        }
+    }
+
+    private static float[] grow(float[] old, int n) {
+        float[] a = new float[n];
+        System.arraycopy(old, 0, a, 0, Math.min(old.length, n));
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + size + "]";
+    }
+}

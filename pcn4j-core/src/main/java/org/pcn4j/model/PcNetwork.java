@@ -1,0 +1,426 @@
+package org.pcn4j.model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcn4j.PcnException;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.kernel.Kernels;
+
+/**
+ * A predictive coding network over an arbitrary directed graph of {@link Node}s and
+ * {@link DenseEdge}s. It owns the mechanics every algorithm shares, each reading only local
+ * quantities: predictions from incoming edges, errors and energies per node, dF/dx per free node
+ * from its own error and the errors it predicts, and dF/dW per edge from its pre-synaptic state and
+ * post-synaptic error. Algorithms ({@code org.pcn4j.train}) sequence these calls.
+ *
+ * <p>Energy and weight gradients are averaged over the batch; state gradients are per sample, so a
+ * state learning rate means the same thing at any batch size.
+ */
+public final class PcNetwork {
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<DenseEdge> edges = new ArrayList<>();
+    private final Map<String, Node> byName = new HashMap<>();
+    private List<Node> order;
+    private boolean acyclic;
+    private int batch;
+    private int capacity;
+    private boolean frozen;
+
+    public Node addNode(String name, int size, Energy energy, float precision) {
+        if (byName.containsKey(name)) {
+            throw new PcnException("duplicate node name '" + name + "'");
+        }
+        Node n = new Node(name, size, energy, precision);
+        nodes.add(n);
+        byName.put(name, n);
+        order = null;
+        capacity = 0;
+        return n;
+    }
+
+    public DenseEdge connect(Node from, Node to, Activation activation, Convention convention, boolean bias) {
+        DenseEdge e = new DenseEdge(from.name() + "->" + to.name(), from, to, activation, convention, bias);
+        from.out.add(e);
+        to.in.add(e);
+        edges.add(e);
+        order = null;
+        capacity = 0;
+        return e;
+    }
+
+    public Node node(String name) {
+        Node n = byName.get(name);
+        if (n == null) {
+            throw new PcnException("unknown node '" + name + "'");
+        }
+        return n;
+    }
+
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    public List<DenseEdge> edges() {
+        return Collections.unmodifiableList(edges);
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (DenseEdge e : edges) {
+            n += e.parameterCount();
+        }
+        return n;
+    }
+
+    /** Nodes in an order where every edge goes forward when the graph is acyclic (Kahn); else BFS from roots. */
+    public List<Node> topologicalOrder() {
+        if (order == null) {
+            computeOrder();
+        }
+        return order;
+    }
+
+    public boolean isAcyclic() {
+        topologicalOrder();
+        return acyclic;
+    }
+
+    private void computeOrder() {
+        Map<Node, Integer> indeg = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            indeg.put(n, n.in.size());
+        }
+        Deque<Node> ready = new ArrayDeque<>();
+        for (Node n : nodes) {
+            if (n.in.isEmpty()) {
+                ready.add(n);
+            }
+        }
+        List<Node> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Node n = ready.poll();
+            out.add(n);
+            for (DenseEdge e : n.out) {
+                int d = indeg.merge(e.to, -1, Integer::sum);
+                if (d == 0) {
+                    ready.add(e.to);
+                }
+            }
+        }
+        acyclic = out.size() == nodes.size();
+        if (!acyclic) {
+            // Cycles: breadth-first from the roots (or the first node), then whatever is left.
+            List<Node> bfs = new ArrayList<>();
+            Deque<Node> q = new ArrayDeque<>();
+            for (Node n : nodes) {
+                if (n.in.isEmpty()) {
+                    q.add(n);
+                }
+            }
+            if (q.isEmpty() && !nodes.isEmpty()) {
+                q.add(nodes.get(0));
+            }
+            java.util.Set<Node> seen = new java.util.HashSet<>(q);
+            while (!q.isEmpty()) {
+                Node n = q.poll();
+                bfs.add(n);
+                for (DenseEdge e : n.out) {
+                    if (seen.add(e.to)) {
+                        q.add(e.to);
+                    }
+                }
+            }
+            for (Node n : nodes) {
+                if (seen.add(n)) {
+                    bfs.add(n);
+                }
+            }
+            out = bfs;
+        }
+        order = Collections.unmodifiableList(out);
+    }
+
+    /** Sets the batch size for the next operations, growing buffers when needed. */
+    public void setBatch(int b) {
+        if (b <= 0) {
+            throw new IllegalArgumentException("batch must be positive");
+        }
+        if (b > capacity) {
+            for (Node n : nodes) {
+                n.ensureCapacity(b);
+            }
+            for (DenseEdge e : edges) {
+                e.ensureCapacity(b, e.to.in.size() == 1);
+            }
+            capacity = b;
+        }
+        if (b != batch) {
+            for (Node n : nodes) {
+                n.touch();
+            }
+        }
+        batch = b;
+    }
+
+    /** Clamps a node to the given values (batch x size, copied). */
+    public void clamp(Node n, float[] values) {
+        int len = batch * n.size();
+        if (values.length < len) {
+            throw new IllegalArgumentException("clamp " + n.name() + ": need " + len + " values, got " + values.length);
+        }
+        System.arraycopy(values, 0, n.x, 0, len);
+        n.clamped = true;
+        n.touch();
+    }
+
+    public void release(Node n) {
+        n.clamped = false;
+    }
+
+    /**
+     * The fixed-prediction assumption: while frozen, predictions and local derivatives keep their
+     * current (feedforward) values however the states move.
+     */
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+        for (DenseEdge e : edges) {
+            e.frozen = frozen;
+        }
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    /**
+     * Feedforward initialization: in topological order, each free node with a prediction takes
+     * x = mu (x = softmax(mu) for a cross-entropy node). In an acyclic network this zeroes every
+     * free node's error, the energy minimum when the output is free.
+     */
+    public void initFeedforward() {
+        for (Node n : topologicalOrder()) {
+            if (n.clamped || n.in.isEmpty()) {
+                continue;
+            }
+            predict(n);
+            int len = batch * n.size();
+            if (n.energy() == Energy.CROSS_ENTROPY) {
+                Kernels.get().softmax(n.mu, 0, n.x, 0, batch, n.size());
+            } else {
+                System.arraycopy(n.mu, 0, n.x, 0, len);
+            }
+            n.touch();
+        }
+    }
+
+    /** Recomputes mu for every node whose inputs changed. */
+    public void computePredictions() {
+        for (Node n : nodes) {
+            if (!n.in.isEmpty()) {
+                predict(n);
+            }
+        }
+    }
+
+    private void predict(Node n) {
+        boolean changed = false;
+        for (DenseEdge e : n.in) {
+            changed |= e.forward(batch);
+        }
+        if (changed && n.in.size() > 1) {
+            int len = batch * n.size();
+            float[] mu = n.mu;
+            System.arraycopy(n.in.get(0).out, 0, mu, 0, len);
+            for (int i = 1; i < n.in.size(); i++) {
+                float[] o = n.in.get(i).out;
+                for (int j = 0; j < len; j++) {
+                    mu[j] += o[j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Errors and energies of every node with a prediction, then each edge's delta. Returns the
+     * total energy, averaged over the batch. A free cross-entropy node first takes x = softmax(mu),
+     * its energy minimum.
+     */
+    public double computeErrors() {
+        Kernels k = Kernels.get();
+        double total = 0;
+        for (Node n : nodes) {
+            if (n.in.isEmpty()) {
+                continue;
+            }
+            int size = n.size();
+            int len = batch * size;
+            float[] x = n.x;
+            float[] mu = n.mu;
+            float[] eps = n.eps;
+            float[] se = n.sampleEnergy;
+            if (n.energy() == Energy.GAUSSIAN) {
+                float pi = n.precision();
+                for (int r = 0; r < batch; r++) {
+                    int o = r * size;
+                    float s = 0;
+                    for (int j = 0; j < size; j++) {
+                        float d = x[o + j] - mu[o + j];
+                        eps[o + j] = pi * d;
+                        s += d * d;
+                    }
+                    se[r] = 0.5f * pi * s;
+                }
+            } else {
+                if (!n.clamped) {
+                    k.softmax(mu, 0, x, 0, batch, size);
+                    n.touch();
+                }
+                float[] logp = n.prob;
+                k.logSoftmax(mu, 0, logp, 0, batch, size);
+                for (int r = 0; r < batch; r++) {
+                    int o = r * size;
+                    float s = 0;
+                    for (int j = 0; j < size; j++) {
+                        float xv = x[o + j];
+                        eps[o + j] = xv - (float) Math.exp(logp[o + j]);
+                        if (xv > 0) {
+                            s += xv * ((float) Math.log(xv) - logp[o + j]);
+                        }
+                    }
+                    se[r] = s;
+                }
+            }
+            double sum = 0;
+            for (int r = 0; r < batch; r++) {
+                sum += se[r];
+            }
+            total += sum / batch;
+            n.epsNonZero = anyNonZero(eps, len);
+            for (DenseEdge e : n.in) {
+                e.computeDelta(batch);
+            }
+        }
+        if (!Double.isFinite(total)) {
+            throw new DivergenceException(firstNonFinite());
+        }
+        return total;
+    }
+
+    private static boolean anyNonZero(float[] a, int len) {
+        for (int i = 0; i < len; i++) {
+            if (a[i] != 0f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String firstNonFinite() {
+        for (Node n : nodes) {
+            if (n.in.isEmpty()) {
+                continue;
+            }
+            for (int r = 0; r < batch; r++) {
+                if (!Float.isFinite(n.sampleEnergy[r])) {
+                    return n.name();
+                }
+            }
+        }
+        return "?";
+    }
+
+    /** Mean energy of one node after the last {@link #computeErrors()} (0 for nodes without a prediction). */
+    public double nodeEnergy(Node n) {
+        if (n.in.isEmpty()) {
+            return 0;
+        }
+        double s = 0;
+        for (int r = 0; r < batch; r++) {
+            s += n.sampleEnergy[r];
+        }
+        return s / batch;
+    }
+
+    /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
+    public void computeStateGradients() {
+        for (Node n : nodes) {
+            if (n.clamped) {
+                continue;
+            }
+            int len = batch * n.size();
+            boolean nonZero;
+            if (n.in.isEmpty() || n.energy() == Energy.CROSS_ENTROPY) {
+                // A free cross-entropy node sits at its energy minimum; a root has a flat prior.
+                Arrays.fill(n.grad, 0, len, 0f);
+                nonZero = false;
+            } else {
+                System.arraycopy(n.eps, 0, n.grad, 0, len);
+                nonZero = n.epsNonZero;
+            }
+            for (DenseEdge e : n.out) {
+                // After a feedforward initialization most errors are exactly zero: skip their products.
+                if (e.to.epsNonZero) {
+                    e.accumulateStateGradient(batch);
+                    nonZero = true;
+                }
+            }
+            n.gradNonZero = nonZero;
+        }
+    }
+
+    /** dF/dW and dF/db of one edge, written (or added with the given scale) into its gradient buffers. */
+    public void computeWeightGradient(DenseEdge e, float scale, boolean accumulate) {
+        e.weightGradient(batch, scale, accumulate);
+    }
+
+    /** dF/dW and dF/db of every edge, written (or, with accumulate, added with the given scale). */
+    public void computeWeightGradients(float scale, boolean accumulate) {
+        for (DenseEdge e : edges) {
+            e.weightGradient(batch, scale, accumulate);
+        }
+    }
+
+    /**
+     * Backpropagation in PC terms, for acyclic networks: with every free node at its feedforward
+     * value and the output errors computed, sets each free hidden node's error to the backprop
+     * signal -dL/dx (the sum of what its outgoing edges send back), in reverse topological order.
+     * The weight gradients that follow are exactly backprop's. This is also what the
+     * fixed-prediction assumption converges to.
+     */
+    public void backwardSweep() {
+        if (!isAcyclic()) {
+            throw new PcnException("backpropagation needs an acyclic network");
+        }
+        List<Node> ord = topologicalOrder();
+        for (int i = ord.size() - 1; i >= 0; i--) {
+            Node n = ord.get(i);
+            if (n.clamped || n.out.isEmpty()) {
+                continue;
+            }
+            int len = batch * n.size();
+            Arrays.fill(n.grad, 0, len, 0f);
+            for (DenseEdge e : n.out) {
+                e.accumulateStateGradient(batch);
+            }
+            float[] eps = n.eps;
+            float[] g = n.grad;
+            for (int j = 0; j < len; j++) {
+                eps[j] = -g[j];
+            }
+            for (DenseEdge e : n.in) {
+                e.computeDelta(batch);
+            }
+        }
+    }
+}

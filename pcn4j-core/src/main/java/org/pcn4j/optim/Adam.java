@@ -1,0 +1,91 @@
+package org.pcn4j.optim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba) with bias correction. With {@code decoupled} it is AdamW (Loshchilov and
+ * Hutter): w -= lr (m_hat / (sqrt(v_hat) + eps) + wd w); otherwise weight decay is L2, added to the
+ * gradient, as in PyTorch's Adam.
+ */
+public final class Adam implements Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final boolean decoupled;
+    private final List<float[]> m = new ArrayList<>();
+    private final List<float[]> v = new ArrayList<>();
+    private final List<int[]> steps = new ArrayList<>();
+
+    public Adam(double beta1, double beta2, double epsilon, double weightDecay, boolean decoupled) {
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.epsilon = (float) epsilon;
+        this.weightDecay = (float) weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    @Override
+    public void step(List<Param> params, double lr) {
+        step(params, lr, null);
+    }
+
+    @Override
+    public void step(List<Param> params, double lr, boolean[] active) {
+        while (m.size() < params.size()) {
+            m.add(null);
+            v.add(null);
+            steps.add(new int[1]);
+        }
+        for (int p = 0; p < params.size(); p++) {
+            if (active != null && !active[p]) {
+                continue;
+            }
+            Param pr = params.get(p);
+            float[] w = pr.value();
+            float[] g = pr.grad();
+            int n = pr.length();
+            if (m.get(p) == null || m.get(p).length < w.length) {
+                m.set(p, new float[w.length]);
+                v.set(p, new float[w.length]);
+            }
+            float[] mp = m.get(p);
+            float[] vp = v.get(p);
+            int t = ++steps.get(p)[0];
+            float c1 = (float) (1 - Math.pow(beta1, t));
+            float c2 = (float) (1 - Math.pow(beta2, t));
+            float a = (float) lr;
+            float b1 = beta1;
+            float b2 = beta2;
+            float eps = epsilon;
+            float wd = weightDecay;
+            float stepSize = a / c1;
+            float invSqrtC2 = (float) (1.0 / Math.sqrt(c2));
+            for (int i = 0; i < n; i++) {
+                float gi = decoupled ? g[i] : g[i] + wd * w[i];
+                float mi = b1 * mp[i] + (1 - b1) * gi;
+                float vi = b2 * vp[i] + (1 - b2) * gi * gi;
+                mp[i] = mi;
+                vp[i] = vi;
+                float upd = stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+                if (decoupled) {
+                    upd += a * wd * w[i];
+                }
+                w[i] -= upd;
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        for (int p = 0; p < m.size(); p++) {
+            if (m.get(p) != null) {
+                Arrays.fill(m.get(p), 0f);
+                Arrays.fill(v.get(p), 0f);
+            }
+            steps.get(p)[0] = 0;
+        }
+    }
+}

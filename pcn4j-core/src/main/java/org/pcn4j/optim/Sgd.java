@@ -1,0 +1,80 @@
+package org.pcn4j.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGD with optional (Nesterov) momentum and L2 weight decay, as PyTorch defines them:
+ * g' = g + wd w; v = m v + g'; w -= lr (nesterov ? g' + m v : v).
+ */
+public final class Sgd implements Optimizer {
+    private final float momentum;
+    private final boolean nesterov;
+    private final float weightDecay;
+    private final List<float[]> velocity = new ArrayList<>();
+
+    public Sgd(double momentum, boolean nesterov, double weightDecay) {
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = (float) weightDecay;
+    }
+
+    @Override
+    public void step(List<Param> params, double lr) {
+        step(params, lr, null);
+    }
+
+    @Override
+    public void step(List<Param> params, double lr, boolean[] active) {
+        float a = (float) lr;
+        for (int p = 0; p < params.size(); p++) {
+            if (active != null && !active[p]) {
+                continue;
+            }
+            Param pr = params.get(p);
+            float[] w = pr.value();
+            float[] g = pr.grad();
+            int n = pr.length();
+            if (momentum == 0f) {
+                if (weightDecay == 0f) {
+                    for (int i = 0; i < n; i++) {
+                        w[i] -= a * g[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        w[i] -= a * (g[i] + weightDecay * w[i]);
+                    }
+                }
+                continue;
+            }
+            float[] v = state(p, w.length);
+            for (int i = 0; i < n; i++) {
+                float gi = g[i] + weightDecay * w[i];
+                float vi = momentum * v[i] + gi;
+                v[i] = vi;
+                w[i] -= a * (nesterov ? gi + momentum * vi : vi);
+            }
+        }
+    }
+
+    private float[] state(int p, int len) {
+        while (velocity.size() <= p) {
+            velocity.add(null);
+        }
+        float[] v = velocity.get(p);
+        if (v == null || v.length < len) {
+            v = new float[len];
+            velocity.set(p, v);
+        }
+        return v;
+    }
+
+    @Override
+    public void reset() {
+        for (float[] v : velocity) {
+            if (v != null) {
+                java.util.Arrays.fill(v, 0f);
+            }
+        }
+    }
+}
