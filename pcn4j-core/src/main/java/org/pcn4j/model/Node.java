@@ -15,7 +15,7 @@ public final class Node {
     private final String name;
     private final int size;
     private final Energy energy;
-    private final float precision;
+    private float precision;
     final List<DenseEdge> in = new ArrayList<>();
     final List<DenseEdge> out = new ArrayList<>();
 
@@ -62,6 +62,18 @@ public final class Node {
 
     public float precision() {
         return precision;
+    }
+
+    /**
+     * Sets the precision pi of this node's Gaussian energy pi/2 |x - mu|^2. A small output precision
+     * makes the output a weak, soft target: PC's equilibrium then approaches backprop
+     * (Whittington and Bogacz 2017).
+     */
+    public void setPrecision(float precision) {
+        if (!(precision > 0) || !Float.isFinite(precision)) {
+            throw new IllegalArgumentException("precision must be positive and finite, got " + precision);
+        }
+        this.precision = precision;
     }
 
     public boolean isClamped() {

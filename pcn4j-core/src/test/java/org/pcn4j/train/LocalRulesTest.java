@@ -1,0 +1,211 @@
+package org.pcn4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+import org.pcn4j.model.Node;
+import org.pcn4j.model.PcNetwork;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+
+/**
+ * The local rules against the energy they descend: every state and weight derivative agrees with
+ * finite differences of F, inference never raises F at a small state rate, and standard PC's
+ * weight update approaches backprop's as the output error shrinks.
+ */
+class LocalRulesTest {
+
+    static Stream<Arguments> nets() {
+        return Stream.of(
+                Arguments.of("5-7-6-3", Activation.TANH, Convention.POST, Energy.GAUSSIAN),
+                Arguments.of("5-7-6-3", Activation.TANH, Convention.PRE, Energy.GAUSSIAN),
+                Arguments.of("4-9-3", Activation.GELU, Convention.POST, Energy.CROSS_ENTROPY),
+                Arguments.of("4-9-8-3", Activation.SIGMOID, Convention.PRE, Energy.GAUSSIAN),
+                Arguments.of("4-9-8-3", Activation.GELU_TANH, Convention.POST, Energy.GAUSSIAN));
+    }
+
+    /** A network with random weights, a random input and target clamped and random free states. */
+    private static Mlp randomState(String sizes, Activation f, Convention c, Energy energy, int batch, long seed) {
+        MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, c, energy, 1, 0);
+        Mlp mlp = new Mlp(spec);
+        mlp.initialize("xavier", seed);
+        PcNetwork net = mlp.network();
+        net.setBatch(batch);
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        float[] x = new float[batch * spec.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        float[] y = new float[batch * spec.outputSize()];
+        for (int s = 0; s < batch; s++) {
+            y[s * spec.outputSize() + rng.nextInt(spec.outputSize())] = 1f;
+        }
+        net.clamp(mlp.input(), x);
+        net.clamp(mlp.output(), y);
+        for (Node n : mlp.nodes()) {
+            if (!n.isClamped()) {
+                float[] s = n.state();
+                for (int i = 0; i < batch * n.size(); i++) {
+                    s[i] = (float) rng.nextDouble(-1, 1);
+                }
+                n.touch();
+            }
+        }
+        return mlp;
+    }
+
+    private static double energy(PcNetwork net) {
+        net.computePredictions();
+        return net.computeErrors();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("nets")
+    void stateGradientsMatchFiniteDifferences(String sizes, Activation f, Convention c, Energy energy) {
+        int batch = 3;
+        Mlp mlp = randomState(sizes, f, c, energy, batch, 11);
+        PcNetwork net = mlp.network();
+        energy(net);
+        net.computeStateGradients();
+        for (Node n : mlp.nodes()) {
+            if (n.isClamped()) {
+                continue;
+            }
+            float[] analytic = n.gradient().clone();
+            float[] s = n.state();
+            for (int i = 0; i < batch * n.size(); i++) {
+                float orig = s[i];
+                double h = 1e-2;
+                s[i] = (float) (orig + h);
+                n.touch();
+                double ep = energy(net);
+                s[i] = (float) (orig - h);
+                n.touch();
+                double em = energy(net);
+                s[i] = orig;
+                n.touch();
+                // F is averaged over the batch while dF/dx is per sample: scale by the batch.
+                double numeric = (ep - em) / (2 * h) * batch;
+                assertEquals(numeric, analytic[i], 2e-3 + 2e-3 * Math.abs(numeric),
+                        "dF/dx of " + n.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("nets")
+    void weightGradientsMatchFiniteDifferences(String sizes, Activation f, Convention c, Energy energy) {
+        int batch = 4;
+        Mlp mlp = randomState(sizes, f, c, energy, batch, 23);
+        PcNetwork net = mlp.network();
+        energy(net);
+        net.computeWeightGradients(1f, false);
+        for (DenseEdge e : mlp.layers()) {
+            float[] w = e.weight().data();
+            float[] gw = e.weightGrad().data().clone();
+            float[] gb = e.biasGrad().clone();
+            for (int i = 0; i < w.length + gb.length; i++) {
+                float[] arr = i < w.length ? w : e.bias();
+                int k = i < w.length ? i : i - w.length;
+                float orig = arr[k];
+                double h = 1e-2;
+                arr[k] = (float) (orig + h);
+                e.weightsChanged();
+                double ep = energy(net);
+                arr[k] = (float) (orig - h);
+                e.weightsChanged();
+                double em = energy(net);
+                arr[k] = orig;
+                e.weightsChanged();
+                double numeric = (ep - em) / (2 * h);
+                double analytic = i < w.length ? gw[k] : gb[k];
+                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + e.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("nets")
+    void energyNeverRisesDuringInference(String sizes, Activation f, Convention c, Energy energy) {
+        for (OptimizerConfig.Kind kind : new OptimizerConfig.Kind[] {OptimizerConfig.Kind.SGD}) {
+            Mlp mlp = randomState(sizes, f, c, energy, 5, 5);
+            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(200, kind, 0.02, 0, 0),
+                    OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+            Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
+            float[] x = mlp.input().state().clone();
+            float[] y = mlp.output().state().clone();
+            t.step(x, y, 5);
+            List<double[]> trace = t.energyTrace();
+            assertEquals(201, trace.size());
+            for (int i = 1; i < trace.size(); i++) {
+                assertTrue(trace.get(i)[0] <= trace.get(i - 1)[0] * (1 + 1e-6) + 1e-9,
+                        "energy rose at step " + i + ": " + trace.get(i - 1)[0] + " -> " + trace.get(i)[0]);
+            }
+            assertTrue(trace.get(200)[0] < trace.get(0)[0], "inference lowered the energy");
+        }
+    }
+
+    /**
+     * PC's equilibrium errors obey e_l = J_{l+1}^T e_{l+1} exactly as backprop's signals do, but the
+     * clamped output error itself is reshaped by the hidden states moving, by (I + pi J J^T)^-1 in
+     * the linear case. As the output's error signal pi_L e_L shrinks (a weak, low-precision target;
+     * Whittington and Bogacz 2017) the hidden states barely move and PC's weight update converges to
+     * backprop's: cosine above 0.99, increasing monotonically.
+     */
+    @Test
+    void standardPcApproachesBackpropAsTheOutputErrorShrinks() {
+        float[] precisions = {1f, 0.1f, 0.01f};
+        double[] cos = new double[precisions.length];
+        for (int d = 0; d < precisions.length; d++) {
+            MlpSpec spec = new MlpSpec(new int[] {6, 10, 8, 4}, Activation.TANH, Activation.IDENTITY, Convention.POST,
+                    Energy.GAUSSIAN, 1, 0);
+            Mlp mlp = new Mlp(spec);
+            mlp.initialize("xavier", 3);
+            mlp.output().setPrecision(precisions[d]);
+            int batch = 8;
+            SplittableRandom rng = new SplittableRandom(9);
+            float[] x = new float[batch * 6];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextDouble(-1, 1);
+            }
+            float[] y = new float[batch * 4];
+            for (int s = 0; s < batch; s++) {
+                y[s * 4 + rng.nextInt(4)] = 1f;
+            }
+            double[][] bp = new ReferenceMlp(mlp).gradients(x, y, batch);
+            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(300, OptimizerConfig.Kind.SGD, 0.2, 0, 0),
+                    OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+            Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
+            t.step(x, y, batch);
+            double dot = 0;
+            double na = 0;
+            double nb = 0;
+            for (int l = 0; l < mlp.depth(); l++) {
+                DenseEdge e = mlp.layers().get(l);
+                float[] gw = e.weightGrad().data();
+                for (int i = 0; i < gw.length; i++) {
+                    dot += gw[i] * bp[l][i];
+                    na += (double) gw[i] * gw[i];
+                    nb += bp[l][i] * bp[l][i];
+                }
+            }
+            cos[d] = dot / Math.sqrt(na * nb);
+        }
+        assertTrue(cos[2] > 0.99, "cosine with backprop at the weakest output error: " + cos[2]);
+        assertTrue(cos[0] < cos[1] && cos[1] < cos[2], "cosine grows as the error shrinks: "
+                + java.util.Arrays.toString(cos));
+    }
+}
