@@ -12,11 +12,9 @@ import org.pcn4j.kernel.Activation;
  * @param outputActivation activation of the last layer (post convention only; identity for a classifier)
  * @param convention       post: mu_l = f(W x_{l-1} + b); pre: mu_l = W f(x_{l-1}) + b
  * @param outputEnergy     gaussian (squared error) or cross_entropy at the output
- * @param inputScale       raw input values v are seen by the first layer as v * scale + offset
- * @param inputOffset      see inputScale
  */
 public record MlpSpec(int[] layerSizes, Activation activation, Activation outputActivation, Convention convention,
-                      Energy outputEnergy, double inputScale, double inputOffset) {
+                      Energy outputEnergy) {
 
     public MlpSpec {
         layerSizes = layerSizes.clone();
@@ -92,18 +90,18 @@ public record MlpSpec(int[] layerSizes, Activation activation, Activation output
         MlpSpec s = (MlpSpec) o;
         return Arrays.equals(layerSizes, s.layerSizes) && activation == s.activation
                 && outputActivation == s.outputActivation && convention == s.convention
-                && outputEnergy == s.outputEnergy && inputScale == s.inputScale && inputOffset == s.inputOffset;
+                && outputEnergy == s.outputEnergy;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(layerSizes) * 31 + java.util.Objects.hash(activation, outputActivation, convention,
-                outputEnergy, inputScale, inputOffset);
+                outputEnergy);
     }
 
     @Override
     public String toString() {
         return "MlpSpec[" + sizesString() + ", " + activation + ", out=" + outputActivation + ", " + convention + ", "
-                + outputEnergy + ", input*" + inputScale + "+" + inputOffset + "]";
+                + outputEnergy + "]";
     }
 }

@@ -38,7 +38,7 @@ class EquivalenceTest {
     @MethodSource("cases")
     void oneStepEqualsBackprop(String sizes, Activation f, Convention conv, Energy energy, int batch) {
         for (Algorithm alg : new Algorithm[] {Algorithm.BP, Algorithm.ZIL, Algorithm.FPA}) {
-            MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, conv, energy, 1, 0);
+            MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, conv, energy);
             Mlp mlp = new Mlp(spec);
             mlp.initialize("default", 42);
             SplittableRandom rng = new SplittableRandom(7);

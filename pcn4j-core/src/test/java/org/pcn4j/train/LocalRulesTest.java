@@ -39,7 +39,7 @@ class LocalRulesTest {
 
     /** A network with random weights, a random input and target clamped and random free states. */
     private static Mlp randomState(String sizes, Activation f, Convention c, Energy energy, int batch, long seed) {
-        MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, c, energy, 1, 0);
+        MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, c, energy);
         Mlp mlp = new Mlp(spec);
         mlp.initialize("xavier", seed);
         PcNetwork net = mlp.network();
@@ -171,7 +171,7 @@ class LocalRulesTest {
         double[] cos = new double[precisions.length];
         for (int d = 0; d < precisions.length; d++) {
             MlpSpec spec = new MlpSpec(new int[] {6, 10, 8, 4}, Activation.TANH, Activation.IDENTITY, Convention.POST,
-                    Energy.GAUSSIAN, 1, 0);
+                    Energy.GAUSSIAN);
             Mlp mlp = new Mlp(spec);
             mlp.initialize("xavier", 3);
             mlp.output().setPrecision(precisions[d]);
