@@ -34,6 +34,7 @@ public final class Trainer {
     private final List<Param> stateParams = new ArrayList<>();
     private boolean[] stateActive = new boolean[0];
     private long updates;
+    private int lastCorrect;
 
     private final List<double[]> energyTrace = new ArrayList<>();
     private final List<Node> tracedNodes = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class Trainer {
     }
 
     /** What one training step measured. */
-    public record StepResult(double loss, double initialEnergy, double finalEnergy, int inferenceSteps) {}
+    public record StepResult(double loss, double initialEnergy, double finalEnergy, int inferenceSteps, int correct) {}
 
     /**
      * One training step on a batch: x is batch x input size (already normalized), y is batch x
@@ -109,7 +110,23 @@ public final class Trainer {
         net.computePredictions();
         double e = net.computeErrors();
         trace();
+        lastCorrect = countCorrect(target.prediction(), y);
         return e;
+    }
+
+    /** Samples whose feedforward output (before any learning in this step) picks the target's class. */
+    private int countCorrect(float[] out, float[] y) {
+        int b = net.batch();
+        int n = target.size();
+        int[] p = argmaxRows(out, b, n);
+        int[] t = argmaxRows(y, b, n);
+        int c = 0;
+        for (int i = 0; i < b; i++) {
+            if (p[i] == t[i]) {
+                c++;
+            }
+        }
+        return c;
     }
 
     private StepResult stepBp(float[] y) {
@@ -117,7 +134,7 @@ public final class Trainer {
         net.backwardSweep();
         net.computeWeightGradients(1f, false);
         applyWeights();
-        return new StepResult(loss, loss, loss, 0);
+        return new StepResult(loss, loss, loss, 0, lastCorrect);
     }
 
     private StepResult stepPc(float[] y, boolean incremental) {
@@ -127,7 +144,7 @@ public final class Trainer {
             net.computeWeightGradients(1f, false);
             applyWeights();
         }
-        return new StepResult(e0, e0, e, energyTrace.size() - 1);
+        return new StepResult(e0, e0, e, energyTrace.size() - 1, lastCorrect);
     }
 
     /**
@@ -184,7 +201,7 @@ public final class Trainer {
             }
         }
         applyWeights();
-        return new StepResult(e0, e0, energyTrace.get(energyTrace.size() - 1)[0], energyTrace.size() - 1);
+        return new StepResult(e0, e0, energyTrace.get(energyTrace.size() - 1)[0], energyTrace.size() - 1, lastCorrect);
     }
 
     private StepResult stepZil(float[] y) {
@@ -206,7 +223,7 @@ public final class Trainer {
         }
         // Applied only now: a weight changed mid-inference would alter later state updates.
         applyWeights();
-        return new StepResult(e0, e0, energyTrace.get(energyTrace.size() - 1)[0], energyTrace.size() - 1);
+        return new StepResult(e0, e0, energyTrace.get(energyTrace.size() - 1)[0], energyTrace.size() - 1, lastCorrect);
     }
 
     private void captureZil(Map<DenseEdge, Integer> distance, int t) {
@@ -228,6 +245,7 @@ public final class Trainer {
                 ? target.state() : target.prediction(), net.batch() * target.size());
         float[] yy = y;
         double loss = outputLoss(mu, yy);
+        lastCorrect = countCorrect(mu, yy);
         snapshotStates();
         double eFinal = 0;
         int phases = nudge == Nudge.CENTERED ? 2 : 1;
@@ -251,7 +269,7 @@ public final class Trainer {
             net.computeWeightGradients(scale, ph > 0);
         }
         applyWeights();
-        return new StepResult(loss, loss, eFinal, energyTrace.size() - 1);
+        return new StepResult(loss, loss, eFinal, energyTrace.size() - 1, lastCorrect);
     }
 
     private double outputLoss(float[] out, float[] y) {

@@ -1,0 +1,204 @@
+package org.pcn4j.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+
+/**
+ * Layered models as safetensors files (a contract): float32 tensors {@code layers.{i}.weight}
+ * [out, in] and {@code layers.{i}.bias} [out], layer 0 next to the input, exactly PyTorch's
+ * nn.Linear layout, and a {@code __metadata__} that rebuilds the model on its own:
+ * {@code layer_sizes} (a JSON list), {@code activation}, {@code output_activation},
+ * {@code convention} (post or pre), {@code output_energy}, and {@code input_affine}, a JSON pair
+ * [scale, offset] mapping raw input values to what the first layer sees (two JSON lists when the
+ * map is per feature, as after standardization).
+ */
+public final class ModelFile {
+    public static final String FORMAT = "pcn4j";
+    public static final String FORMAT_VERSION = "1";
+
+    private ModelFile() {}
+
+    /** A model read back from a file. */
+    public record Loaded(Mlp mlp, InputAffine affine, Map<String, String> metadata) {
+        /** Class names saved with the model, or "0", "1", ... */
+        public List<String> classNames() {
+            String s = metadata.get("classes");
+            List<String> names = new ArrayList<>();
+            if (s != null) {
+                for (Object o : array(s)) {
+                    names.add(String.valueOf(o));
+                }
+            }
+            if (names.size() != mlp.spec().outputSize()) {
+                names.clear();
+                for (int c = 0; c < mlp.spec().outputSize(); c++) {
+                    names.add(Integer.toString(c));
+                }
+            }
+            return names;
+        }
+    }
+
+    /** Writes the model atomically; {@code extra} metadata (strings) is added to the header. */
+    public static void save(Path file, Mlp mlp, InputAffine affine, Map<String, String> extra) {
+        MlpSpec spec = mlp.spec();
+        if (affine.features() != spec.inputSize()) {
+            throw new IllegalArgumentException("input affine has " + affine.features() + " features, model "
+                    + spec.inputSize());
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", FORMAT_VERSION);
+        meta.put("model_type", "mlp");
+        List<Integer> sizes = new ArrayList<>();
+        for (int s : spec.layerSizes()) {
+            sizes.add(s);
+        }
+        meta.put("layer_sizes", Json.write(sizes));
+        meta.put("activation", spec.activation().id());
+        meta.put("output_activation", spec.outputActivation().id());
+        meta.put("convention", spec.convention().id());
+        meta.put("output_energy", spec.outputEnergy().id());
+        meta.put("input_affine", affineJson(affine));
+        if (extra != null) {
+            for (Map.Entry<String, String> e : extra.entrySet()) {
+                meta.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
+        List<SafeTensors.Entry> tensors = new ArrayList<>();
+        for (int i = 0; i < mlp.depth(); i++) {
+            DenseEdge e = mlp.layers().get(i);
+            tensors.add(SafeTensors.Entry.of("layers." + i + ".weight", e.to().size(), e.from().size(),
+                    e.weight().data().clone()));
+            tensors.add(new SafeTensors.Entry("layers." + i + ".bias", new int[] {e.to().size()}, e.bias().clone()));
+        }
+        SafeTensors.write(file, meta, tensors);
+    }
+
+    static String affineJson(InputAffine a) {
+        if (a.isUniform()) {
+            return Json.write(List.of((double) a.scale(0), (double) a.offset(0)));
+        }
+        float[] s = new float[a.features()];
+        float[] o = new float[a.features()];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = a.scale(j);
+            o[j] = a.offset(j);
+        }
+        return Json.write(List.of(s, o));
+    }
+
+    /** Reads a model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
+    public static Loaded load(Path file) {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        Map<String, String> meta = c.metadata();
+        String where = file.toString();
+        String type = meta.getOrDefault("model_type", "mlp");
+        if (!type.equals("mlp")) {
+            throw new PcnException(where + ": model_type '" + type + "' is not a layered model");
+        }
+        int[] sizes;
+        try {
+            List<Object> list = array(require(meta, "layer_sizes", where));
+            sizes = new int[list.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = ((Number) list.get(i)).intValue();
+            }
+        } catch (PcnException | ClassCastException e) {
+            throw new PcnException(where + ": metadata layer_sizes is not a JSON list of integers");
+        }
+        MlpSpec spec;
+        try {
+            spec = new MlpSpec(sizes,
+                    Activation.parse(require(meta, "activation", where)),
+                    Activation.parse(meta.getOrDefault("output_activation", "identity")),
+                    Convention.parse(meta.getOrDefault("convention", "post")),
+                    Energy.parse(meta.getOrDefault("output_energy", "gaussian")));
+        } catch (PcnException e) {
+            throw new PcnException(where + ": " + e.getMessage());
+        }
+        Mlp mlp = new Mlp(spec);
+        for (int i = 0; i < mlp.depth(); i++) {
+            DenseEdge e = mlp.layers().get(i);
+            SafeTensors.Entry w = c.get("layers." + i + ".weight");
+            SafeTensors.Entry b = c.get("layers." + i + ".bias");
+            checkShape(where, w, e.to().size(), e.from().size());
+            checkShape(where, b, e.to().size());
+            System.arraycopy(w.data(), 0, e.weight().data(), 0, w.data().length);
+            System.arraycopy(b.data(), 0, e.bias(), 0, b.data().length);
+            e.weightsChanged();
+        }
+        if (c.tensors().containsKey("layers." + mlp.depth() + ".weight")) {
+            throw new PcnException(where + ": has more layers than layer_sizes " + spec.sizesString() + " says");
+        }
+        InputAffine affine = parseAffine(meta.getOrDefault("input_affine", "[1, 0]"), spec.inputSize(), where);
+        return new Loaded(mlp, affine, meta);
+    }
+
+    static InputAffine parseAffine(String json, int features, String where) {
+        try {
+            List<Object> pair = array(json);
+            if (pair.size() != 2) {
+                throw new PcnException("not a pair");
+            }
+            if (pair.get(0) instanceof Number && pair.get(1) instanceof Number) {
+                return InputAffine.uniform(features, ((Number) pair.get(0)).floatValue(),
+                        ((Number) pair.get(1)).floatValue());
+            }
+            float[] s = floats(pair.get(0), features);
+            float[] o = floats(pair.get(1), features);
+            return InputAffine.of(s, o);
+        } catch (PcnException | ClassCastException e) {
+            throw new PcnException(where + ": metadata input_affine is not a [scale, offset] pair for " + features
+                    + " inputs");
+        }
+    }
+
+    private static float[] floats(Object o, int n) {
+        List<?> l = (List<?>) o;
+        if (l.size() != n) {
+            throw new PcnException("length");
+        }
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = ((Number) l.get(i)).floatValue();
+        }
+        return f;
+    }
+
+    private static List<Object> array(String json) {
+        Object o = Json.parse(json);
+        if (!(o instanceof List)) {
+            throw new PcnException("not a JSON list");
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> l = (List<Object>) o;
+        return l;
+    }
+
+    private static String require(Map<String, String> meta, String key, String where) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new PcnException(where + ": metadata has no '" + key + "' (not a pcn4j model file?)");
+        }
+        return v;
+    }
+
+    private static void checkShape(String where, SafeTensors.Entry e, int... shape) {
+        if (!java.util.Arrays.equals(e.shape(), shape)) {
+            throw new PcnException(where + ": tensor " + e.name() + " has shape " + java.util.Arrays.toString(e.shape())
+                    + ", the model needs " + java.util.Arrays.toString(shape));
+        }
+    }
+}
