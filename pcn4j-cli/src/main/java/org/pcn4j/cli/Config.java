@@ -1,0 +1,294 @@
+package org.pcn4j.cli;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.pcn4j.PcnException;
+import org.pcn4j.io.Json;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Config files: a flat mapping from option names to values, in YAML ({@code .yaml}, {@code .yml}) or
+ * JSON ({@code .json}), e.g. {@code epochs: 10} or {@code {"batch_size": 64}}. Keys are the long
+ * option names without {@code --}; {@code batch_size} and {@code batch-size} are the same key. The
+ * values become picocli default values, so options given on the command line win. A list value is
+ * joined with commas, so it suits multi-value options declared with {@code split = ","}.
+ *
+ * <p>Typical use, before executing a command:
+ * <pre>{@code
+ * Optional<Path> file = Config.findConfigOption(args);
+ * if (file.isPresent()) Config.apply(trainCommandLine, file.get());
+ * }</pre>
+ */
+public final class Config {
+    private Config() {}
+
+    /** Reads {@code file} (by extension: YAML or JSON) into a map with normalized keys, in file order. */
+    public static Map<String, Object> load(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean json = name.endsWith(".json");
+        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new PcnException("config file " + file + ": unknown extension (use .yaml, .yml or .json)");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new PcnException("config file not found: " + file, e);
+        } catch (MalformedInputException e) {
+            throw new PcnException("config file " + file + " is not valid UTF-8", e);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new PcnException("cannot read config file " + file + ": " + m.replace('\n', ' '), e);
+        }
+        Object top;
+        if (json) {
+            try {
+                top = Json.parse(text);
+            } catch (PcnException e) {
+                throw new PcnException("config file " + file + ": " + e.getMessage(), e);
+            }
+        } else {
+            top = parseYaml(file, text);
+        }
+        if (top == null) {
+            return new LinkedHashMap<>(); // an empty file (or one holding only comments)
+        }
+        if (!(top instanceof Map)) {
+            throw new PcnException("config file " + file + ": the top level must be a mapping of option names to "
+                    + "values, not " + kind(top));
+        }
+        return normalize((Map<?, ?>) top, file);
+    }
+
+    private static Object parseYaml(Path file, String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        try {
+            return yaml.load(text);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + " column " + (mark.getColumn() + 1);
+            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+            throw new PcnException("config file " + file + ": invalid YAML" + where + ": "
+                    + oneLine(problem == null ? e.getMessage() : problem), e);
+        } catch (YAMLException e) {
+            throw new PcnException("config file " + file + ": invalid YAML: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
+    }
+
+    private static Map<String, Object> normalize(Map<?, ?> raw, Path file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, String> original = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : raw.entrySet()) {
+            if (!(e.getKey() instanceof String)) {
+                throw new PcnException("config file " + file + ": key " + e.getKey() + " is not a string"
+                        + " (quote it)");
+            }
+            String key = (String) e.getKey();
+            String norm = normalizeKey(key);
+            String before = original.put(norm, key);
+            if (before != null) {
+                throw new PcnException("config file " + file + ": key '" + norm + "' is given twice (as '" + before
+                        + "' and '" + key + "')");
+            }
+            out.put(norm, e.getValue());
+        }
+        return out;
+    }
+
+    /** The canonical form of a config key: underscores become dashes ({@code batch_size} to {@code batch-size}). */
+    public static String normalizeKey(String key) {
+        return key.trim().replace('_', '-');
+    }
+
+    /**
+     * A default value provider that answers, for each option with a long name {@code --key}, the
+     * config value of {@code key} as a string (lists joined with commas); null (no default from the
+     * config) for other arguments and for null values.
+     */
+    public static CommandLine.IDefaultValueProvider defaults(Map<String, Object> config) {
+        Map<String, Object> normalized = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            normalized.put(normalizeKey(e.getKey()), e.getValue());
+        }
+        return arg -> {
+            if (!arg.isOption()) {
+                return null;
+            }
+            for (String name : ((OptionSpec) arg).names()) {
+                if (name.startsWith("--")) {
+                    String key = name.substring(2);
+                    if (normalized.containsKey(key)) {
+                        return toDefaultString(normalized.get(key));
+                    }
+                }
+            }
+            return null;
+        };
+    }
+
+    private static String toDefaultString(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List) {
+            StringJoiner j = new StringJoiner(",");
+            for (Object o : (List<?>) value) {
+                j.add(String.valueOf(o));
+            }
+            return j.toString();
+        }
+        return String.valueOf(value);
+    }
+
+    /**
+     * Checks that every key of {@code config} names a long option of {@code spec} that a config file
+     * may set, with a value of a fitting kind; throws a one-line {@link PcnException} naming the key
+     * and {@code file} otherwise.
+     */
+    public static void checkKeys(CommandSpec spec, Map<String, Object> config, Path file) {
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            String key = normalizeKey(e.getKey());
+            OptionSpec option = findLongOption(spec, key);
+            if (option == null) {
+                String hint = closest(spec, key);
+                throw new PcnException("config file " + file + ": unknown key '" + key + "' (no option --" + key + " in '"
+                        + spec.qualifiedName() + "'" + (hint == null ? "" : "; did you mean '" + hint + "'?") + ")");
+            }
+            if (option.usageHelp() || option.versionHelp() || key.equals("config")) {
+                throw new PcnException("config file " + file + ": key '" + key + "' cannot be set in a config file");
+            }
+            Object v = e.getValue();
+            if (v instanceof Map) {
+                throw new PcnException("config file " + file + ": key '" + key + "' must have a single value or a list, "
+                        + "not a mapping");
+            }
+            if (v instanceof List) {
+                List<?> list = (List<?>) v;
+                for (Object o : list) {
+                    if (o instanceof Map || o instanceof List) {
+                        throw new PcnException("config file " + file + ": key '" + key + "' must be a list of plain "
+                                + "values");
+                    }
+                }
+                boolean splits = option.isMultiValue() && !option.splitRegex().isEmpty();
+                if (list.size() > 1 && !splits) {
+                    throw new PcnException("config file " + file + ": key '" + key + "' takes a single value, not a list");
+                }
+            }
+        }
+    }
+
+    /** Loads {@code file}, checks its keys against {@code cl}'s options, and installs it as their defaults. */
+    public static Map<String, Object> apply(CommandLine cl, Path file) {
+        Map<String, Object> config = load(file);
+        checkKeys(cl.getCommandSpec(), config, file);
+        cl.setDefaultValueProvider(defaults(config));
+        return config;
+    }
+
+    /**
+     * The value of {@code --config FILE} or {@code --config=FILE} in {@code args} (the last one if
+     * repeated), found before picocli parses them; empty if absent. Stops at {@code --}.
+     */
+    public static Optional<Path> findConfigOption(String... args) {
+        Path found = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("--config") && i + 1 < args.length) {
+                found = Path.of(args[++i]);
+            } else if (a.startsWith("--config=")) {
+                found = Path.of(a.substring("--config=".length()));
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private static OptionSpec findLongOption(CommandSpec spec, String key) {
+        for (OptionSpec o : spec.options()) {
+            for (String n : o.names()) {
+                if (n.equals("--" + key)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String closest(CommandSpec spec, String key) {
+        String best = null;
+        int bestDistance = key.length() < 4 ? 2 : 3; // suggest only names within 1 (short keys) or 2 edits
+        for (OptionSpec o : spec.options()) {
+            for (String n : o.names()) {
+                if (n.startsWith("--")) {
+                    int d = distance(key, n.substring(2));
+                    if (d < bestDistance) {
+                        bestDistance = d;
+                        best = n.substring(2);
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String kind(Object v) {
+        if (v instanceof List) {
+            return "a list";
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Number) {
+            return "a number";
+        }
+        if (v instanceof Boolean) {
+            return "a boolean";
+        }
+        return "a " + v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    }
+}
