@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Predictive coding networks for the JVM: train, evaluate and query PC networks.",
         subcommands = {
+                TrainCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -36,7 +38,31 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code, without exiting (for tests). */
     public static int run(String... args) {
-        return newCommandLine(Arrays.asList(args).contains("--verbose")).execute(args);
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cl = newCommandLine(verbose);
+        try {
+            applyConfigFile(cl, args);
+        } catch (RuntimeException e) {
+            if (verbose) {
+                e.printStackTrace(cl.getErr());
+            }
+            cl.getErr().println("pcn4j: error: " + Errors.describe(e));
+            cl.getErr().flush();
+            return 1;
+        }
+        return cl.execute(args);
+    }
+
+    /** {@code --config FILE} after a subcommand supplies that subcommand's option defaults. */
+    private static void applyConfigFile(CommandLine cl, String[] args) {
+        if (args.length == 0 || !cl.getSubcommands().containsKey(args[0])) {
+            return;
+        }
+        CommandLine sub = cl.getSubcommands().get(args[0]);
+        if (!sub.getCommandSpec().optionsMap().containsKey("--config")) {
+            return;
+        }
+        Config.findConfigOption(Arrays.copyOfRange(args, 1, args.length)).ifPresent(file -> Config.apply(sub, file));
     }
 
     static CommandLine newCommandLine(boolean verbose) {

@@ -1,0 +1,197 @@
+package org.pcn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pcn4j.io.Json;
+import org.pcn4j.io.ModelFile;
+import org.pcn4j.io.SafeTensors;
+
+class TrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainsOnTheEmbeddedDigitsAndWritesTheRunFolder() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRunner.Result r = CliRunner.run("train", "--dataset", "digits", "--epochs", "3", "--quiet", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"config.json", "metrics.jsonl", "model.safetensors", "accuracy.png", "energy.png",
+                "inference.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        Map<String, Object> last = Json.parseObject(lines.get(2));
+        for (String k : new String[] {"epoch", "train_energy", "train_loss", "test_accuracy", "epoch_seconds"}) {
+            assertTrue(last.containsKey(k), k);
+        }
+        double acc = ((Number) last.get("test_accuracy")).doubleValue();
+        assertTrue(acc > 0.8, "digits test accuracy after 3 epochs: " + acc);
+        assertTrue(r.out().contains("test accuracy"), r.out());
+        Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("config.json")));
+        assertEquals("pc", cfg.get("algorithm"));
+        assertEquals("64-128-128-10", cfg.get("model"));
+
+        // The contract header entries, and eval agrees with the last epoch.
+        SafeTensors.Contents c = SafeTensors.read(out.resolve("model.safetensors"));
+        assertEquals("[64,128,128,10]", c.metadata().get("layer_sizes"));
+        assertEquals("gelu", c.metadata().get("activation"));
+        assertEquals("identity", c.metadata().get("output_activation"));
+        assertEquals("post", c.metadata().get("convention"));
+        assertEquals(List.of(128, 64), List.of(c.get("layers.0.weight").shape()[0], c.get("layers.0.weight").shape()[1]));
+        List<Object> affine = (List<Object>) Json.parse(c.metadata().get("input_affine"));
+        assertEquals(1.0 / 16, ((Number) affine.get(0)).doubleValue(), 1e-7);
+        CliRunner.Result e = CliRunner.run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", "digits");
+        assertEquals(0, e.code(), e.err());
+        Map<String, Object> ev = Json.parseObject(e.out().trim());
+        assertEquals(acc, ((Number) ev.get("test_accuracy")).doubleValue(), 1e-12);
+    }
+
+    private Path csv(int rows, int features, int classes, long seed) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < features; j++) {
+                b.append(String.format(java.util.Locale.ROOT, "%.4f,", rng.nextDouble(-1, 1)));
+            }
+            b.append(rng.nextInt(classes)).append('\n');
+        }
+        Path p = tmp.resolve("d.csv");
+        Files.write(p, b.toString().getBytes(StandardCharsets.UTF_8));
+        return p;
+    }
+
+    /** The contract: one zil (and fpa) update from the CLI equals one backprop SGD update. */
+    @Test
+    void zilAndFpaStepsFromTheCommandLineEqualBackprop() throws IOException {
+        Path d = csv(100, 12, 5, 3);
+        String[] common = {"--dataset", "csv:" + d, "--model", "12-16-16-5", "--activation", "tanh", "--batch-size", "64",
+                "--no-shuffle", "--optimizer", "sgd", "--lr", "0.1", "--quiet", "--no-plots"};
+        Path m0 = tmp.resolve("m0");
+        assertEquals(0, CliRunner.run(concat(new String[] {"train", "--algorithm", "zil", "--epochs", "0", "--out", m0.toString()}, common)).code());
+        Path init = m0.resolve("model.safetensors");
+        float[][] results = new float[3][];
+        String[] algs = {"bp", "zil", "fpa"};
+        for (int i = 0; i < 3; i++) {
+            Path r = tmp.resolve("r-" + algs[i]);
+            CliRunner.Result res = CliRunner.run(concat(new String[] {"train", "--algorithm", algs[i], "--max-steps", "1",
+                    "--init-from", init.toString(), "--out", r.toString()}, common));
+            assertEquals(0, res.code(), res.err());
+            results[i] = flatten(r.resolve("model.safetensors"));
+        }
+        float[] w0 = flatten(init);
+        for (int i = 1; i < 3; i++) {
+            double num = 0;
+            double den = 0;
+            for (int k = 0; k < w0.length; k++) {
+                double bp = results[0][k] - w0[k];
+                double other = results[i][k] - w0[k];
+                num += (bp - other) * (bp - other);
+                den += bp * bp;
+            }
+            assertTrue(den > 0);
+            assertTrue(Math.sqrt(num / den) < 1e-4, algs[i] + " vs bp: relative error " + Math.sqrt(num / den));
+        }
+    }
+
+    private static float[] flatten(Path model) {
+        SafeTensors.Contents c = SafeTensors.read(model);
+        int n = 0;
+        for (SafeTensors.Entry e : c.tensors().values()) {
+            n += e.data().length;
+        }
+        float[] all = new float[n];
+        int o = 0;
+        for (SafeTensors.Entry e : c.tensors().values()) {
+            System.arraycopy(e.data(), 0, all, o, e.data().length);
+            o += e.data().length;
+        }
+        return all;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
+    void epochsZeroWritesTheInitializedModelAndInitFromRestoresIt() throws IOException {
+        Path a = tmp.resolve("a");
+        assertEquals(0, CliRunner.run("train", "--epochs", "0", "--seed", "5", "--out", a.toString()).code());
+        ModelFile.Loaded m = ModelFile.load(a.resolve("model.safetensors"));
+        assertEquals("64-128-128-10", m.mlp().spec().sizesString());
+        Path b = tmp.resolve("b");
+        assertEquals(0, CliRunner.run("train", "--epochs", "0", "--init-from", a.resolve("model.safetensors").toString(),
+                "--out", b.toString()).code());
+        assertArrayEquals(flatten(a.resolve("model.safetensors")), flatten(b.resolve("model.safetensors")));
+    }
+
+    @Test
+    void configFileSuppliesOptionsAndFlagsOverrideIt() throws IOException {
+        Path cfg = tmp.resolve("exp.yaml");
+        Files.writeString(cfg, "dataset: digits\nmodel: 64-32-10\nepochs: 0\nbatch_size: 16\nactivation: tanh\n");
+        Path out = tmp.resolve("c");
+        CliRunner.Result r = CliRunner.run("train", "--config", cfg.toString(), "--activation", "relu", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> c = Json.parseObject(Files.readString(out.resolve("config.json")));
+        assertEquals("64-32-10", c.get("model"));
+        assertEquals(16L, c.get("batch-size"));
+        assertEquals("relu", c.get("activation"));
+        Files.writeString(cfg, "epochz: 3\n");
+        CliRunner.Result bad = CliRunner.run("train", "--config", cfg.toString(), "--out", out.toString());
+        assertOneLineError(bad, "epochz");
+    }
+
+    @Test
+    void badInputGetsOneLineErrors() throws IOException {
+        Path out = tmp.resolve("x");
+        assertOneLineError(CliRunner.run("train", "--algorithm", "magic", "--out", out.toString()), "unknown algorithm 'magic'");
+        assertOneLineError(CliRunner.run("train", "--activation", "swish", "--out", out.toString()), "unknown activation 'swish'");
+        assertOneLineError(CliRunner.run("train", "--optimizer", "lion", "--out", out.toString()), "unknown optimizer 'lion'");
+        assertOneLineError(CliRunner.run("train", "--dataset", "cifar", "--out", out.toString()), "cifar");
+        assertOneLineError(CliRunner.run("train", "--model", "784-128-10", "--out", out.toString()), "first size 784");
+        assertOneLineError(CliRunner.run("train", "--model", "64-32-7", "--out", out.toString()), "last size 7");
+        Path file = tmp.resolve("plain-file");
+        Files.writeString(file, "x");
+        assertOneLineError(CliRunner.run("train", "--epochs", "1", "--out", file.resolve("sub").toString()), "--out");
+        Path corrupt = tmp.resolve("corrupt.safetensors");
+        Files.write(corrupt, new byte[] {1, 2, 3});
+        assertOneLineError(CliRunner.run("eval", "--model", corrupt.toString()), "corrupt.safetensors");
+        assertOneLineError(CliRunner.run("train", "--init-from", corrupt.toString(), "--out", out.toString()), "corrupt.safetensors");
+    }
+
+    @Test
+    void divergingInferenceStopsWithTheStepAndNodeAndKeepsTheLastGoodModel() throws IOException {
+        Path out = tmp.resolve("div");
+        CliRunner.Result r = CliRunner.run("train", "--state-lr", "1e30", "--state-momentum", "0", "--epochs", "2",
+                "--quiet", "--out", out.toString());
+        assertOneLineError(r, "inference diverged");
+        assertTrue(r.err().contains("epoch 1, batch 1"), r.err());
+        assertTrue(r.err().contains("node 'x"), r.err());
+        // The model from before the failure is still there and loads.
+        assertEquals("64-128-128-10", ModelFile.load(out.resolve("model.safetensors")).mlp().spec().sizesString());
+    }
+
+    static void assertOneLineError(CliRunner.Result r, String needle) {
+        assertTrue(r.code() != 0, "exit code");
+        String[] lines = r.err().strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("pcn4j: error: ") || (lines.length >= 2 && lines[lines.length - 2].startsWith("pcn4j: error: ")),
+                r.err());
+        assertTrue(r.err().contains(needle), "expected '" + needle + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+}
