@@ -46,8 +46,34 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    private static Kernels choose() {
-        // Replaced by the Vector API backend once it lands; scalar is always correct.
+    /**
+     * Vector kernels when the module is present, else scalar kernels and one warning line on
+     * stderr. {@code -Dpcn4j.kernels=scalar|vector} or the environment variable
+     * {@code PCN4J_KERNELS} forces one. VectorKernels is loaded reflectively, so a JVM without
+     * the incubator module never touches its classes.
+     */
+    static Kernels choose() {
+        String forced = System.getProperty("pcn4j.kernels");
+        if (forced == null || forced.isBlank()) {
+            forced = System.getenv("PCN4J_KERNELS");
+        }
+        forced = forced == null ? "" : forced.trim().toLowerCase(java.util.Locale.ROOT);
+        if (forced.equals("scalar")) {
+            return new ScalarKernels();
+        }
+        if (!forced.isEmpty() && !forced.equals("vector") && !forced.equals("auto")) {
+            throw new org.pcn4j.PcnException("unknown kernels '" + forced + "' in pcn4j.kernels/PCN4J_KERNELS (expected scalar, vector or auto)");
+        }
+        if (vectorApiAvailable()) {
+            try {
+                return (Kernels) Class.forName("org.pcn4j.kernel.VectorKernels").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                System.err.println("pcn4j: warning: vector kernels failed to load (" + e + "); using scalar kernels");
+                return new ScalarKernels();
+            }
+        }
+        System.err.println("pcn4j: warning: jdk.incubator.vector is not enabled; using scalar kernels"
+                + " (add --add-modules jdk.incubator.vector for speed)");
         return new ScalarKernels();
     }
 }

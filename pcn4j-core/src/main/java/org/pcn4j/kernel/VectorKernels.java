@@ -1,0 +1,297 @@
+package org.pcn4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API ({@code jdk.incubator.vector}): packed, register-blocked, multi-threaded
+ * SGEMM ({@link VectorGemm}) and vectorized activations and softmax ({@link VectorMath}).
+ *
+ * <p>Only load this class when {@link Backends#vectorApiAvailable()} is true; {@link Backends}
+ * does so reflectively.
+ *
+ * <p>Results do not depend on the thread count: work is split so that every element of C is
+ * computed by the same operations in the same order.
+ */
+public final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private final int threads;
+
+    /** Uses {@link Backends#threads()} threads, read at each call. */
+    public VectorKernels() {
+        this(0);
+    }
+
+    /** Uses exactly {@code threads} threads for large GEMMs; 0 means {@link Backends#threads()}. */
+    public VectorKernels(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    /** Floats per vector on this JVM (16 with AVX-512). */
+    public static int lanes() {
+        return L;
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        VectorGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                threads == 0 ? Backends.threads() : threads);
+    }
+
+    @Override
+    public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
+        apply(f, false, x, xOff, y, yOff, n);
+    }
+
+    @Override
+    public void activateDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
+        apply(f, true, x, xOff, y, yOff, n);
+    }
+
+    private static void apply(Activation f, boolean derivative, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (n <= 0) {
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(xOff, n, x.length);
+        java.util.Objects.checkFromIndexSize(yOff, n, y.length);
+        int nv = n / L * L;
+        loop(f, derivative, x, xOff, y, yOff, nv);
+        int rest = n - nv;
+        if (rest > 0) {
+            // The tail goes through the same vector code (padded), so each value's result does not
+            // depend on its position.
+            float[] tx = new float[L];
+            float[] ty = new float[L];
+            System.arraycopy(x, xOff + nv, tx, 0, rest);
+            loop(f, derivative, tx, 0, ty, 0, L);
+            System.arraycopy(ty, 0, y, yOff + nv, rest);
+        }
+    }
+
+    /**
+     * n is a multiple of L. Each activation has its own small loop method: one big method with all
+     * of them would stop C2 from inlining the VectorMath calls, and a non-inlined call that passes
+     * a FloatVector boxes it (about 10x slower).
+     */
+    private static void loop(Activation f, boolean derivative, float[] x, int xo, float[] y, int yo, int n) {
+        if (!derivative) {
+            switch (f) {
+                case IDENTITY:
+                    if (x != y || xo != yo) {
+                        System.arraycopy(x, xo, y, yo, n);
+                    }
+                    return;
+                case TANH:
+                    tanhLoop(x, xo, y, yo, n);
+                    return;
+                case SIGMOID:
+                    sigmoidLoop(x, xo, y, yo, n);
+                    return;
+                case RELU:
+                    reluLoop(x, xo, y, yo, n);
+                    return;
+                case LEAKY_RELU:
+                    leakyReluLoop(x, xo, y, yo, n);
+                    return;
+                case GELU:
+                    geluLoop(x, xo, y, yo, n);
+                    return;
+                case GELU_TANH:
+                    geluTanhLoop(x, xo, y, yo, n);
+                    return;
+                default:
+                    throw new AssertionError(f);
+            }
+        }
+        switch (f) {
+            case IDENTITY:
+                java.util.Arrays.fill(y, yo, yo + n, 1f);
+                return;
+            case TANH:
+                tanhDerivativeLoop(x, xo, y, yo, n);
+                return;
+            case SIGMOID:
+                sigmoidDerivativeLoop(x, xo, y, yo, n);
+                return;
+            case RELU:
+                reluDerivativeLoop(x, xo, y, yo, n);
+                return;
+            case LEAKY_RELU:
+                leakyReluDerivativeLoop(x, xo, y, yo, n);
+                return;
+            case GELU:
+                geluDerivativeLoop(x, xo, y, yo, n);
+                return;
+            case GELU_TANH:
+                geluTanhDerivativeLoop(x, xo, y, yo, n);
+                return;
+            default:
+                throw new AssertionError(f);
+        }
+    }
+
+    private static void tanhLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void tanhDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.tanhDerivative(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void sigmoidLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void sigmoidDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.sigmoidDerivative(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.gelu(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.geluDerivative(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluTanhLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.geluTanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void geluTanhDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMath.geluTanhDerivative(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void reluLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void reluDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void leakyReluLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(Activation.LEAKY_SLOPE).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+        }
+    }
+
+    private static void leakyReluDerivativeLoop(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector.broadcast(S, Activation.LEAKY_SLOPE).blend(1f, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i);
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        rowwise(false, x, xOff, y, yOff, rows, cols);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        rowwise(true, x, xOff, y, yOff, rows, cols);
+    }
+
+    private static void rowwise(boolean log, float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(xOff, Math.multiplyExact(rows, cols), x.length);
+        java.util.Objects.checkFromIndexSize(yOff, rows * cols, y.length);
+        int cv = cols / L * L;
+        int rest = cols - cv;
+        float[] tail = rest > 0 ? new float[L] : null;
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols;
+            int yo = yOff + r * cols;
+            // max
+            float max = Float.NEGATIVE_INFINITY;
+            if (cv > 0) {
+                FloatVector vm = FloatVector.fromArray(S, x, xo);
+                for (int j = L; j < cv; j += L) {
+                    vm = vm.max(FloatVector.fromArray(S, x, xo + j));
+                }
+                max = vm.reduceLanes(VectorOperators.MAX);
+            }
+            for (int j = cv; j < cols; j++) {
+                max = Math.max(max, x[xo + j]);
+            }
+            // sum of exp(x - max); softmax stores the exponentials on the way
+            FloatVector vmax = FloatVector.broadcast(S, max);
+            FloatVector vs = FloatVector.zero(S);
+            for (int j = 0; j < cv; j += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + j).sub(vmax));
+                if (!log) {
+                    e.intoArray(y, yo + j);
+                }
+                vs = vs.add(e);
+            }
+            if (rest > 0) {
+                java.util.Arrays.fill(tail, Float.NEGATIVE_INFINITY);
+                System.arraycopy(x, xo + cv, tail, 0, rest);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, tail, 0).sub(vmax));
+                e.intoArray(tail, 0);
+                if (!log) {
+                    System.arraycopy(tail, 0, y, yo + cv, rest);
+                }
+                vs = vs.add(e);
+            }
+            float sum = vs.reduceLanes(VectorOperators.ADD);
+            if (log) {
+                float lse = (float) (max + Math.log(sum));
+                FloatVector vl = FloatVector.broadcast(S, lse);
+                for (int j = 0; j < cv; j += L) {
+                    FloatVector.fromArray(S, x, xo + j).sub(vl).intoArray(y, yo + j);
+                }
+                for (int j = cv; j < cols; j++) {
+                    y[yo + j] = x[xo + j] - lse;
+                }
+            } else {
+                float inv = 1f / sum;
+                for (int j = 0; j < cv; j += L) {
+                    FloatVector.fromArray(S, y, yo + j).mul(inv).intoArray(y, yo + j);
+                }
+                for (int j = cv; j < cols; j++) {
+                    y[yo + j] *= inv;
+                }
+            }
+        }
+    }
+}
