@@ -44,7 +44,8 @@ public final class DatasetSource {
      */
 
     /** MNIST (Y. LeCun, C. Cortes; CC BY-SA 3.0) on the mirror torchvision uses. */
-    public static final DatasetSource MNIST = new DatasetSource("mnist", "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    public static final DatasetSource MNIST = new DatasetSource("mnist",
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
             List.of(new RemoteFile("train-images-idx3-ubyte.gz",
                             "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
                     new RemoteFile("train-labels-idx1-ubyte.gz",

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.pcn4j.PcnException;
 import org.pcn4j.ProgressListener;
 
@@ -89,7 +90,9 @@ public final class Downloader {
         Path tmp = null;
         boolean done = false;
         try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+            // createFile, unlike createTempFile, gives the usual permissions (umask), kept by the rename
+            tmp = Files.createFile(dir.resolve("." + target.getFileName() + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".part"));
             long got = transfer(uri, tmp, target.getFileName().toString(),
                     progress == null ? ProgressListener.none() : progress);
             String actual = contentSha256(tmp, uri.toString());
@@ -164,7 +167,8 @@ public final class Downloader {
                 c.setRequestProperty("Accept-Encoding", "identity");
                 status = c.getResponseCode();
             } catch (ConnectException | UnknownHostException | SocketTimeoutException e) {
-                throw new PcnException("cannot reach " + u.getHost() + " (" + oneLine(e)
+                String why = e instanceof UnknownHostException ? "unknown host" : oneLine(e);
+                throw new PcnException("cannot reach " + u.getHost() + " (" + why
                         + "); check the network, or fetch the files elsewhere and use --data-dir", e);
             } catch (IOException | IllegalArgumentException e) {
                 throw new PcnException(u + ": download failed: " + oneLine(e), e);

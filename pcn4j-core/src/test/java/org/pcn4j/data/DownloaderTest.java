@@ -39,6 +39,7 @@ class DownloaderTest {
     private final Map<String, byte[]> good = new HashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private DatasetSource source;
+    private final Downloader dl = new Downloader(Duration.ofSeconds(5));
 
     @BeforeEach
     void start() throws IOException {
@@ -142,7 +143,7 @@ class DownloaderTest {
             }
         };
         List<String> log = new ArrayList<>();
-        new Downloader(Duration.ofSeconds(5)).download(source, target, p, (name, outcome, bytes) -> log.add(name + " " + outcome));
+        dl.download(source, target, p, (name, outcome, bytes) -> log.add(name + " " + outcome));
         List<String> expected = new ArrayList<>();
         for (String f : Datasets.IDX_FILES) {
             expected.add(f + ".gz");
@@ -164,7 +165,7 @@ class DownloaderTest {
 
         int before = requests.get();
         log.clear();
-        new Downloader(Duration.ofSeconds(5)).download(source, target, null, (name, outcome, bytes) -> log.add(name + " " + outcome));
+        dl.download(source, target, null, (name, outcome, bytes) -> log.add(name + " " + outcome));
         assertEquals(before, requests.get(), "present files are not fetched again");
         assertEquals(4, log.stream().filter(l -> l.endsWith("ALREADY_PRESENT")).count());
     }
@@ -174,7 +175,7 @@ class DownloaderTest {
         Path target = dir.resolve("d");
         String first = Datasets.IDX_FILES.get(0) + ".gz";
         Fixtures.write(target.resolve(first), new byte[] {1, 2, 3});
-        new Downloader(Duration.ofSeconds(5)).download(source, target, null, null);
+        dl.download(source, target, null, null);
         assertArrayEquals(good.get(first), Files.readAllBytes(target.resolve(first)));
     }
 
@@ -182,7 +183,7 @@ class DownloaderTest {
     void checksumMismatchLeavesNothing() throws IOException {
         Path target = dir.resolve("d");
         PcnException e = assertThrows(PcnException.class,
-                () -> new Downloader(Duration.ofSeconds(5)).download(source.withBaseUrl(base + "corrupt/"), target, null, null));
+                () -> dl.download(source.withBaseUrl(base + "corrupt/"), target, null, null));
         assertFalse(e.getMessage().contains("\n"));
         assertTrue(e.getMessage().contains(base + "corrupt/train-images-idx3-ubyte.gz"), e.getMessage());
         assertTrue(e.getMessage().contains("checksum mismatch") || e.getMessage().contains("gzip"), e.getMessage());
@@ -200,7 +201,7 @@ class DownloaderTest {
             }
         }
         DatasetSource s = new DatasetSource("tiny", base + "corrupt/", labels);
-        PcnException e = assertThrows(PcnException.class, () -> new Downloader(Duration.ofSeconds(5)).download(s, target, null, null));
+        PcnException e = assertThrows(PcnException.class, () -> dl.download(s, target, null, null));
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
         assertTrue(e.getMessage().contains("nothing was saved"), e.getMessage());
         assertEquals(List.of(), listing(target));
@@ -210,7 +211,7 @@ class DownloaderTest {
     void cutOffTransferLeavesNothing() throws IOException {
         Path target = dir.resolve("d");
         PcnException e = assertThrows(PcnException.class,
-                () -> new Downloader(Duration.ofSeconds(5)).download(source.withBaseUrl(base + "cut/"), target, null, null));
+                () -> dl.download(source.withBaseUrl(base + "cut/"), target, null, null));
         assertFalse(e.getMessage().contains("\n"));
         assertTrue(e.getMessage().contains("cut off"), e.getMessage());
         assertEquals(List.of(), listing(target));
@@ -229,12 +230,12 @@ class DownloaderTest {
     void httpErrorAndUnreachableHost() throws IOException {
         Path target = dir.resolve("d");
         PcnException e = assertThrows(PcnException.class,
-                () -> new Downloader(Duration.ofSeconds(5)).download(source.withBaseUrl(base + "missing/"), target, null, null));
+                () -> dl.download(source.withBaseUrl(base + "missing/"), target, null, null));
         assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
         assertEquals(List.of(), listing(target));
         int port = server.getAddress().getPort();
         server.stop(0);
-        e = assertThrows(PcnException.class, () -> new Downloader(Duration.ofSeconds(5)).download(
+        e = assertThrows(PcnException.class, () -> dl.download(
                 source.withBaseUrl("http://127.0.0.1:" + port + "/good/"), target, null, null));
         assertFalse(e.getMessage().contains("\n"));
         assertEquals(List.of(), listing(target));
