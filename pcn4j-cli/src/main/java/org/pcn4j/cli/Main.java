@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
                 TrainCommand.class,
                 EvalCommand.class,
                 CommandLine.HelpCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,194 @@
+package org.pcn4j.data;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.pcn4j.PcnException;
+
+/**
+ * Reads IDX files (the MNIST family's format), gzip'd or raw: gzip is recognized by its magic
+ * bytes 1f 8b, not by the file name. A file is a big-endian header, magic {@code 00 00 TT D}
+ * (type TT, 08 = unsigned byte; D dimensions), D 32-bit sizes, then the data. Every problem is
+ * a {@link PcnException} whose one-line message names the file.
+ */
+public final class Idx {
+    /** Magic number of an image file: unsigned bytes, 3 dimensions (count x rows x cols). */
+    public static final int IMAGES_MAGIC = 0x00000803;
+    /** Magic number of a label file: unsigned bytes, 1 dimension (count). */
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    private Idx() {}
+
+    /** Images read from an IDX file: {@code count} images of rows x cols bytes, row-major. */
+    public static final class Images {
+        private final int count;
+        private final int rows;
+        private final int cols;
+        private final byte[] pixels;
+
+        Images(int count, int rows, int cols, byte[] pixels) {
+            this.count = count;
+            this.rows = rows;
+            this.cols = cols;
+            this.pixels = pixels;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public int rows() {
+            return rows;
+        }
+
+        public int cols() {
+            return cols;
+        }
+
+        /** The pixels, count * rows * cols bytes (not a copy). */
+        public byte[] pixels() {
+            return pixels;
+        }
+    }
+
+    /** Reads an image file (magic 0x00000803). */
+    public static Images readImages(Path file) {
+        try (InputStream in = open(file)) {
+            int[] dims = header(file, in, IMAGES_MAGIC, "image");
+            long n = (long) dims[0] * dims[1] * dims[2];
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new PcnException(file + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2]
+                        + " are too many to hold in memory");
+            }
+            byte[] pixels = body(file, in, (int) n, "pixels");
+            return new Images(dims[0], dims[1], dims[2], pixels);
+        } catch (IOException e) {
+            throw ioError(file, e);
+        }
+    }
+
+    /** Reads a label file (magic 0x00000801): one unsigned byte per label. */
+    public static int[] readLabels(Path file) {
+        try (InputStream in = open(file)) {
+            int[] dims = header(file, in, LABELS_MAGIC, "label");
+            byte[] b = body(file, in, dims[0], "labels");
+            int[] labels = new int[b.length];
+            for (int i = 0; i < b.length; i++) {
+                labels[i] = b[i] & 0xFF;
+            }
+            return labels;
+        } catch (IOException e) {
+            throw ioError(file, e);
+        }
+    }
+
+    /** Opens a file for reading, decompressing it if it starts with the gzip magic bytes. */
+    static InputStream open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new PcnException(file + ": is a directory, not a file");
+        }
+        return maybeGunzip(Files.newInputStream(file));
+    }
+
+    /** Wraps {@code raw} in a gunzipping stream if it starts with 1f 8b. Closes raw on failure. */
+    static InputStream maybeGunzip(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        try {
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            in.reset();
+            if (b0 == 0x1f && b1 == 0x8b) {
+                return new GZIPInputStream(in, 1 << 16);
+            }
+            return in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static int[] header(Path file, InputStream in, int expectedMagic, String kind) throws IOException {
+        byte[] h = in.readNBytes(4);
+        if (h.length < 4) {
+            throw new PcnException(file + ": truncated: " + h.length + " bytes, shorter than an IDX header");
+        }
+        int magic = int32(h, 0);
+        if (magic != expectedMagic) {
+            String what = (magic >>> 16) == 0 && ((magic >>> 8) & 0xFF) == 0x08
+                    ? "an IDX file with " + (magic & 0xFF) + " dimensions"
+                    : "magic number " + hex(magic);
+            throw new PcnException(file + ": not an IDX " + kind + " file: " + what + ", expected magic "
+                    + hex(expectedMagic));
+        }
+        int nd = expectedMagic & 0xFF;
+        byte[] d = in.readNBytes(4 * nd);
+        if (d.length < 4 * nd) {
+            throw new PcnException(file + ": truncated: the IDX header ends after " + (4 + d.length) + " of "
+                    + (4 + 4 * nd) + " bytes");
+        }
+        int[] dims = new int[nd];
+        for (int i = 0; i < nd; i++) {
+            dims[i] = int32(d, 4 * i);
+            if (dims[i] < 0 || (i > 0 && dims[i] == 0)) {
+                throw new PcnException(file + ": bad IDX header: dimension " + i + " is "
+                        + Integer.toUnsignedString(dims[i]));
+            }
+        }
+        return dims;
+    }
+
+    private static byte[] body(Path file, InputStream in, int n, String what) throws IOException {
+        byte[] data = new byte[n];
+        int got = in.readNBytes(data, 0, n);
+        if (got < n) {
+            throw new PcnException(file + ": truncated: the header promises " + n + " bytes of " + what
+                    + ", the file holds " + got);
+        }
+        long extra = 0;
+        byte[] skip = new byte[8192];
+        for (int r; (r = in.read(skip)) > 0;) {
+            extra += r;
+        }
+        if (extra > 0) {
+            throw new PcnException(file + ": " + extra + " unexpected bytes after the " + n + " bytes of " + what
+                    + " the header promises");
+        }
+        return data;
+    }
+
+    static PcnException ioError(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new PcnException(file + ": no such file", e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new PcnException(file + ": permission denied", e);
+        }
+        if (e instanceof EOFException) {
+            return new PcnException(file + ": truncated gzip data (" + oneLine(e.getMessage()) + ")", e);
+        }
+        if (e instanceof ZipException) {
+            return new PcnException(file + ": corrupt gzip data (" + oneLine(e.getMessage()) + ")", e);
+        }
+        return new PcnException(file + ": read error: " + oneLine(e.toString()), e);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "no detail" : s.replace('\n', ' ').trim();
+    }
+
+    private static int int32(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    private static String hex(int v) {
+        return String.format("0x%08x", v);
+    }
+}

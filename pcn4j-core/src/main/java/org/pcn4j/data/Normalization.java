@@ -1,0 +1,32 @@
+package org.pcn4j.data;
+
+import java.util.Locale;
+import org.pcn4j.PcnException;
+
+/** How raw feature values map to what a model sees; see {@link InputAffine}. */
+public enum Normalization {
+    /**
+     * Map the value range to [0, 1]. Images use their format's range (0..255 for IDX bytes, 0..16
+     * for digits), a single scale for all pixels; CSV data uses per-feature min and max of the
+     * training split.
+     */
+    SCALE01,
+    /** Per-feature (x - mean) / std with mean and std of the training split only (std 0: x - mean). */
+    STANDARDIZE,
+    /** Raw values as they are. */
+    NONE;
+
+    /** The command-line spelling: scale01, standardize, none. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Normalization parse(String s) {
+        for (Normalization n : values()) {
+            if (n.id().equalsIgnoreCase(s.trim())) {
+                return n;
+            }
+        }
+        throw new PcnException("unknown normalization '" + s + "' (valid: scale01, standardize, none)");
+    }
+}
