@@ -56,6 +56,17 @@ public final class InputAffine {
                     return span > 0 ? uniform(d, 1f / span, (0f - train.rawMin()) / span) : identity(d);
                 }
                 return minMax(train);
+            case SYMMETRIC: {
+                // [0, 1] then x -> 2x - 1.
+                InputAffine a = compute(Normalization.SCALE01, train);
+                float[] sc = new float[d];
+                float[] of = new float[d];
+                for (int j = 0; j < d; j++) {
+                    sc[j] = 2 * a.scale[j];
+                    of[j] = 2 * a.offset[j] - 1;
+                }
+                return new InputAffine(sc, of);
+            }
             case STANDARDIZE:
                 return standardize(train);
             default:

@@ -11,12 +11,14 @@ public enum Normalization {
      * training split.
      */
     SCALE01,
+    /** Like SCALE01 but onto [-1, 1] (pixels: 2 v / 255 - 1), as pcx's benchmarks feed images. */
+    SYMMETRIC,
     /** Per-feature (x - mean) / std with mean and std of the training split only (std 0: x - mean). */
     STANDARDIZE,
     /** Raw values as they are. */
     NONE;
 
-    /** The command-line spelling: scale01, standardize, none. */
+    /** The command-line spelling: scale01, symmetric, standardize, none. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -27,6 +29,6 @@ public enum Normalization {
                 return n;
             }
         }
-        throw new PcnException("unknown normalization '" + s + "' (valid: scale01, standardize, none)");
+        throw new PcnException("unknown normalization '" + s + "' (valid: scale01, symmetric, standardize, none)");
     }
 }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.pcn4j.PcnException;
 import org.pcn4j.kernel.Activation;
+import org.pcn4j.tensor.Init;
 
 /**
  * A layered PC network: the chain graph x0 -> x1 -> ... -> xL. Node {@code x0} is the input,
@@ -67,39 +67,30 @@ public final class Mlp {
     }
 
     /**
-     * Initializes weights and biases. Schemes: {@code default} (PyTorch's and Equinox's nn.Linear:
-     * W and b uniform in +-1/sqrt(fan_in)), {@code xavier} (Glorot uniform, zero bias),
-     * {@code kaiming} (He normal, zero bias), {@code normal} (N(0, 0.05^2), zero bias).
+     * Initializes weights and biases. {@code default} is PyTorch's and Equinox's nn.Linear: W and b
+     * uniform in +-1/sqrt(fan_in). Any {@link Init#apply} scheme (xavier_uniform, kaiming_normal,
+     * normal:STD, ...) sets W with zero biases; {@code xavier} and {@code kaiming} are short for
+     * xavier_uniform and kaiming_normal.
      */
     public void initialize(String scheme, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
+        String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("xavier")) {
+            s = "xavier_uniform";
+        } else if (s.equals("kaiming")) {
+            s = "kaiming_normal";
+        }
         for (DenseEdge e : edges) {
-            int fanIn = e.from().size();
-            int fanOut = e.to().size();
             float[] b = e.bias();
-            switch (scheme) {
-                case "default": {
-                    double lim = 1.0 / Math.sqrt(fanIn);
-                    e.weight().fillUniform(rng, lim);
-                    for (int j = 0; b != null && j < b.length; j++) {
-                        b[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
-                    }
-                    break;
+            if (s.equals("default")) {
+                double lim = 1.0 / Math.sqrt(e.from().size());
+                Init.uniform(e.weight(), rng, lim);
+                for (int j = 0; b != null && j < b.length; j++) {
+                    b[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
                 }
-                case "xavier":
-                    e.weight().fillUniform(rng, Math.sqrt(6.0 / (fanIn + fanOut)));
-                    zero(b);
-                    break;
-                case "kaiming":
-                    e.weight().fillNormal(rng, Math.sqrt(2.0 / fanIn));
-                    zero(b);
-                    break;
-                case "normal":
-                    e.weight().fillNormal(rng, 0.05);
-                    zero(b);
-                    break;
-                default:
-                    throw new PcnException("unknown init '" + scheme + "' (expected default, xavier, kaiming or normal)");
+            } else {
+                Init.apply(s, e.weight(), rng);
+                zero(b);
             }
             e.weightsChanged();
         }
