@@ -58,7 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--normalize", defaultValue = "auto", paramLabel = "MODE",
-            description = "scale01, symmetric ([-1, 1]), standardize or none; auto: scale01 for images, none for CSV.")
+            description = "scale01, symmetric ([-1, 1]), standardize or none; auto: symmetric for images, none for CSV.")
     String normalize;
 
     @Option(names = "--model", paramLabel = "SIZES",
@@ -132,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "0.1", description = "warmup-cosine: warmup as a fraction of all updates (default: ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Epochs; 0 writes the initialized model and stops (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "20", description = "Epochs; 0 writes the initialized model and stops (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -354,7 +354,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Normalization resolveNormalization(DatasetSplits data) {
         if (normalize.equalsIgnoreCase("auto")) {
-            return data.normalization();
+            // Images go to [-1, 1], as in pcx's published benchmarks: on the digits this alone moved
+            // PC from about 95 % to 97-99 % test accuracy over [0, 1] inputs (BENCHMARKS.md).
+            return data.normalization() == Normalization.SCALE01 ? Normalization.SYMMETRIC : data.normalization();
         }
         return Normalization.parse(normalize);
     }

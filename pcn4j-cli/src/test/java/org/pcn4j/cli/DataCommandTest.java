@@ -134,7 +134,7 @@ class DataCommandTest {
         String o = out();
         assertTrue(o.contains("8x8 (64 features"), o);
         assertTrue(o.contains("0..16"), o);
-        assertTrue(o.matches("(?s).*train\\s+1438\\s+0\\s+16\\s+0 1 2 3 4.*"), o);
+        assertTrue(o.matches("(?s).*train\\s+1438\\s+0\\s+16\\s+1 2 4 5 6.*"), o);
         assertTrue(o.matches("(?s).*test\\s+359\\s.*"), o);
         assertTrue(o.contains("scale01: x * 0.0625 + 0"), o);
         assertEquals("", err());

@@ -52,7 +52,8 @@ class TrainCommandTest {
         assertEquals("post", c.metadata().get("convention"));
         assertEquals(List.of(128, 64), List.of(c.get("layers.0.weight").shape()[0], c.get("layers.0.weight").shape()[1]));
         List<Object> affine = (List<Object>) Json.parse(c.metadata().get("input_affine"));
-        assertEquals(1.0 / 16, ((Number) affine.get(0)).doubleValue(), 1e-7);
+        assertEquals(2.0 / 16, ((Number) affine.get(0)).doubleValue(), 1e-7);
+        assertEquals(-1.0, ((Number) affine.get(1)).doubleValue(), 1e-7);
         CliRunner.Result e = CliRunner.run("eval", "--model", out.resolve("model.safetensors").toString(), "--dataset", "digits");
         assertEquals(0, e.code(), e.err());
         Map<String, Object> ev = Json.parseObject(e.out().trim());

@@ -21,8 +21,8 @@ import org.pcn4j.PcnException;
  *       from {@link #DEBIAN_FASHION_MNIST} (Debian's dataset-fashion-mnist package). 60,000 train
  *       and 10,000 test images of 28x28 bytes, 10 classes.</li>
  *   <li>{@code digits}: 1,797 8x8 digits (values 0..16) embedded in the jar; no official test
- *       split, so the first {@link #DIGITS_TRAIN} rows are the training split and the last 359
- *       the test split (33 to 37 test samples per class).</li>
+ *       split, so a fixed, seeded, stratified 20 % of each class is the test split (359 rows) and
+ *       the rest the training split ({@link #DIGITS_TRAIN} rows).</li>
  *   <li>{@code csv:PATH}: a CSV file (see {@link Csv}); a training split only.</li>
  * </ul>
  *
@@ -39,8 +39,10 @@ public final class Datasets {
     /** Where Debian's dataset-fashion-mnist package installs the four .gz files. */
     public static final Path DEBIAN_FASHION_MNIST = Paths.get("/usr/share/datasets/fashion-mnist");
 
-    /** Rows of the embedded digits that form its training split; the rest is its test split. */
+    /** Rows of the embedded digits in its training split; the other 359 form its test split. */
     public static final int DIGITS_TRAIN = 1438;
+
+    private static final long DIGITS_SPLIT_SEED = 20261128L;
 
     static final String DIGITS_RESOURCE = "digits.csv.gz";
 
@@ -100,15 +102,41 @@ public final class Datasets {
                     + " features and " + t.classes() + " classes, expected 1797, 64 and 10");
         }
         int[] shape = {8, 8};
-        int f = t.features();
-        float[] v = t.values();
-        int[] y = t.labels();
-        Dataset train = Dataset.ofFloats("digits/train", shape, Arrays.copyOf(v, DIGITS_TRAIN * f),
-                Arrays.copyOf(y, DIGITS_TRAIN), 10, 0f, 16f, true);
-        Dataset test = Dataset.ofFloats("digits/test", shape, Arrays.copyOfRange(v, DIGITS_TRAIN * f, v.length),
-                Arrays.copyOfRange(y, DIGITS_TRAIN, y.length), 10, 0f, 16f, true);
+        int[][] split = digitsSplit(t.labels(), 10);
+        Dataset all = Dataset.ofFloats("digits", shape, t.values(), t.labels(), 10, 0f, 16f, true);
+        Dataset train = all.subset("digits/train", split[0]);
+        Dataset test = all.subset("digits/test", split[1]);
         return new DatasetSplits("digits", "embedded " + DIGITS_RESOURCE, train, test, null,
                 normalization == null ? Normalization.SCALE01 : normalization);
+    }
+
+    /**
+     * The digits' fixed test split: a stratified 20 % of each class, drawn with a fixed seed, so
+     * every run and every user gets the same 1,438 / 359 rows. (The file is ordered in blocks of
+     * writers, so its last rows would be a writer-disjoint and harder test set.)
+     */
+    static int[][] digitsSplit(int[] labels, int classes) {
+        java.util.List<Integer> train = new java.util.ArrayList<>();
+        java.util.List<Integer> test = new java.util.ArrayList<>();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(DIGITS_SPLIT_SEED);
+        for (int c = 0; c < classes; c++) {
+            java.util.List<Integer> idx = new java.util.ArrayList<>();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] == c) {
+                    idx.add(i);
+                }
+            }
+            for (int i = idx.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(idx, i, rng.nextInt(i + 1));
+            }
+            int nTest = (int) Math.round(idx.size() * 0.2);
+            test.addAll(idx.subList(0, nTest));
+            train.addAll(idx.subList(nTest, idx.size()));
+        }
+        java.util.Collections.sort(train);
+        java.util.Collections.sort(test);
+        return new int[][] {train.stream().mapToInt(Integer::intValue).toArray(),
+                test.stream().mapToInt(Integer::intValue).toArray()};
     }
 
     /** A CSV file as a training split (no test split). */

@@ -145,10 +145,18 @@ class DatasetsTest {
                 assertTrue(c >= 33, "every class in every split");
             }
         }
-        // sklearn's digits start with 0, 1, 2, ...
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, java.util.Arrays.copyOf(labels(s.train()), 5));
+        // The split is stratified (20 % of each class in test) and fixed: the same rows every time.
+        int[] testCounts = s.test().labelCounts();
+        int[] all = new int[10];
+        for (int c = 0; c < 10; c++) {
+            all[c] = testCounts[c] + s.train().labelCounts()[c];
+            assertEquals(Math.round(all[c] * 0.2), testCounts[c], "class " + c);
+        }
+        assertArrayEquals(labels(s.test()), labels(Datasets.load("digits", null).test()));
+        // Row order is kept within each split; sklearn's first row (a 0) has pixels 5 and 13 at 2, 3.
         float[] x0 = new float[64];
-        s.train().features(0, x0, 0);
+        Dataset first = s.train().label(0) == 0 ? s.train() : s.test();
+        first.features(0, x0, 0);
         assertEquals(5f, x0[2]);
         assertEquals(13f, x0[3]);
         assertNull(s.validation());
