@@ -1,0 +1,232 @@
+package org.pcn4j.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.pcn4j.PcnException;
+import org.pcn4j.io.Json;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.kernel.Backends;
+import org.pcn4j.kernel.Kernels;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.TrainConfig;
+import org.pcn4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pcn4j bench step}: one training step of each algorithm on random data, timed in the same
+ * run (interleaved, so drifts in machine speed hit all of them alike), with the matrix-product
+ * FLOPs each step actually performs.
+ */
+@Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time one training step (PC against the in-engine BP step) per model.",
+                "Prints a table, or one JSON object per line with --json."})
+public final class BenchStepCommand implements Callable<Integer> {
+
+    @Option(names = "--models", split = ",", defaultValue = "784-128-128-10,784-1000-1000-10",
+            description = "Comma-separated layer sizes (default: ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--algorithms", split = ",", defaultValue = "pc,bp", description = "Algorithms to time (default: ${DEFAULT-VALUE}).")
+    List<String> algorithms;
+
+    @Option(names = "--activation", defaultValue = "tanh", description = "Hidden activation (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = {"--inference-steps", "-T"}, defaultValue = "5", description = "T (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per model and algorithm (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "One JSON object per line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (threads != null) {
+            Backends.setThreads(threads);
+        }
+        if (batch <= 0 || steps < 0 || !(seconds > 0)) {
+            throw new PcnException("--batch-size and --seconds must be positive, -T >= 0");
+        }
+        if (!json) {
+            System.out.printf(Locale.ROOT, "kernels %s, %d threads, batch %d, T = %d, %s%n", Kernels.get().name(),
+                    Backends.threads(), batch, steps, activation);
+            System.out.printf(Locale.ROOT, "%-20s %-6s %12s %10s %10s %12s %10s%n", "model", "alg", "step (us)",
+                    "MFLOP", "GFLOP/s", "x bp step", "epoch60k s");
+        }
+        for (String m : models) {
+            int[] sizes = MlpSpec.parseSizes(m);
+            List<Case> cases = new ArrayList<>();
+            for (String a : algorithms) {
+                cases.add(new Case(Algorithm.parse(a), sizes));
+            }
+            // Warm up, count FLOPs, then interleave rounds so every case sees the same machine.
+            for (Case c : cases) {
+                c.warmup();
+            }
+            int rounds = 7;
+            double perRound = seconds / rounds;
+            for (int r = 0; r < rounds; r++) {
+                for (Case c : cases) {
+                    c.round(perRound);
+                }
+            }
+            double bpMicros = Double.NaN;
+            for (Case c : cases) {
+                if (c.alg == Algorithm.BP) {
+                    bpMicros = c.median();
+                }
+            }
+            for (Case c : cases) {
+                double us = c.median();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("model", m);
+                row.put("algorithm", c.alg.id());
+                row.put("batch", batch);
+                row.put("T", steps);
+                row.put("threads", Backends.threads());
+                row.put("step_us", us);
+                row.put("mflop", c.flops / 1e6);
+                row.put("gflops", c.flops / us / 1e3);
+                row.put("ratio_to_bp", us / bpMicros);
+                row.put("epoch_seconds_60000", us * 1e-6 * Math.ceil(60000.0 / batch));
+                if (json) {
+                    System.out.println(Json.write(row));
+                } else {
+                    System.out.printf(Locale.ROOT, "%-20s %-6s %12.1f %10.1f %10.1f %12.2f %10.2f%n", m, c.alg.id(), us,
+                            c.flops / 1e6, c.flops / us / 1e3, us / bpMicros, us * 1e-6 * Math.ceil(60000.0 / batch));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private final class Case {
+        final Algorithm alg;
+        final Trainer trainer;
+        final float[] x;
+        final float[] y;
+        final List<Double> samples = new ArrayList<>();
+        long flops;
+
+        Case(Algorithm alg, int[] sizes) {
+            this.alg = alg;
+            MlpSpec spec = new MlpSpec(sizes, Activation.parse(activation), Activation.IDENTITY, Convention.POST,
+                    Energy.GAUSSIAN);
+            Mlp mlp = new Mlp(spec);
+            mlp.initialize("default", 1);
+            TrainConfig cfg = new TrainConfig(alg, new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.05, 0.5, 0),
+                    OptimizerConfig.adamw(0), Schedule.constant(1e-4), 0, Nudge.CENTERED, 0.1);
+            trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
+            SplittableRandom rng = new SplittableRandom(7);
+            x = new float[batch * sizes[0]];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextDouble(-1, 1);
+            }
+            int out = sizes[sizes.length - 1];
+            y = new float[batch * out];
+            for (int b = 0; b < batch; b++) {
+                y[b * out + rng.nextInt(out)] = 1f;
+            }
+        }
+
+        void warmup() {
+            long end = System.nanoTime() + 1_000_000_000L;
+            int n = 0;
+            while (System.nanoTime() < end || n < 20) {
+                trainer.step(x, y, batch);
+                n++;
+            }
+            Kernels real = Kernels.get();
+            FlopCounter counter = new FlopCounter(real);
+            Backends.use(counter);
+            try {
+                trainer.step(x, y, batch);
+            } finally {
+                Backends.use(real);
+            }
+            flops = counter.flops;
+        }
+
+        void round(double secs) {
+            long budget = (long) (secs * 1e9);
+            long start = System.nanoTime();
+            int n = 0;
+            while (System.nanoTime() - start < budget || n < 3) {
+                trainer.step(x, y, batch);
+                n++;
+            }
+            samples.add((System.nanoTime() - start) / 1e3 / n);
+        }
+
+        double median() {
+            double[] s = samples.stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(s);
+            return s[s.length / 2];
+        }
+    }
+
+    /** Counts the FLOPs of every matrix product (2 m n k) while delegating the work. */
+    static final class FlopCounter implements Kernels {
+        private final Kernels inner;
+        long flops;
+
+        FlopCounter(Kernels inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            flops += 2L * m * n * k;
+            inner.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+
+        @Override
+        public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
+            inner.activate(f, x, xOff, y, yOff, n);
+        }
+
+        @Override
+        public void activateDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
+            inner.activateDerivative(f, x, xOff, y, yOff, n);
+        }
+
+        @Override
+        public void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+            inner.softmax(x, xOff, y, yOff, rows, cols);
+        }
+
+        @Override
+        public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+            inner.logSoftmax(x, xOff, y, yOff, rows, cols);
+        }
+    }
+}
