@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
         description = "Predictive coding networks for the JVM: train, evaluate and query PC networks.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
 
