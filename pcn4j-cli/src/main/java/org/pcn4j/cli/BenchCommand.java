@@ -45,11 +45,16 @@ public final class BenchCommand implements Runnable {
                 description = "Threads for the multi-threaded measurement (default: all cores, ${DEFAULT-VALUE}).")
         int threads = Runtime.getRuntime().availableProcessors();
 
+        /** Tiny time budgets, for tests of the output format only. */
+        @Option(names = "--quick", hidden = true)
+        boolean quick;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
+            Budget budget = quick ? new Budget(5_000_000L, 10_000_000L, 1) : Budget.DEFAULT;
             if (threads < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
             }
@@ -63,8 +68,10 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "%6s %6s %6s  %-6s %7s  %18s  %8s%n", "m", "k", "n", "kernel", "threads", "GFLOP/s", "x naive");
                 out.flush();
             }
-            warmUpNaive();
-            warmUp(kernels);
+            if (!quick) {
+                warmUpNaive();
+                warmUp(kernels);
+            }
             try {
                 for (int[] s : SHAPES) {
                     int m = s[0], k = s[1], n = s[2];
@@ -72,7 +79,7 @@ public final class BenchCommand implements Runnable {
                     float[] a = random(rng, m * k);
                     float[] b = random(rng, k * n);
                     float[] c = new float[m * n];
-                    double[] naive = measure(() -> naive(m, n, k, a, b, c), m, n, k);
+                    double[] naive = measure(budget, () -> naive(m, n, k, a, b, c), m, n, k);
                     List<int[]> threadCounts = new ArrayList<>();
                     threadCounts.add(new int[] {1});
                     if (threads != 1) {
@@ -80,7 +87,7 @@ public final class BenchCommand implements Runnable {
                     }
                     for (int[] t : threadCounts) {
                         Backends.setThreads(t[0]);
-                        double[] r = measure(() -> kernels.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n), m, n, k);
+                        double[] r = measure(budget, () -> kernels.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n), m, n, k);
                         report(out, m, k, n, t[0], "pcn4j", r, naive[0]);
                     }
                     report(out, m, k, n, 1, "naive", naive, naive[0]);
@@ -102,34 +109,44 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** Warm-up budget and the timed budget per measurement, in nanoseconds. */
-    static final long WARMUP_NS = 200_000_000L;
-    static final long MEASURE_NS = 400_000_000L;
-    static final int MIN_REPS = 5;
+    /** Warm-up time and timed time per measurement, in nanoseconds, and the fewest repetitions. */
+    static final class Budget {
+        static final Budget DEFAULT = new Budget(200_000_000L, 400_000_000L, 5);
+        final long warmupNs;
+        final long measureNs;
+        final int minReps;
+
+        Budget(long warmupNs, long measureNs, int minReps) {
+            this.warmupNs = warmupNs;
+            this.measureNs = measureNs;
+            this.minReps = minReps;
+        }
+    }
 
     /**
-     * Runs op for about WARMUP_NS, then in at least MIN_REPS repetitions (each one or more calls)
-     * for about MEASURE_NS; returns {median, best} GFLOP/s over the repetitions.
+     * Runs op for about the warm-up time (at least twice), then in at least minReps repetitions
+     * (each one or more calls) for about the timed time; returns {median, best} GFLOP/s over the
+     * repetitions.
      */
-    static double[] measure(Runnable op, int m, int n, int k) {
+    static double[] measure(Budget budget, Runnable op, int m, int n, int k) {
         long t0 = System.nanoTime();
         int calls = 0;
         do {
             op.run();
             calls++;
-        } while (System.nanoTime() - t0 < WARMUP_NS || calls < 2);
+        } while (System.nanoTime() - t0 < budget.warmupNs || calls < 2);
         double perCall = (System.nanoTime() - t0) / (double) calls;
-        int callsPerRep = (int) Math.max(1, Math.min(1_000_000, MEASURE_NS / MIN_REPS / perCall));
+        int callsPerRep = (int) Math.max(1, Math.min(1_000_000, budget.measureNs / budget.minReps / perCall));
         List<Double> rates = new ArrayList<>();
         long start = System.nanoTime();
-        while (rates.size() < MIN_REPS || System.nanoTime() - start < MEASURE_NS) {
+        while (rates.size() < budget.minReps || System.nanoTime() - start < budget.measureNs) {
             long r0 = System.nanoTime();
             for (int i = 0; i < callsPerRep; i++) {
                 op.run();
             }
             long dt = System.nanoTime() - r0;
             rates.add(2.0 * m * n * k * callsPerRep / dt);
-            if (rates.size() >= 3 && System.nanoTime() - start > 3 * MEASURE_NS) {
+            if (rates.size() >= Math.min(3, budget.minReps) && System.nanoTime() - start > 3 * budget.measureNs) {
                 break; // very slow op: three repetitions are enough
             }
         }
