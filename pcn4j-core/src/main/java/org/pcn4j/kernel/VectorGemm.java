@@ -27,9 +27,9 @@ final class VectorGemm {
     /** Rows per micro-panel of A. */
     static final int MR = 8;
     /** Largest k block. */
-    static final int KC = 256;
+    static final int KC = Integer.getInteger("pcn4j.kc", 256);
     /** Largest column block of packed B (KC x NC floats = 512 KiB). */
-    static final int NC = 512;
+    static final int NC = Integer.getInteger("pcn4j.nc", 512);
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
@@ -66,16 +66,24 @@ final class VectorGemm {
             direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int tasks = mnk >= PARALLEL_MNK ? threads : 1;
+        // At least PARALLEL_MNK / 2 multiply-adds per task: handing work to a pool thread costs
+        // tens of microseconds.
+        int tasks = mnk >= PARALLEL_MNK ? (int) Math.min(threads, mnk / (PARALLEL_MNK / 2)) : 1;
         if (tasks <= 1) {
             blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int panels = (n + NR - 1) / NR;
         int rowPanels = (m + MR - 1) / MR;
-        if (panels >= 2 * tasks || panels >= rowPanels) {
+        // Splitting columns makes every task pack all of A; splitting rows, all of B. Relative
+        // packing cost per element, measured: B straight 1 (vector copy), A transposed 2 (eight
+        // contiguous floats per k step), A as stored and B transposed 4 (gathers).
+        long dupA = (long) m * k * (transA ? 2 : 4);
+        long dupB = (long) k * n * (transB ? 4 : 1);
+        boolean splitColumns = panels >= tasks && (rowPanels < tasks || dupA <= dupB);
+        if (splitColumns) {
             int t = Math.min(tasks, panels);
-            Parallel.run(t, i -> {
+            Parallel.run(t, t, i -> {
                 int j0 = Math.min(n, (int) ((long) panels * i / t) * NR);
                 int j1 = Math.min(n, (int) ((long) panels * (i + 1) / t) * NR);
                 if (j1 > j0) {
@@ -84,7 +92,7 @@ final class VectorGemm {
             });
         } else {
             int t = Math.min(tasks, rowPanels);
-            Parallel.run(t, i -> {
+            Parallel.run(t, t, i -> {
                 int i0 = Math.min(m, (int) ((long) rowPanels * i / t) * MR);
                 int i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / t) * MR);
                 if (i1 > i0) {
