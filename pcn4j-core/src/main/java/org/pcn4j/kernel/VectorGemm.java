@@ -124,6 +124,19 @@ final class VectorGemm {
                 } else {
                     packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
                 }
+                if (nc <= L) {
+                    // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
+                    // much as the products, so the kernel reads A where it lies.
+                    int step = transA ? lda : 1;
+                    for (int ir = i0; ir < i1; ir += MR) {
+                        int rows = Math.min(MR, i1 - ir);
+                        int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+                        int rowStep = transA ? 1 : lda;
+                        kernel8x1(kc, a, base, rowStep, step, rows, bp, tile);
+                        merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
+                    }
+                    continue;
+                }
                 for (int ir = i0; ir < i1; ir += MR) {
                     int rows = Math.min(MR, i1 - ir);
                     if (transA) {
@@ -412,6 +425,44 @@ final class VectorGemm {
         c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /**
+     * Like {@link #kernel8x1(int, float[], float[], int, float[])} with A read in place: row r,
+     * step p at a[base + r * rowStep + p * step]. Rows past {@code rows} repeat the last row (their
+     * results are not stored), so nothing outside A is read. Same operations as the packed kernel.
+     */
+    private static void kernel8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, float[] tile) {
+        int a0 = base;
+        int a1 = base + Math.min(1, rows - 1) * rowStep;
+        int a2 = base + Math.min(2, rows - 1) * rowStep;
+        int a3 = base + Math.min(3, rows - 1) * rowStep;
+        int a4 = base + Math.min(4, rows - 1) * rowStep;
+        int a5 = base + Math.min(5, rows - 1) * rowStep;
+        int a6 = base + Math.min(6, rows - 1) * rowStep;
+        int a7 = base + Math.min(7, rows - 1) * rowStep;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int bi = 0;
+        int o = 0;
+        for (int p = 0; p < kc; p++, bi += L, o += step) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + o]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + o]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
     }
 
     /** Like {@link #kernel8x2} for a panel one vector wide (stride L); tile row stride L. */
