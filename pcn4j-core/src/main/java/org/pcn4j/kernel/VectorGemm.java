@@ -151,8 +151,6 @@ final class VectorGemm {
                         if (w <= L) {
                             kernel8x1(kc, ap, bp, panel, tile);
                             merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
-                        } else if (rows == MR && w == NR) {
-                            kernel8x2(kc, ap, bp, panel, c, cIdx, ldc, alpha, beta, first);
                         } else {
                             kernel8x2(kc, ap, bp, panel, tile);
                             merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
@@ -282,100 +280,13 @@ final class VectorGemm {
     }
 
     /**
-     * A full 8 x 2L tile: acc[r][j] = sum_p ap[p*MR + r] * bp[panel + p*NR + j] (fused, p
-     * increasing), folded straight into C like {@link #merge} does (same operations, same bits).
+     * tile[r*NR + j] = sum_p ap[p*MR + r] * bp[panel + p*NR + j], fused, p increasing.
+     *
+     * <p>Keep this method small. A version that also folded the tile into C (three store
+     * variants, 1740 bytecodes) made C1's tier-3 compile fail ("out of virtual registers in linear
+     * scan"); in some runs (JMH forks) it then stayed in C1 code, where Vector API calls are not
+     * intrinsified: about 100x slower. Storing to a tile and merging separately costs ~1%.
      */
-    private static void kernel8x2(int kc, float[] ap, float[] bp, int panel, float[] c, int cIdx, int ldc,
-                                  float alpha, float beta, boolean first) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        int bi = panel;
-        int ai = 0;
-        for (int p = 0; p < kc; p++, bi += NR, ai += MR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        int c0 = cIdx, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
-        if (first && beta == 0f) {
-            c00.mul(va).intoArray(c, c0);
-            c01.mul(va).intoArray(c, c0 + L);
-            c10.mul(va).intoArray(c, c1);
-            c11.mul(va).intoArray(c, c1 + L);
-            c20.mul(va).intoArray(c, c2);
-            c21.mul(va).intoArray(c, c2 + L);
-            c30.mul(va).intoArray(c, c3);
-            c31.mul(va).intoArray(c, c3 + L);
-            c40.mul(va).intoArray(c, c4);
-            c41.mul(va).intoArray(c, c4 + L);
-            c50.mul(va).intoArray(c, c5);
-            c51.mul(va).intoArray(c, c5 + L);
-            c60.mul(va).intoArray(c, c6);
-            c61.mul(va).intoArray(c, c6 + L);
-            c70.mul(va).intoArray(c, c7);
-            c71.mul(va).intoArray(c, c7 + L);
-        } else if (first && beta != 1f) {
-            c00.fma(va, FloatVector.fromArray(S, c, c0).mul(beta)).intoArray(c, c0);
-            c01.fma(va, FloatVector.fromArray(S, c, c0 + L).mul(beta)).intoArray(c, c0 + L);
-            c10.fma(va, FloatVector.fromArray(S, c, c1).mul(beta)).intoArray(c, c1);
-            c11.fma(va, FloatVector.fromArray(S, c, c1 + L).mul(beta)).intoArray(c, c1 + L);
-            c20.fma(va, FloatVector.fromArray(S, c, c2).mul(beta)).intoArray(c, c2);
-            c21.fma(va, FloatVector.fromArray(S, c, c2 + L).mul(beta)).intoArray(c, c2 + L);
-            c30.fma(va, FloatVector.fromArray(S, c, c3).mul(beta)).intoArray(c, c3);
-            c31.fma(va, FloatVector.fromArray(S, c, c3 + L).mul(beta)).intoArray(c, c3 + L);
-            c40.fma(va, FloatVector.fromArray(S, c, c4).mul(beta)).intoArray(c, c4);
-            c41.fma(va, FloatVector.fromArray(S, c, c4 + L).mul(beta)).intoArray(c, c4 + L);
-            c50.fma(va, FloatVector.fromArray(S, c, c5).mul(beta)).intoArray(c, c5);
-            c51.fma(va, FloatVector.fromArray(S, c, c5 + L).mul(beta)).intoArray(c, c5 + L);
-            c60.fma(va, FloatVector.fromArray(S, c, c6).mul(beta)).intoArray(c, c6);
-            c61.fma(va, FloatVector.fromArray(S, c, c6 + L).mul(beta)).intoArray(c, c6 + L);
-            c70.fma(va, FloatVector.fromArray(S, c, c7).mul(beta)).intoArray(c, c7);
-            c71.fma(va, FloatVector.fromArray(S, c, c7 + L).mul(beta)).intoArray(c, c7 + L);
-        } else {
-            c00.fma(va, FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-            c01.fma(va, FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-            c10.fma(va, FloatVector.fromArray(S, c, c1)).intoArray(c, c1);
-            c11.fma(va, FloatVector.fromArray(S, c, c1 + L)).intoArray(c, c1 + L);
-            c20.fma(va, FloatVector.fromArray(S, c, c2)).intoArray(c, c2);
-            c21.fma(va, FloatVector.fromArray(S, c, c2 + L)).intoArray(c, c2 + L);
-            c30.fma(va, FloatVector.fromArray(S, c, c3)).intoArray(c, c3);
-            c31.fma(va, FloatVector.fromArray(S, c, c3 + L)).intoArray(c, c3 + L);
-            c40.fma(va, FloatVector.fromArray(S, c, c4)).intoArray(c, c4);
-            c41.fma(va, FloatVector.fromArray(S, c, c4 + L)).intoArray(c, c4 + L);
-            c50.fma(va, FloatVector.fromArray(S, c, c5)).intoArray(c, c5);
-            c51.fma(va, FloatVector.fromArray(S, c, c5 + L)).intoArray(c, c5 + L);
-            c60.fma(va, FloatVector.fromArray(S, c, c6)).intoArray(c, c6);
-            c61.fma(va, FloatVector.fromArray(S, c, c6 + L)).intoArray(c, c6 + L);
-            c70.fma(va, FloatVector.fromArray(S, c, c7)).intoArray(c, c7);
-            c71.fma(va, FloatVector.fromArray(S, c, c7 + L)).intoArray(c, c7 + L);
-        }
-    }
-
-    /** Edge tiles: tile[r*NR + j] = the same sums as {@link #kernel8x2}, merged by {@link #merge}. */
     private static void kernel8x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
