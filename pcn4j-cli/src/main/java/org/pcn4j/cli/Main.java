@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
         subcommands = {
                 TrainCommand.class,
                 EvalCommand.class,
-                CommandLine.HelpCommand.class,
                 DataCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
 

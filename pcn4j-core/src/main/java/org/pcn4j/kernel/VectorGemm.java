@@ -66,16 +66,24 @@ final class VectorGemm {
             direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int tasks = mnk >= PARALLEL_MNK ? threads : 1;
+        // At least PARALLEL_MNK / 2 multiply-adds per task: handing work to a pool thread costs
+        // tens of microseconds.
+        int tasks = mnk >= PARALLEL_MNK ? (int) Math.min(threads, mnk / (PARALLEL_MNK / 2)) : 1;
         if (tasks <= 1) {
             blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int panels = (n + NR - 1) / NR;
         int rowPanels = (m + MR - 1) / MR;
-        if (panels >= 2 * tasks || panels >= rowPanels) {
+        // Splitting columns makes every task pack all of A; splitting rows, all of B. Relative
+        // packing cost per element, measured: B straight 1 (vector copy), A transposed 2 (eight
+        // contiguous floats per k step), A as stored and B transposed 4 (gathers).
+        long dupA = (long) m * k * (transA ? 2 : 4);
+        long dupB = (long) k * n * (transB ? 4 : 1);
+        boolean splitColumns = panels >= tasks && (rowPanels < tasks || dupA <= dupB);
+        if (splitColumns) {
             int t = Math.min(tasks, panels);
-            Parallel.run(t, i -> {
+            Parallel.run(t, t, i -> {
                 int j0 = Math.min(n, (int) ((long) panels * i / t) * NR);
                 int j1 = Math.min(n, (int) ((long) panels * (i + 1) / t) * NR);
                 if (j1 > j0) {
@@ -84,7 +92,7 @@ final class VectorGemm {
             });
         } else {
             int t = Math.min(tasks, rowPanels);
-            Parallel.run(t, i -> {
+            Parallel.run(t, t, i -> {
                 int i0 = Math.min(m, (int) ((long) rowPanels * i / t) * MR);
                 int i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / t) * MR);
                 if (i1 > i0) {
@@ -115,6 +123,19 @@ final class VectorGemm {
                     packBT(b, bOff, ldb, pc, kc, jc, nc, bp, idx);
                 } else {
                     packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
+                }
+                if (nc <= L) {
+                    // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
+                    // much as the products, so the kernel reads A where it lies.
+                    int step = transA ? lda : 1;
+                    for (int ir = i0; ir < i1; ir += MR) {
+                        int rows = Math.min(MR, i1 - ir);
+                        int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+                        int rowStep = transA ? 1 : lda;
+                        kernel8x1(kc, a, base, rowStep, step, rows, bp, tile);
+                        merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
+                    }
+                    continue;
                 }
                 for (int ir = i0; ir < i1; ir += MR) {
                     int rows = Math.min(MR, i1 - ir);
@@ -258,7 +279,14 @@ final class VectorGemm {
         }
     }
 
-    /** tile[r*NR + j] = sum_p ap[p*MR + r] * bp[panel + p*NR + j], fused, p increasing. */
+    /**
+     * tile[r*NR + j] = sum_p ap[p*MR + r] * bp[panel + p*NR + j], fused, p increasing.
+     *
+     * <p>Keep this method small. A version that also folded the tile into C (three store
+     * variants, 1740 bytecodes) made C1's tier-3 compile fail ("out of virtual registers in linear
+     * scan"); in some runs (JMH forks) it then stayed in C1 code, where Vector API calls are not
+     * intrinsified: about 100x slower. Storing to a tile and merging separately costs ~1%.
+     */
     private static void kernel8x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -308,6 +336,44 @@ final class VectorGemm {
         c61.intoArray(tile, 6 * NR + L);
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /**
+     * Like {@link #kernel8x1(int, float[], float[], int, float[])} with A read in place: row r,
+     * step p at a[base + r * rowStep + p * step]. Rows past {@code rows} repeat the last row (their
+     * results are not stored), so nothing outside A is read. Same operations as the packed kernel.
+     */
+    private static void kernel8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, float[] tile) {
+        int a0 = base;
+        int a1 = base + Math.min(1, rows - 1) * rowStep;
+        int a2 = base + Math.min(2, rows - 1) * rowStep;
+        int a3 = base + Math.min(3, rows - 1) * rowStep;
+        int a4 = base + Math.min(4, rows - 1) * rowStep;
+        int a5 = base + Math.min(5, rows - 1) * rowStep;
+        int a6 = base + Math.min(6, rows - 1) * rowStep;
+        int a7 = base + Math.min(7, rows - 1) * rowStep;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int bi = 0;
+        int o = 0;
+        for (int p = 0; p < kc; p++, bi += L, o += step) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + o]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + o]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
     }
 
     /** Like {@link #kernel8x2} for a panel one vector wide (stride L); tile row stride L. */
