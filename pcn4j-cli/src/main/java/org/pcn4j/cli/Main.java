@@ -69,6 +69,8 @@ public final class Main implements Runnable {
 
     static CommandLine newCommandLine(boolean verbose) {
         CommandLine cl = new CommandLine(new Main());
+        // Later flags win, so scripts can append overrides to a shared set of flags.
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (verbose) {

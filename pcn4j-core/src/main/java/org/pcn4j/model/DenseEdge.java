@@ -235,6 +235,16 @@ public final class DenseEdge {
     void weightGradient(int batch, float scale, boolean accumulate) {
         int nIn = from.size();
         int nOut = to.size();
+        if (!to.epsNonZero) {
+            // The target's error is exactly zero (early in incremental PC): so is the gradient.
+            if (!accumulate) {
+                Arrays.fill(gradW.data(), 0f);
+                if (gradB != null) {
+                    Arrays.fill(gradB, 0f);
+                }
+            }
+            return;
+        }
         float[] g = convention == Convention.POST ? delta : to.eps;
         float alpha = -scale / batch;
         Kernels.get().sgemm(true, false, nOut, nIn, batch, alpha, g, 0, nOut, sourceActivations(), 0, nIn,

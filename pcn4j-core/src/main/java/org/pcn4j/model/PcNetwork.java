@@ -418,6 +418,7 @@ public final class PcNetwork {
             for (int j = 0; j < len; j++) {
                 eps[j] = -g[j];
             }
+            n.epsNonZero = anyNonZero(eps, len);
             for (DenseEdge e : n.in) {
                 e.computeDelta(batch);
             }
