@@ -98,6 +98,27 @@ public final class ProgressBar implements ProgressListener {
         }
     }
 
+    /** Changes the text before the bar (e.g. a running loss); shown at the next redraw. */
+    public void setLabel(String label) {
+        this.label = label == null ? "" : label;
+    }
+
+    /**
+     * Ends without a closing line: a terminal's bar is erased, so that the caller's own summary
+     * line takes its place.
+     */
+    public void clear() {
+        if (!active) {
+            return;
+        }
+        active = false;
+        if (terminal && lastWidth > 0) {
+            out.print('\r' + " ".repeat(lastWidth) + '\r');
+            out.flush();
+        }
+        lastWidth = 0;
+    }
+
     @Override
     public void finish() {
         if (!active) {

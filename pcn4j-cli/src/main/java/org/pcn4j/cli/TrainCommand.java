@@ -246,7 +246,8 @@ public final class TrainCommand implements Callable<Integer> {
                 alg.id(), Kernels.get().name(), Backends.threads());
         run.truncate("metrics.jsonl");
         List<Map<String, Object>> history = new ArrayList<>();
-        EpochProgress progress = new EpochProgress(quiet, epochs, train.batchesPerEpoch());
+        ProgressBar progress = quiet ? null
+                : ProgressBar.items(new java.io.PrintWriter(System.err, true), "batches");
         boolean stop = false;
         String stopReason = null;
         int epoch = 0;
@@ -260,13 +261,17 @@ public final class TrainCommand implements Callable<Integer> {
             long correct = 0;
             int nb = 0;
             InferenceTrace traceSum = new InferenceTrace(trainer.tracedNodes());
-            progress.startEpoch(epoch);
+            if (progress != null) {
+                progress.start("epoch " + epoch + "/" + epochs, train.batchesPerEpoch());
+            }
             while (train.next()) {
                 Trainer.StepResult r;
                 try {
                     r = trainer.step(train.x(), train.oneHot(), train.size());
                 } catch (DivergenceException d) {
-                    progress.finish();
+                    if (progress != null) {
+                        progress.clear();
+                    }
                     throw new PcnException(d.getMessage() + " in epoch " + epoch + ", batch " + (nb + 1) + " (update "
                             + (trainer.updates() + 1) + "); kept the last good model in " + run.path("model.safetensors")
                             + " — try a smaller --state-lr or --lr");
@@ -277,14 +282,19 @@ public final class TrainCommand implements Callable<Integer> {
                 correct += r.correct();
                 nb++;
                 traceSum.add(trainer.energyTrace());
-                progress.batch(nb, lossSum / seen, seen);
+                if (progress != null) {
+                    progress.setLabel(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", epoch, epochs, lossSum / seen));
+                    progress.update(nb);
+                }
                 if (maxSteps > 0 && trainer.updates() >= maxSteps) {
                     stop = true;
                     stopReason = "reached --max-steps " + maxSteps;
                     break;
                 }
             }
-            progress.finish();
+            if (progress != null) {
+                progress.clear();
+            }
             double seconds = (System.nanoTime() - e0) / 1e9;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epoch", epoch);

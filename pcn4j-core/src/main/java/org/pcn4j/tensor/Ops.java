@@ -116,10 +116,13 @@ public final class Ops {
 
     /** Index of the largest element of each row (the first one on ties; NaN is never chosen unless the row is all NaN). */
     public static int[] argmaxRows(Tensor x) {
-        int[] out = new int[x.rows()];
-        float[] d = x.data();
-        int cols = x.cols();
-        for (int i = 0; i < x.rows(); i++) {
+        return argmaxRows(x.data(), x.rows(), x.cols());
+    }
+
+    /** {@link #argmaxRows(Tensor)} of the first rows x cols entries of a row-major array. */
+    public static int[] argmaxRows(float[] d, int rows, int cols) {
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
             out[i] = argmax(d, i * cols, cols);
         }
         return out;

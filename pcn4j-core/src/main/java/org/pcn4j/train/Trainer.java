@@ -16,6 +16,7 @@ import org.pcn4j.optim.GradClip;
 import org.pcn4j.optim.Optimizer;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Param;
+import org.pcn4j.tensor.Ops;
 
 /**
  * Trains a PC network on (input, target) batches with one of the {@link Algorithm}s. Each step reads
@@ -118,8 +119,8 @@ public final class Trainer {
     private int countCorrect(float[] out, float[] y) {
         int b = net.batch();
         int n = target.size();
-        int[] p = argmaxRows(out, b, n);
-        int[] t = argmaxRows(y, b, n);
+        int[] p = Ops.argmaxRows(out, b, n);
+        int[] t = Ops.argmaxRows(y, b, n);
         int c = 0;
         for (int i = 0; i < b; i++) {
             if (p[i] == t[i]) {
@@ -436,24 +437,7 @@ public final class Trainer {
             trace();
             relax(inferenceSteps, false);
         }
-        return argmaxRows(target.state(), batch, target.size());
-    }
-
-    static int[] argmaxRows(float[] a, int rows, int cols) {
-        int[] out = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            float bv = a[r * cols];
-            for (int j = 1; j < cols; j++) {
-                float v = a[r * cols + j];
-                if (v > bv) {
-                    bv = v;
-                    best = j;
-                }
-            }
-            out[r] = best;
-        }
-        return out;
+        return Ops.argmaxRows(target.state(), batch, target.size());
     }
 
     /** The kernels in use (for logs). */
