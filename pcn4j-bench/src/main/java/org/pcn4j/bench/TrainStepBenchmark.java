@@ -1,0 +1,72 @@
+package org.pcn4j.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.TrainConfig;
+import org.pcn4j.train.Trainer;
+
+/** One training step (T = 5, batch 64, tanh) of each algorithm, microseconds per step. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+public class TrainStepBenchmark {
+    @Param({"784-128-128-10", "784-1000-1000-10"})
+    public String model;
+
+    @Param({"pc", "bp"})
+    public String algorithm;
+
+    private static final int BATCH = 64;
+    private Trainer trainer;
+    private float[] x;
+    private float[] y;
+
+    @Setup
+    public void setup() {
+        int[] sizes = MlpSpec.parseSizes(model);
+        Mlp mlp = new Mlp(new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY, Convention.POST, Energy.GAUSSIAN));
+        mlp.initialize("default", 1);
+        trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), new TrainConfig(Algorithm.parse(algorithm),
+                new InferenceConfig(5, OptimizerConfig.Kind.SGD, 0.05, 0.5, 0), OptimizerConfig.adamw(0),
+                Schedule.constant(1e-4), 0, Nudge.POSITIVE, 1));
+        SplittableRandom rng = new SplittableRandom(7);
+        x = new float[BATCH * sizes[0]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        int out = sizes[sizes.length - 1];
+        y = new float[BATCH * out];
+        for (int b = 0; b < BATCH; b++) {
+            y[b * out + rng.nextInt(out)] = 1f;
+        }
+    }
+
+    @Benchmark
+    public double step() {
+        return trainer.step(x, y, BATCH).finalEnergy();
+    }
+}
