@@ -186,6 +186,18 @@ class TrainCommandTest {
         assertEquals("64-128-128-10", ModelFile.load(out.resolve("model.safetensors")).mlp().spec().sizesString());
     }
 
+    @Test
+    void warnsWhenStandardPcHasTooFewInferenceStepsForTheDepth() {
+        Path out = tmp.resolve("warn");
+        CliRunner.Result r = CliRunner.run("train", "--model", "64-32-32-32-10", "-T", "3", "--epochs", "1",
+                "--max-steps", "1", "--quiet", "--no-plots", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning: T = 3 inference steps is fewer than the 4 layers plus one"), r.err());
+        CliRunner.Result ok = CliRunner.run("train", "--model", "64-32-32-32-10", "-T", "5", "--epochs", "1",
+                "--max-steps", "1", "--quiet", "--no-plots", "--out", out.toString());
+        assertFalse(ok.err().contains("warning"), ok.err());
+    }
+
     static void assertOneLineError(CliRunner.Result r, String needle) {
         assertTrue(r.code() != 0, "exit code");
         String[] lines = r.err().strip().split("\n");
