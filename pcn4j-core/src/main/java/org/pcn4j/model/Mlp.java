@@ -36,6 +36,78 @@ public final class Mlp {
         }
     }
 
+    /**
+     * A fluent builder: {@code Mlp.builder().sizes(784, 128, 128, 10).activation(Activation.GELU).build()}.
+     * Defaults: GELU hidden layers, a linear output, the post convention, a Gaussian output energy,
+     * the {@code default} init with seed 0.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link Mlp}; see {@link #builder()}. */
+    public static final class Builder {
+        private int[] sizes;
+        private Activation activation = Activation.GELU;
+        private Activation outputActivation = Activation.IDENTITY;
+        private Convention convention = Convention.POST;
+        private Energy outputEnergy = Energy.GAUSSIAN;
+        private String init = "default";
+        private long seed;
+
+        private Builder() {}
+
+        public Builder sizes(int... sizes) {
+            this.sizes = sizes.clone();
+            return this;
+        }
+
+        /** Sizes as written on the command line, e.g. "784-128-128-10". */
+        public Builder sizes(String sizes) {
+            this.sizes = MlpSpec.parseSizes(sizes);
+            return this;
+        }
+
+        public Builder activation(Activation f) {
+            this.activation = f;
+            return this;
+        }
+
+        public Builder outputActivation(Activation f) {
+            this.outputActivation = f;
+            return this;
+        }
+
+        public Builder convention(Convention c) {
+            this.convention = c;
+            return this;
+        }
+
+        public Builder outputEnergy(Energy e) {
+            this.outputEnergy = e;
+            return this;
+        }
+
+        public Builder init(String scheme, long seed) {
+            this.init = scheme;
+            this.seed = seed;
+            return this;
+        }
+
+        public MlpSpec spec() {
+            if (sizes == null) {
+                throw new IllegalStateException("Mlp.builder(): sizes(...) not set");
+            }
+            return new MlpSpec(sizes, activation, outputActivation, convention, outputEnergy);
+        }
+
+        public Mlp build() {
+            Mlp m = new Mlp(spec());
+            m.initialize(init, seed);
+            return m;
+        }
+    }
+
     public MlpSpec spec() {
         return spec;
     }
