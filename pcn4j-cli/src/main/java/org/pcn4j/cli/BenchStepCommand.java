@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * run (interleaved, so drifts in machine speed hit all of them alike), with the matrix-product
  * FLOPs each step actually performs.
  */
-@Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Time one training step (PC against the in-engine BP step) per model.",
                 "Prints a table, or one JSON object per line with --json."})
 public final class BenchStepCommand implements Callable<Integer> {

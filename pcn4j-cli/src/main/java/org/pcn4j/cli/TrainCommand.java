@@ -41,7 +41,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pcn4j train}: trains a layered PC network (or its backprop twin) on a dataset. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Train a predictive coding network on a dataset.",
                 "Writes config.json, metrics.jsonl, model.safetensors and PNG plots into --out."})
 public final class TrainCommand implements Callable<Integer> {
