@@ -150,7 +150,7 @@ public final class DenseEdge {
                 System.arraycopy(a, 0, out, 0, n);
             } else {
                 k.activate(activation, a, 0, out, 0, n);
-                k.activateDerivative(activation, a, 0, deriv, 0, n);
+                derivativeFromOutput(a, out, n);
             }
         } else {
             int n = batch * nIn;
@@ -170,6 +170,25 @@ public final class DenseEdge {
         seenWeightVersion = weightVersion;
         seenBatch = batch;
         return true;
+    }
+
+    /**
+     * f'(a) into {@link #deriv}. tanh and sigmoid have it in terms of their output (1 - y^2 and
+     * y (1 - y)): a multiply instead of a second pass of exponentials.
+     */
+    private void derivativeFromOutput(float[] pre, float[] y, int n) {
+        float[] d = deriv;
+        if (activation == Activation.TANH) {
+            for (int i = 0; i < n; i++) {
+                d[i] = 1f - y[i] * y[i];
+            }
+        } else if (activation == Activation.SIGMOID) {
+            for (int i = 0; i < n; i++) {
+                d[i] = y[i] * (1f - y[i]);
+            }
+        } else {
+            Kernels.get().activateDerivative(activation, pre, 0, d, 0, n);
+        }
     }
 
     private void fillBias(float[] dst, int batch) {

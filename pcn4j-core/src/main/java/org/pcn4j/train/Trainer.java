@@ -389,9 +389,13 @@ public final class Trainer {
     }
 
     private void applyWeights() {
-        double norm = GradClip.clipGlobalNorm(weights, config.clipNorm());
-        if (!Double.isFinite(norm)) {
-            throw new DivergenceException("weights (non-finite gradient)");
+        // Without clipping the norm is not needed: a non-finite gradient comes from non-finite
+        // states or errors, which computeErrors() already stops on.
+        if (config.clipNorm() > 0) {
+            double norm = GradClip.clipGlobalNorm(weights, config.clipNorm());
+            if (!Double.isFinite(norm)) {
+                throw new DivergenceException("weights (non-finite gradient)");
+            }
         }
         weightOptimizer.step(weights, config.schedule().rate(updates));
         updates++;
