@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
-import org.pcn4j.kernel.Kernels;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.DivergenceException;
 import org.pcn4j.model.Energy;
@@ -244,9 +243,8 @@ public final class Trainer {
         net.computePredictions();
         float[] mu = Arrays.copyOf(target.energy() == Energy.CROSS_ENTROPY
                 ? target.state() : target.prediction(), net.batch() * target.size());
-        float[] yy = y;
-        double loss = outputLoss(mu, yy);
-        lastCorrect = countCorrect(mu, yy);
+        double loss = outputLoss(mu, y);
+        lastCorrect = countCorrect(mu, y);
         snapshotStates();
         double eFinal = 0;
         int phases = nudge == Nudge.CENTERED ? 2 : 1;
@@ -259,7 +257,7 @@ public final class Trainer {
             float sign = positive ? -1f : 1f;
             float[] nudged = new float[mu.length];
             for (int i = 0; i < mu.length; i++) {
-                nudged[i] = mu[i] + sign * (float) beta * (mu[i] - yy[i]);
+                nudged[i] = mu[i] + sign * (float) beta * (mu[i] - y[i]);
             }
             net.clamp(target, nudged);
             net.computePredictions();
@@ -442,10 +440,5 @@ public final class Trainer {
             relax(inferenceSteps, false);
         }
         return Ops.argmaxRows(target.state(), batch, target.size());
-    }
-
-    /** The kernels in use (for logs). */
-    public static String kernels() {
-        return Kernels.get().name();
     }
 }
