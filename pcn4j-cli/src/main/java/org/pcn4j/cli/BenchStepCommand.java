@@ -210,6 +210,18 @@ public final class BenchStepCommand implements Callable<Integer> {
         }
 
         @Override
+        public PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+            return inner.pack(transB, k, n, b, bOff, ldb, reuse);
+        }
+
+        @Override
+        public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b, float beta,
+                          float[] c, int cOff, int ldc) {
+            flops += 2L * m * b.n() * b.k();
+            inner.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+        }
+
+        @Override
         public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
             inner.activate(f, x, xOff, y, yOff, n);
         }

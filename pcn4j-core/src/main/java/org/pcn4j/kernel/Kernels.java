@@ -21,6 +21,35 @@ public interface Kernels {
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * A right-hand matrix op(B) (k x n) prepared once for many products, e.g. a weight matrix
+     * during inference, where it stays fixed while the left-hand side changes every step. Valid
+     * while the array it was made from is unchanged.
+     */
+    interface PackedMatrix {
+        int k();
+
+        int n();
+    }
+
+    /** The portable form: a reference to B, used by backends that do not pack. */
+    record Unpacked(boolean transB, int k, int n, float[] b, int bOff, int ldb) implements PackedMatrix {}
+
+    /**
+     * Prepares op(B) for {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)};
+     * {@code reuse} (a matrix from an earlier call, or null) may be recycled when its shape fits.
+     */
+    default PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+        return new Unpacked(transB, k, n, b, bOff, ldb);
+    }
+
+    /** C = alpha * op(A) * B + beta * C with a prepared B; bit-identical to the unprepared sgemm. */
+    default void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                       float beta, float[] c, int cOff, int ldc) {
+        Unpacked u = (Unpacked) b;
+        sgemm(transA, u.transB(), m, u.n(), u.k(), alpha, a, aOff, lda, u.b(), u.bOff(), u.ldb(), beta, c, cOff, ldc);
+    }
+
     /** y[i] = f(x[i]) for i in [0, n). y may be x. */
     void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -102,9 +102,133 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * op(B) packed once in the block layout {@link #blocked} uses (k blocks of {@link #kBlock},
+     * column blocks of {@link #NC}, panels of NR), so products with it skip packing B. Weight
+     * matrices during inference are packed once per weight update instead of once per product.
+     */
+    static final class Packed implements Kernels.PackedMatrix {
+        final boolean transB;
+        final int k;
+        final int n;
+        final int nBlocks;
+        final int[] offsets;
+        float[] data;
+        boolean packed;
+        float[] b;
+        int bOff;
+        int ldb;
+
+        Packed(boolean transB, int k, int n) {
+            this.transB = transB;
+            this.k = k;
+            this.n = n;
+            int kb = kBlock(k);
+            int kBlocks = (k + kb - 1) / kb;
+            this.nBlocks = (n + NC - 1) / NC;
+            this.offsets = new int[kBlocks * nBlocks];
+            int size = 0;
+            for (int pc = 0, pi = 0; pc < k; pc += kb, pi++) {
+                int kc = Math.min(kb, k - pc);
+                for (int jc = 0, ji = 0; jc < n; jc += NC, ji++) {
+                    offsets[pi * nBlocks + ji] = size;
+                    size += kc * paddedWidth(Math.min(NC, n - jc));
+                }
+            }
+            this.data = new float[size];
+        }
+
+        int offset(int kBlockIndex, int nBlockIndex) {
+            return offsets[kBlockIndex * nBlocks + nBlockIndex];
+        }
+
+        @Override
+        public int k() {
+            return k;
+        }
+
+        @Override
+        public int n() {
+            return n;
+        }
+    }
+
+    /** Columns a packed block of width nc occupies: full NR panels, then L or NR for the rest. */
+    private static int paddedWidth(int nc) {
+        int full = nc / NR * NR;
+        int w = nc - full;
+        return full + (w == 0 ? 0 : w <= L ? L : NR);
+    }
+
+    /**
+     * Records op(B) for packed products. The packing itself is done at the first product that
+     * uses it: products large enough to be split over threads read B directly (their column
+     * split packs B in parallel, which beats a shared packed copy), so only the single-threaded
+     * products that repeat, like the small ones of every inference step, pay for packing once.
+     */
+    static Packed pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, Packed reuse) {
+        Packed p = reuse != null && reuse.transB == transB && reuse.k == k && reuse.n == n
+                ? reuse : new Packed(transB, k, n);
+        p.b = b;
+        p.bOff = bOff;
+        p.ldb = ldb;
+        p.packed = false;
+        return p;
+    }
+
+    private static void ensurePacked(Packed p) {
+        if (!p.packed) {
+            int kb = kBlock(p.k);
+            for (int i = 0; i < p.offsets.length; i++) {
+                packBlock(p, kb, i);
+            }
+            p.packed = true;
+        }
+    }
+
+    private static void packBlock(Packed p, int kb, int block) {
+        int pi = block / p.nBlocks;
+        int ji = block % p.nBlocks;
+        int pc = pi * kb;
+        int jc = ji * NC;
+        int kc = Math.min(kb, p.k - pc);
+        int nc = Math.min(NC, p.n - jc);
+        float[] bp = BUFFERS.get()[0];
+        if (p.transB) {
+            packBT(p.b, p.bOff, p.ldb, pc, kc, jc, nc, bp, GATHER_INDEX.get()[0]);
+        } else {
+            packBN(p.b, p.bOff, p.ldb, pc, kc, jc, nc, bp);
+        }
+        System.arraycopy(bp, 0, p.data, p.offset(pi, ji), kc * paddedWidth(nc));
+    }
+
+    /** {@link #sgemm} with a prepared B: the same products and bits; B packed once for the small ones. */
+    static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, Packed p,
+                      float beta, float[] c, int cOff, int ldc, int threads) {
+        int n = p.n;
+        int k = p.k;
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        long mnk = (long) m * n * k;
+        if (k <= 0 || alpha == 0f || mnk < DIRECT_MNK || m < 4 || (mnk >= PARALLEL_MNK && threads > 1)) {
+            sgemm(transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, beta, c, cOff, ldc, threads);
+            return;
+        }
+        ensurePacked(p);
+        blocked(transA, p.transB, 0, m, 0, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc);
+    }
+
     /** C[i0:i1, j0:j1] on the calling thread. */
     private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        blocked(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    /** With {@code pre} non-null, B's blocks come from it (then j0 must be 0 and j1 = n) instead of being packed. */
+    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
                                 float beta, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
         float[] bp = buf[0];
@@ -119,10 +243,19 @@ final class VectorGemm {
             boolean first = pc == 0;
             for (int jc = j0; jc < j1; jc += NC) {
                 int nc = Math.min(NC, j1 - jc);
-                if (transB) {
-                    packBT(b, bOff, ldb, pc, kc, jc, nc, bp, idx);
+                float[] bArr;
+                int bBase;
+                if (pre != null) {
+                    bArr = pre.data;
+                    bBase = pre.offset(pc / kb, jc / NC);
                 } else {
-                    packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
+                    bArr = bp;
+                    bBase = 0;
+                    if (transB) {
+                        packBT(b, bOff, ldb, pc, kc, jc, nc, bp, idx);
+                    } else {
+                        packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
+                    }
                 }
                 if (nc <= L) {
                     // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
@@ -132,7 +265,7 @@ final class VectorGemm {
                         int rows = Math.min(MR, i1 - ir);
                         int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
                         int rowStep = transA ? 1 : lda;
-                        kernel8x1(kc, a, base, rowStep, step, rows, bp, tile);
+                        kernel8x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
                         merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
                     }
                     continue;
@@ -149,10 +282,10 @@ final class VectorGemm {
                         int panel = jr * kc; // panels before this one are all NR wide
                         int cIdx = cOff + ir * ldc + jc + jr;
                         if (w <= L) {
-                            kernel8x1(kc, ap, bp, panel, tile);
+                            kernel8x1(kc, ap, bArr, bBase + panel, tile);
                             merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
                         } else {
-                            kernel8x2(kc, ap, bp, panel, tile);
+                            kernel8x2(kc, ap, bArr, bBase + panel, tile);
                             merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
                         }
                     }
@@ -339,11 +472,12 @@ final class VectorGemm {
     }
 
     /**
-     * Like {@link #kernel8x1(int, float[], float[], int, float[])} with A read in place: row r,
+     * Like {@link #kernel8x1(int, float[], float[], int, float[])} with A read in place (B from bp0): row r,
      * step p at a[base + r * rowStep + p * step]. Rows past {@code rows} repeat the last row (their
      * results are not stored), so nothing outside A is read. Same operations as the packed kernel.
      */
-    private static void kernel8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, float[] tile) {
+    private static void kernel8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, int bp0,
+                                  float[] tile) {
         int a0 = base;
         int a1 = base + Math.min(1, rows - 1) * rowStep;
         int a2 = base + Math.min(2, rows - 1) * rowStep;
@@ -353,7 +487,7 @@ final class VectorGemm {
         int a6 = base + Math.min(6, rows - 1) * rowStep;
         int a7 = base + Math.min(7, rows - 1) * rowStep;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        int bi = 0;
+        int bi = bp0;
         int o = 0;
         for (int p = 0; p < kc; p++, bi += L, o += step) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);

@@ -52,6 +52,22 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public PackedMatrix pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedMatrix reuse) {
+        return VectorGemm.pack(transB, k, n, b, bOff, ldb, reuse instanceof VectorGemm.Packed ? (VectorGemm.Packed) reuse : null);
+    }
+
+    @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (b instanceof VectorGemm.Packed) {
+            VectorGemm.sgemm(transA, m, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc,
+                    threads == 0 ? Backends.threads() : threads);
+        } else {
+            Kernels.super.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+        }
+    }
+
+    @Override
     public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
         apply(f, false, x, xOff, y, yOff, n);
     }

@@ -39,6 +39,12 @@ public final class DenseEdge {
     /** post: f'(a) * eps_to (batch x to); pre: eps_to W (batch x from). */
     float[] delta = new float[0];
 
+    /** W prepared as the right-hand side of X W^T (forward) and of G W (backward), per weight version. */
+    private Kernels.PackedMatrix packedForward;
+    private Kernels.PackedMatrix packedBackward;
+    private long packedForwardVersion = Long.MIN_VALUE;
+    private long packedBackwardVersion = Long.MIN_VALUE;
+
     private long seenSourceVersion = Long.MIN_VALUE;
     private long weightVersion;
     private long seenWeightVersion = Long.MIN_VALUE;
@@ -128,6 +134,24 @@ public final class DenseEdge {
         seenBatch = -1;
     }
 
+    /** op(B) = W^T for the forward product, packed once per weight update. */
+    private Kernels.PackedMatrix forwardWeights(Kernels k) {
+        if (packedForwardVersion != weightVersion || packedForward == null) {
+            packedForward = k.pack(true, from.size(), to.size(), weight.data(), 0, from.size(), packedForward);
+            packedForwardVersion = weightVersion;
+        }
+        return packedForward;
+    }
+
+    /** op(B) = W for the products that send errors back to the source, packed once per weight update. */
+    private Kernels.PackedMatrix backwardWeights(Kernels k) {
+        if (packedBackwardVersion != weightVersion || packedBackward == null) {
+            packedBackward = k.pack(false, to.size(), from.size(), weight.data(), 0, from.size(), packedBackward);
+            packedBackwardVersion = weightVersion;
+        }
+        return packedBackward;
+    }
+
     boolean stale(int batch) {
         return !frozen && (seenSourceVersion != from.version || seenWeightVersion != weightVersion || seenBatch != batch);
     }
@@ -143,8 +167,7 @@ public final class DenseEdge {
         if (convention == Convention.POST) {
             // a = X W^T + b, contribution = f(a)
             fillBias(a, batch);
-            k.sgemm(false, true, batch, nOut, nIn, 1f, from.x, 0, nIn, weight.data(), 0, nIn,
-                    bias == null ? 0f : 1f, a, 0, nOut);
+            k.sgemm(false, batch, 1f, from.x, 0, nIn, forwardWeights(k), bias == null ? 0f : 1f, a, 0, nOut);
             int n = batch * nOut;
             if (activation == Activation.IDENTITY) {
                 System.arraycopy(a, 0, out, 0, n);
@@ -163,8 +186,7 @@ public final class DenseEdge {
                 src = fx;
             }
             fillBias(out, batch);
-            k.sgemm(false, true, batch, nOut, nIn, 1f, src, 0, nIn, weight.data(), 0, nIn,
-                    bias == null ? 0f : 1f, out, 0, nOut);
+            k.sgemm(false, batch, 1f, src, 0, nIn, forwardWeights(k), bias == null ? 0f : 1f, out, 0, nOut);
         }
         seenSourceVersion = from.version;
         seenWeightVersion = weightVersion;
@@ -231,13 +253,14 @@ public final class DenseEdge {
         Kernels k = Kernels.get();
         int nIn = from.size();
         int nOut = to.size();
+        Kernels.PackedMatrix w = backwardWeights(k);
         if (convention == Convention.POST) {
             // grad_from -= G W   (batch x to) . (to x from)
-            k.sgemm(false, false, batch, nIn, nOut, -1f, delta, 0, nOut, weight.data(), 0, nIn, 1f, from.grad, 0, nIn);
+            k.sgemm(false, batch, -1f, delta, 0, nOut, w, 1f, from.grad, 0, nIn);
         } else if (activation == Activation.IDENTITY) {
-            k.sgemm(false, false, batch, nIn, nOut, -1f, to.eps, 0, nOut, weight.data(), 0, nIn, 1f, from.grad, 0, nIn);
+            k.sgemm(false, batch, -1f, to.eps, 0, nOut, w, 1f, from.grad, 0, nIn);
         } else {
-            k.sgemm(false, false, batch, nIn, nOut, 1f, to.eps, 0, nOut, weight.data(), 0, nIn, 0f, delta, 0, nIn);
+            k.sgemm(false, batch, 1f, to.eps, 0, nOut, w, 0f, delta, 0, nIn);
             float[] g = from.grad;
             float[] d = deriv;
             int n = batch * nIn;
