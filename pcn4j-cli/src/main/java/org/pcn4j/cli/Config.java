@@ -41,32 +41,7 @@ public final class Config {
 
     /** Reads {@code file} (by extension: YAML or JSON) into a map with normalized keys, in file order. */
     public static Map<String, Object> load(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean json = name.endsWith(".json");
-        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
-            throw new PcnException("config file " + file + ": unknown extension (use .yaml, .yml or .json)");
-        }
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new PcnException("config file not found: " + file, e);
-        } catch (MalformedInputException e) {
-            throw new PcnException("config file " + file + " is not valid UTF-8", e);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new PcnException("cannot read config file " + file + ": " + m.replace('\n', ' '), e);
-        }
-        Object top;
-        if (json) {
-            try {
-                top = Json.parse(text);
-            } catch (PcnException e) {
-                throw new PcnException("config file " + file + ": " + e.getMessage(), e);
-            }
-        } else {
-            top = parseYaml(file, text);
-        }
+        Object top = read(file, "config file");
         if (top == null) {
             return new LinkedHashMap<>(); // an empty file (or one holding only comments)
         }
@@ -77,7 +52,38 @@ public final class Config {
         return normalize((Map<?, ?>) top, file);
     }
 
-    private static Object parseYaml(Path file, String text) {
+    /**
+     * Parses a YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) file into maps and lists;
+     * errors are one line starting with {@code what} and the file ("graph file g.yaml: ...").
+     */
+    public static Object read(Path file, String what) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean json = name.endsWith(".json");
+        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml")) {
+            throw new PcnException(what + " " + file + ": unknown extension (use .yaml, .yml or .json)");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new PcnException(what + " not found: " + file, e);
+        } catch (MalformedInputException e) {
+            throw new PcnException(what + " " + file + " is not valid UTF-8", e);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new PcnException("cannot read " + what + " " + file + ": " + m.replace('\n', ' '), e);
+        }
+        if (json) {
+            try {
+                return Json.parse(text);
+            } catch (PcnException e) {
+                throw new PcnException(what + " " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return parseYaml(file, text, what);
+    }
+
+    private static Object parseYaml(Path file, String text, String what) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         Yaml yaml = new Yaml(new SafeConstructor(options));
@@ -87,10 +93,10 @@ public final class Config {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + " column " + (mark.getColumn() + 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            throw new PcnException("config file " + file + ": invalid YAML" + where + ": "
+            throw new PcnException(what + " " + file + ": invalid YAML" + where + ": "
                     + oneLine(problem == null ? e.getMessage() : problem), e);
         } catch (YAMLException e) {
-            throw new PcnException("config file " + file + ": invalid YAML: " + oneLine(e.getMessage()), e);
+            throw new PcnException(what + " " + file + ": invalid YAML: " + oneLine(e.getMessage()), e);
         }
     }
 

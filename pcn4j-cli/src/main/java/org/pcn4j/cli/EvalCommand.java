@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         description = "Evaluate a saved model on a dataset's test split; prints JSON with test_accuracy.")
 public final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model.safetensors file.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model.safetensors file (layered or graph).")
     Path model;
 
     @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits or csv:PATH.")
@@ -52,9 +52,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (threads != null) {
             Backends.setThreads(threads);
         }
-        ModelFile.Loaded loaded = ModelFile.load(model);
+        ModelFile.LoadedModel loaded = ModelFile.loadModel(model);
         DatasetSplits data = Datasets.load(dataset, dataDir);
-        TrainCommand.checkFits(loaded.mlp().spec(), data, "model " + model);
+        TrainCommand.checkFits(loaded.model(), data, "model " + model);
         Dataset d;
         if (split.equals("test")) {
             if (!data.hasTest()) {
@@ -68,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(inferenceSteps, OptimizerConfig.Kind.SGD,
                 stateLr, 0, 0), OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
-        Trainer t = new Trainer(loaded.mlp().network(), loaded.mlp().input(), loaded.mlp().output(), tc);
+        Trainer t = new Trainer(loaded.model().network(), loaded.model().input(), loaded.model().output(), tc);
         double acc = Evaluation.accuracy(t, d, loaded.affine(), inferenceSteps);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());

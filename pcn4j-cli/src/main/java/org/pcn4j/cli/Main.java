@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 TrainCommand.class,
                 EvalCommand.class,
+                GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class,

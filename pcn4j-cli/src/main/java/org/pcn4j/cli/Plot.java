@@ -94,7 +94,7 @@ public final class Plot {
         write(png, renderGrid(images, rows, cols, gridCols, scale));
     }
 
-    private static void write(Path png, BufferedImage img) {
+    static void write(Path png, BufferedImage img) {
         try {
             AtomicFiles.write(png, out -> {
                 if (!ImageIO.write(img, "png", out)) {

@@ -19,6 +19,8 @@ import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.data.Normalization;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.kernel.Activation;
@@ -30,6 +32,7 @@ import org.pcn4j.model.Energy;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.Node;
+import org.pcn4j.model.PcModel;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
@@ -38,7 +41,9 @@ import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pcn4j train}: trains a layered PC network (or its backprop twin) on a dataset. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
@@ -60,6 +65,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--normalize", defaultValue = "auto", paramLabel = "MODE",
             description = "scale01, symmetric ([-1, 1]), standardize or none; auto: symmetric for images, none for CSV.")
     String normalize;
+
+    @Option(names = "--graph", paramLabel = "FILE",
+            description = "Train a PC graph (YAML or JSON nodes and edges) instead of a layered --model.")
+    Path graph;
 
     @Option(names = "--model", paramLabel = "SIZES",
             description = "Layer sizes from input to output, e.g. 784-128-128-128-10 (default: INPUT-128-128-CLASSES).")
@@ -165,6 +174,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Spec
+    CommandSpec commandSpec;
+
+    /** Options that describe a layered model, meaningless with --graph. */
+    private static final String[] MLP_OPTIONS = {"--model", "--activation", "--output-activation", "--convention",
+        "--output-energy"};
+
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
@@ -181,24 +197,44 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Dataset test = data.hasTest() ? data.test() : null;
 
-        Mlp mlp;
+        PcModel net;
         InputAffine affine = data.inputAffine();
+        if (graph != null) {
+            for (String o : MLP_OPTIONS) {
+                if (commandSpec != null && commandSpec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new PcnException(o + " describes a layered model; with --graph the graph file describes it");
+                }
+            }
+            if (initFrom != null) {
+                throw new PcnException("give --graph or --init-from, not both (a graph model file holds its graph)");
+            }
+        }
         if (initFrom != null) {
-            ModelFile.Loaded loaded = ModelFile.load(initFrom);
-            mlp = loaded.mlp();
+            ModelFile.LoadedModel loaded = ModelFile.loadModel(initFrom);
+            net = loaded.model();
             affine = loaded.affine();
-            checkFits(mlp.spec(), data, "--init-from " + initFrom);
+            checkFits(net, data, "--init-from " + initFrom);
+        } else if (graph != null) {
+            GraphSpec gs = GraphFiles.load(graph);
+            Graph g = new Graph(gs);
+            checkFits(g, data, "--graph " + graph);
+            g.initialize(init, seed);
+            net = g;
         } else {
             int[] sizes = model == null
                     ? new int[] {data.features(), 128, 128, data.classes()}
                     : MlpSpec.parseSizes(model);
             MlpSpec spec = new MlpSpec(sizes, Activation.parse(activation), Activation.parse(outputActivation),
                     Convention.parse(convention), Energy.parse(outputEnergy));
-            checkFits(spec, data, "--model " + spec.sizesString());
-            mlp = new Mlp(spec);
+            Mlp mlp = new Mlp(spec);
+            checkFits(mlp, data, "--model " + spec.sizesString());
             mlp.initialize(init, seed);
+            net = mlp;
         }
-        MlpSpec spec = mlp.spec();
+        if (!net.network().isAcyclic() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
+            throw new PcnException("--algorithm " + alg.id() + " computes backprop's gradients and needs an acyclic graph;"
+                    + " this graph has cycles (use pc, ipc or pc-nudge)");
+        }
 
         Path dir = out != null ? out : Paths.get("runs", dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + alg.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -217,14 +253,14 @@ public final class TrainCommand implements Callable<Integer> {
         InferenceConfig inf = new InferenceConfig(inferenceSteps, OptimizerConfig.Kind.parse(stateOptimizer), stateLr,
                 stateMomentum, energyTolerance);
         TrainConfig tc = new TrainConfig(alg, inf, opt, sched, clipNorm, Nudge.parse(nudge), beta);
-        Trainer trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), tc);
+        Trainer trainer = new Trainer(net.network(), net.input(), net.output(), tc);
 
-        if (alg == Algorithm.PC && inferenceSteps < mlp.depth() + 1 && epochs > 0) {
+        if (alg == Algorithm.PC && inferenceSteps < net.depth() + 1 && epochs > 0) {
             System.err.printf(Locale.ROOT, "pcn4j: warning: T = %d inference steps is fewer than the %d layers plus one:"
-                    + " errors cannot reach the first layers (use -T %d or more)%n", inferenceSteps, mlp.depth(), mlp.depth() + 1);
+                    + " errors cannot reach the first layers (use -T %d or more)%n", inferenceSteps, net.depth(), net.depth() + 1);
         }
 
-        Map<String, Object> resolved = resolvedConfig(data, spec, alg, norm);
+        Map<String, Object> resolved = resolvedConfig(data, net, alg, norm);
         run.writeJson("config.json", resolved);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("classes", Json.write(data.classNames()));
@@ -233,16 +269,16 @@ public final class TrainCommand implements Callable<Integer> {
         meta.put("config", Json.write(resolved));
 
         if (epochs == 0) {
-            ModelFile.save(run.path("model.safetensors"), mlp, affine, meta);
+            ModelFile.save(run.path("model.safetensors"), net, affine, meta);
             run.truncate("metrics.jsonl");
             System.out.println("wrote the initialized model to " + run.path("model.safetensors"));
             return 0;
         }
 
         // The initial model is the first "last good model", should the very first epoch diverge.
-        ModelFile.save(run.path("model.safetensors"), mlp, affine, meta);
+        ModelFile.save(run.path("model.safetensors"), net, affine, meta);
         System.err.printf(Locale.ROOT, "pcn4j: training %s on %s (%d train%s), %s, %s kernels x %d threads%n",
-                spec.sizesString(), dataset, data.train().size(), test != null ? ", " + test.size() + " test" : "",
+                net.describe(), dataset, data.train().size(), test != null ? ", " + test.size() + " test" : "",
                 alg.id(), Kernels.get().name(), Backends.threads());
         run.truncate("metrics.jsonl");
         List<Map<String, Object>> history = new ArrayList<>();
@@ -315,7 +351,7 @@ public final class TrainCommand implements Callable<Integer> {
             history.add(m);
             run.appendJsonLine("metrics.jsonl", m);
             // Saved every epoch, so a later divergence leaves the last good model in place.
-            ModelFile.save(run.path("model.safetensors"), mlp, affine, meta);
+            ModelFile.save(run.path("model.safetensors"), net, affine, meta);
             System.err.println(epochLine(m));
         }
         if (!noPlots) {
@@ -371,7 +407,21 @@ public final class TrainCommand implements Callable<Integer> {
         return Normalization.parse(normalize);
     }
 
-    static void checkFits(MlpSpec spec, DatasetSplits data, String what) {
+    static void checkFits(PcModel model, DatasetSplits data, String what) {
+        if (model instanceof Graph) {
+            Node in = model.input();
+            Node out = model.output();
+            if (in.size() != data.features()) {
+                throw new PcnException(what + ": input node '" + in.name() + "' has size " + in.size()
+                        + ", but " + data.name() + " inputs have " + data.features() + " values");
+            }
+            if (out.size() != data.classes()) {
+                throw new PcnException(what + ": target node '" + out.name() + "' has size " + out.size()
+                        + ", but " + data.name() + " has " + data.classes() + " classes");
+            }
+            return;
+        }
+        MlpSpec spec = ((Mlp) model).spec();
         if (spec.inputSize() != data.features()) {
             throw new PcnException(what + ": the first size " + spec.inputSize() + " does not fit " + data.name()
                     + ", whose inputs have " + data.features() + " values");
@@ -382,17 +432,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> resolvedConfig(DatasetSplits data, MlpSpec spec, Algorithm alg, Normalization norm) {
+    private Map<String, Object> resolvedConfig(DatasetSplits data, PcModel net, Algorithm alg, Normalization norm) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("dataset", dataset);
         c.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
         c.put("data-source", data.source());
         c.put("normalize", norm.id());
-        c.put("model", spec.sizesString());
-        c.put("activation", spec.activation().id());
-        c.put("output-activation", spec.outputActivation().id());
-        c.put("convention", spec.convention().id());
-        c.put("output-energy", spec.outputEnergy().id());
+        if (net instanceof Mlp) {
+            MlpSpec spec = ((Mlp) net).spec();
+            c.put("model", spec.sizesString());
+            c.put("activation", spec.activation().id());
+            c.put("output-activation", spec.outputActivation().id());
+            c.put("convention", spec.convention().id());
+            c.put("output-energy", spec.outputEnergy().id());
+        } else {
+            // The graph itself is in the model file's metadata ("graph").
+            c.put("graph", graph == null ? null : graph.toString());
+        }
         c.put("init", init);
         c.put("init-from", initFrom == null ? null : initFrom.toString());
         c.put("algorithm", alg.id());

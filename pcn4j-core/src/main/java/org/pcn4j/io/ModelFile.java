@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.InputAffine;
+import org.pcn4j.graph.Graph;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.Energy;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
+import org.pcn4j.model.PcModel;
 
 /**
  * Layered models as safetensors files (a contract): float32 tensors {@code layers.{i}.weight}
@@ -33,21 +35,61 @@ public final class ModelFile {
     public record Loaded(Mlp mlp, InputAffine affine, Map<String, String> metadata) {
         /** Class names saved with the model, or "0", "1", ... */
         public List<String> classNames() {
-            String s = metadata.get("classes");
-            List<String> names = new ArrayList<>();
-            if (s != null) {
-                for (Object o : array(s)) {
-                    names.add(String.valueOf(o));
-                }
-            }
-            if (names.size() != mlp.spec().outputSize()) {
-                names.clear();
-                for (int c = 0; c < mlp.spec().outputSize(); c++) {
-                    names.add(Integer.toString(c));
-                }
-            }
-            return names;
+            return ModelFile.classNames(metadata, mlp.spec().outputSize());
         }
+    }
+
+    /** A model of either kind (layered or graph) read back from a file. */
+    public record LoadedModel(PcModel model, InputAffine affine, Map<String, String> metadata) {
+        /** "mlp" or "graph". */
+        public String type() {
+            return model instanceof Graph ? "graph" : "mlp";
+        }
+
+        /** Class names saved with the model, or "0", "1", ... */
+        public List<String> classNames() {
+            return ModelFile.classNames(metadata, model.output().size());
+        }
+    }
+
+    static List<String> classNames(Map<String, String> metadata, int classes) {
+        String s = metadata.get("classes");
+        List<String> names = new ArrayList<>();
+        if (s != null) {
+            for (Object o : array(s)) {
+                names.add(String.valueOf(o));
+            }
+        }
+        if (names.size() != classes) {
+            names.clear();
+            for (int c = 0; c < classes; c++) {
+                names.add(Integer.toString(c));
+            }
+        }
+        return names;
+    }
+
+    /** Writes a layered or graph model (see {@link GraphModelFile}) atomically. */
+    public static void save(Path file, PcModel model, InputAffine affine, Map<String, String> extra) {
+        if (model instanceof Graph) {
+            GraphModelFile.save(file, (Graph) model, affine, extra);
+        } else if (model instanceof Mlp) {
+            save(file, (Mlp) model, affine, extra);
+        } else {
+            throw new IllegalArgumentException("cannot save a " + model.getClass().getSimpleName());
+        }
+    }
+
+    /** Reads a model file of either kind, by its {@code model_type}. */
+    public static LoadedModel loadModel(Path file) {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        String type = c.metadata().getOrDefault("model_type", "mlp");
+        if (type.equals("graph")) {
+            GraphModelFile.Loaded g = GraphModelFile.fromContents(c, file.toString());
+            return new LoadedModel(g.graph(), g.affine(), g.metadata());
+        }
+        Loaded l = fromContents(c, file.toString());
+        return new LoadedModel(l.mlp(), l.affine(), l.metadata());
     }
 
     /** Writes the model atomically; {@code extra} metadata (strings) is added to the header. */
@@ -101,9 +143,11 @@ public final class ModelFile {
 
     /** Reads a model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
     public static Loaded load(Path file) {
-        SafeTensors.Contents c = SafeTensors.read(file);
+        return fromContents(SafeTensors.read(file), file.toString());
+    }
+
+    private static Loaded fromContents(SafeTensors.Contents c, String where) {
         Map<String, String> meta = c.metadata();
-        String where = file.toString();
         String type = meta.getOrDefault("model_type", "mlp");
         if (!type.equals("mlp")) {
             throw new PcnException(where + ": model_type '" + type + "' is not a layered model");

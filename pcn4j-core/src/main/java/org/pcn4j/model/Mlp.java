@@ -11,7 +11,7 @@ import org.pcn4j.tensor.Init;
  * A layered PC network: the chain graph x0 -> x1 -> ... -> xL. Node {@code x0} is the input,
  * {@code xL} the output; edge {@code layers.i} maps x_i to x_{i+1} (PyTorch's layer numbering).
  */
-public final class Mlp {
+public final class Mlp implements PcModel {
     private final MlpSpec spec;
     private final PcNetwork network = new PcNetwork();
     private final List<Node> layers = new ArrayList<>();
@@ -112,14 +112,17 @@ public final class Mlp {
         return spec;
     }
 
+    @Override
     public PcNetwork network() {
         return network;
     }
 
+    @Override
     public Node input() {
         return layers.get(0);
     }
 
+    @Override
     public Node output() {
         return layers.get(layers.size() - 1);
     }
@@ -134,8 +137,14 @@ public final class Mlp {
         return Collections.unmodifiableList(edges);
     }
 
+    @Override
     public int depth() {
         return edges.size();
+    }
+
+    @Override
+    public String describe() {
+        return spec.sizesString();
     }
 
     /**
@@ -145,6 +154,14 @@ public final class Mlp {
      * xavier_uniform and kaiming_normal.
      */
     public void initialize(String scheme, long seed) {
+        initializeEdges(edges, scheme, seed);
+    }
+
+    /**
+     * Initializes the given edges in list order from one {@code SplittableRandom(seed)}, as
+     * {@link #initialize} does: graphs use it too, so a chain graph starts bit-identical to the MLP.
+     */
+    public static void initializeEdges(List<DenseEdge> edges, String scheme, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
         if (s.equals("xavier")) {

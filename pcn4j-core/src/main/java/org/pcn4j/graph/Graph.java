@@ -1,0 +1,117 @@
+package org.pcn4j.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcn4j.PcnException;
+import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.Node;
+import org.pcn4j.model.PcModel;
+import org.pcn4j.model.PcNetwork;
+
+/**
+ * A {@link PcNetwork} built from a {@link GraphSpec}: one node per node spec, one dense edge per
+ * edge spec, both in spec order. The engine runs it as any network: synchronous updates of every
+ * free node, feedforward initialization in topological order (BFS order when it has cycles).
+ */
+public final class Graph implements PcModel {
+    private final GraphSpec spec;
+    private final PcNetwork network = new PcNetwork();
+    private final List<DenseEdge> edges = new ArrayList<>();
+    private final Map<String, DenseEdge> byName = new LinkedHashMap<>();
+    private final Node input;
+    private final Node target;
+    private final int depth;
+
+    /** Builds the network (weights zero); see {@link #initialize}. Validates the spec. */
+    public Graph(GraphSpec spec) {
+        this.spec = spec.validate();
+        for (NodeSpec n : spec.nodes()) {
+            network.addNode(n.name(), n.size(), n.energy(), n.precision());
+        }
+        for (EdgeSpec e : spec.edges()) {
+            DenseEdge d = network.connect(network.node(e.from()), network.node(e.to()), e.activation(), e.convention(),
+                    e.bias());
+            edges.add(d);
+            byName.put(e.name(), d);
+        }
+        input = network.node(spec.input().name());
+        target = network.node(spec.target().name());
+        int d = 0;
+        for (int l : spec.layers().values()) {
+            d = Math.max(d, l);
+        }
+        depth = d;
+    }
+
+    /** A graph initialized with {@link #initialize}. */
+    public static Graph create(GraphSpec spec, String scheme, long seed) {
+        Graph g = new Graph(spec);
+        g.initialize(scheme, seed);
+        return g;
+    }
+
+    /**
+     * Initializes the edges in spec order from one {@code SplittableRandom(seed)}, exactly as
+     * {@link Mlp#initialize}: a chain graph starts bit-identical to the MLP with the same seed.
+     */
+    public void initialize(String scheme, long seed) {
+        Mlp.initializeEdges(edges, scheme, seed);
+    }
+
+    public GraphSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public PcNetwork network() {
+        return network;
+    }
+
+    @Override
+    public Node input() {
+        return input;
+    }
+
+    /** The target node. */
+    @Override
+    public Node output() {
+        return target;
+    }
+
+    public Node target() {
+        return target;
+    }
+
+    public Node node(String name) {
+        return network.node(name);
+    }
+
+    /** Edges in spec order. */
+    public List<DenseEdge> edges() {
+        return Collections.unmodifiableList(edges);
+    }
+
+    /** The edge {@code from -> to}. */
+    public DenseEdge edge(String from, String to) {
+        DenseEdge e = byName.get(from + "->" + to);
+        if (e == null) {
+            throw new PcnException("no edge " + from + "->" + to);
+        }
+        return e;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public String describe() {
+        return "graph of " + spec.nodes().size() + " nodes and " + spec.edges().size() + " edges"
+                + (spec.hasCycles() ? " (cyclic)" : "");
+    }
+}

@@ -1,0 +1,101 @@
+package org.pcn4j.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.model.DenseEdge;
+
+/**
+ * Graph models as safetensors files (a contract): float32 tensors {@code edges.{from}->{to}.weight}
+ * [to, from] and {@code edges.{from}->{to}.bias} [to] (for edges with a bias), and a
+ * {@code __metadata__} with {@code model_type: graph}, {@code graph} (the spec as JSON, every field
+ * explicit), {@code input_affine} (as for layered models) and whatever the caller adds
+ * ({@code classes}, ...). The file alone rebuilds the model.
+ */
+public final class GraphModelFile {
+    private GraphModelFile() {}
+
+    /** Writes the graph atomically; {@code extra} metadata (strings) is added to the header. */
+    public static void save(Path file, Graph graph, InputAffine affine, Map<String, String> extra) {
+        if (affine.features() != graph.input().size()) {
+            throw new IllegalArgumentException("input affine has " + affine.features() + " features, input node "
+                    + graph.input().size());
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", ModelFile.FORMAT);
+        meta.put("format_version", ModelFile.FORMAT_VERSION);
+        meta.put("model_type", "graph");
+        meta.put("graph", graph.spec().toJson());
+        meta.put("input_affine", ModelFile.affineJson(affine));
+        if (extra != null) {
+            for (Map.Entry<String, String> e : extra.entrySet()) {
+                meta.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
+        List<SafeTensors.Entry> tensors = new ArrayList<>();
+        for (DenseEdge e : graph.edges()) {
+            tensors.add(SafeTensors.Entry.of("edges." + e.name() + ".weight", e.to().size(), e.from().size(),
+                    e.weight().data().clone()));
+            if (e.bias() != null) {
+                tensors.add(new SafeTensors.Entry("edges." + e.name() + ".bias", new int[] {e.to().size()},
+                        e.bias().clone()));
+            }
+        }
+        SafeTensors.write(file, meta, tensors);
+    }
+
+    /** A graph model read back from a file. */
+    public record Loaded(Graph graph, InputAffine affine, Map<String, String> metadata) {}
+
+    /** Reads a graph model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
+    public static Loaded load(Path file) {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        return fromContents(c, file.toString());
+    }
+
+    static Loaded fromContents(SafeTensors.Contents c, String where) {
+        Map<String, String> meta = c.metadata();
+        String type = meta.getOrDefault("model_type", "mlp");
+        if (!type.equals("graph")) {
+            throw new PcnException(where + ": model_type '" + type + "' is not a graph model");
+        }
+        String json = meta.get("graph");
+        if (json == null) {
+            throw new PcnException(where + ": metadata has no 'graph' (the graph spec)");
+        }
+        GraphSpec spec = GraphSpec.fromJson(json, where + " (metadata graph)");
+        Graph g = new Graph(spec);
+        int expected = 0;
+        for (DenseEdge e : g.edges()) {
+            SafeTensors.Entry w = c.get("edges." + e.name() + ".weight");
+            checkShape(where, w, e.to().size(), e.from().size());
+            System.arraycopy(w.data(), 0, e.weight().data(), 0, w.data().length);
+            expected++;
+            if (e.bias() != null) {
+                SafeTensors.Entry b = c.get("edges." + e.name() + ".bias");
+                checkShape(where, b, e.to().size());
+                System.arraycopy(b.data(), 0, e.bias(), 0, b.data().length);
+                expected++;
+            }
+            e.weightsChanged();
+        }
+        if (c.tensors().size() != expected) {
+            throw new PcnException(where + ": has " + c.tensors().size() + " tensors, the graph spec needs " + expected);
+        }
+        InputAffine affine = ModelFile.parseAffine(meta.getOrDefault("input_affine", "[1, 0]"), g.input().size(), where);
+        return new Loaded(g, affine, meta);
+    }
+
+    private static void checkShape(String where, SafeTensors.Entry e, int... shape) {
+        if (!java.util.Arrays.equals(e.shape(), shape)) {
+            throw new PcnException(where + ": tensor " + e.name() + " has shape " + java.util.Arrays.toString(e.shape())
+                    + ", the graph needs " + java.util.Arrays.toString(shape));
+        }
+    }
+}
