@@ -156,8 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation", defaultValue = "0", description = "Fraction of the training split held out for validation.")
     double validation;
 
-    @Option(names = "--eval-inference-steps", defaultValue = "0", description = "Evaluate by inference with the output free (0: feedforward pass, the energy minimum).")
-    int evalInferenceSteps;
+    @Option(names = "--eval-inference-steps", description = "Evaluate by this many inference steps with the output free;"
+            + " 0: a feedforward pass, the energy minimum of an acyclic network (default: 0, or T for a graph with cycles,"
+            + " where a feedforward pass is not the minimum).")
+    Integer evalInferenceSteps;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for init and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -230,6 +232,9 @@ public final class TrainCommand implements Callable<Integer> {
             checkFits(mlp, data, "--model " + spec.sizesString());
             mlp.initialize(init, seed);
             net = mlp;
+        }
+        if (evalInferenceSteps == null) {
+            evalInferenceSteps = net.network().isAcyclic() ? 0 : inferenceSteps;
         }
         if (!net.network().isAcyclic() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
             throw new PcnException("--algorithm " + alg.id() + " computes backprop's gradients and needs an acyclic graph;"
