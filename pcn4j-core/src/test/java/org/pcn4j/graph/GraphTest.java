@@ -24,6 +24,7 @@ import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.Energy;
+import org.pcn4j.model.EnergyChecks;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.Node;
@@ -110,104 +111,23 @@ class GraphTest {
         Graph g = Graph.create(b.build(), "xavier", seed);
         assertTrue(g.spec().hasCycles());
         assertFalse(g.network().isAcyclic());
-        PcNetwork net = g.network();
-        net.setBatch(batch);
-        float[] x = new float[batch * g.input().size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        float[] y = new float[batch * 3];
-        for (int s = 0; s < batch; s++) {
-            y[s * 3 + rng.nextInt(3)] = 1f;
-        }
-        net.clamp(g.input(), x);
-        net.clamp(g.target(), y);
-        for (Node n : net.nodes()) {
-            if (!n.isClamped()) {
-                float[] s = n.state();
-                for (int i = 0; i < batch * n.size(); i++) {
-                    s[i] = (float) rng.nextDouble(-1, 1);
-                }
-                n.touch();
-            }
-        }
+        EnergyChecks.randomState(g.network(), g.input(), g.target(), batch, rng);
         return g;
-    }
-
-    private static double energy(PcNetwork net) {
-        net.computePredictions();
-        return net.computeErrors();
     }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
     void stateAndWeightGradientsOfCyclicGraphsMatchFiniteDifferences(long seed) {
-        int batch = 3;
-        Graph g = randomCyclic(seed, seed % 2 == 0 ? Energy.CROSS_ENTROPY : Energy.GAUSSIAN, batch);
-        PcNetwork net = g.network();
-        energy(net);
-        net.computeStateGradients();
-        net.computeWeightGradients(1f, false);
-        double h = 1e-2;
-        for (Node n : net.nodes()) {
-            if (n.isClamped()) {
-                continue;
-            }
-            float[] analytic = n.gradient().clone();
-            float[] s = n.state();
-            for (int i = 0; i < batch * n.size(); i++) {
-                float orig = s[i];
-                s[i] = (float) (orig + h);
-                n.touch();
-                double ep = energy(net);
-                s[i] = (float) (orig - h);
-                n.touch();
-                double em = energy(net);
-                s[i] = orig;
-                n.touch();
-                // F is a batch mean, dF/dx per sample.
-                double numeric = (ep - em) / (2 * h) * batch;
-                assertEquals(numeric, analytic[i], 2e-3 + 2e-3 * Math.abs(numeric), "dF/dx of " + n.name() + "[" + i + "]");
-            }
-        }
-        for (DenseEdge e : g.edges()) {
-            float[] w = e.weight().data();
-            float[] gw = e.weightGrad().data().clone();
-            float[] gb = e.bias() == null ? new float[0] : e.biasGrad().clone();
-            for (int i = 0; i < w.length + gb.length; i++) {
-                float[] arr = i < w.length ? w : e.bias();
-                int k = i < w.length ? i : i - w.length;
-                float orig = arr[k];
-                arr[k] = (float) (orig + h);
-                e.weightsChanged();
-                double ep = energy(net);
-                arr[k] = (float) (orig - h);
-                e.weightsChanged();
-                double em = energy(net);
-                arr[k] = orig;
-                e.weightsChanged();
-                double numeric = (ep - em) / (2 * h);
-                double analytic = i < w.length ? gw[k] : gb[k];
-                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + e.name() + "[" + i + "]");
-            }
-        }
+        Graph g = randomCyclic(seed, seed % 2 == 0 ? Energy.CROSS_ENTROPY : Energy.GAUSSIAN, 3);
+        EnergyChecks.stateGradientsMatchFiniteDifferences(g.network());
+        EnergyChecks.weightGradientsMatchFiniteDifferences(g.network());
     }
 
     @ParameterizedTest
     @ValueSource(longs = {5, 6, 7})
     void energyNeverRisesDuringInferenceOnACyclicGraph(long seed) {
         Graph g = randomCyclic(seed, Energy.GAUSSIAN, 5);
-        TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(200, OptimizerConfig.Kind.SGD, 0.02, 0, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
-        Trainer t = new Trainer(g.network(), g.input(), g.output(), cfg);
-        t.step(g.input().state().clone(), g.target().state().clone(), 5);
-        List<double[]> trace = t.energyTrace();
-        assertEquals(201, trace.size());
-        for (int i = 1; i < trace.size(); i++) {
-            assertTrue(trace.get(i)[0] <= trace.get(i - 1)[0] * (1 + 1e-6) + 1e-9,
-                    "energy rose at step " + i + ": " + trace.get(i - 1)[0] + " -> " + trace.get(i)[0]);
-        }
-        assertTrue(trace.get(200)[0] < trace.get(0)[0], "inference lowered the energy");
+        EnergyChecks.energyNeverRisesDuringInference(g.network(), g.input(), g.output());
     }
 
     @Test

@@ -1,9 +1,7 @@
 package org.pcn4j.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -14,6 +12,7 @@ import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.Energy;
+import org.pcn4j.model.EnergyChecks;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.Node;
@@ -42,120 +41,27 @@ class LocalRulesTest {
         MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(sizes), f, Activation.IDENTITY, c, energy);
         Mlp mlp = new Mlp(spec);
         mlp.initialize("xavier", seed);
-        PcNetwork net = mlp.network();
-        net.setBatch(batch);
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        float[] x = new float[batch * spec.inputSize()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        float[] y = new float[batch * spec.outputSize()];
-        for (int s = 0; s < batch; s++) {
-            y[s * spec.outputSize() + rng.nextInt(spec.outputSize())] = 1f;
-        }
-        net.clamp(mlp.input(), x);
-        net.clamp(mlp.output(), y);
-        for (Node n : mlp.nodes()) {
-            if (!n.isClamped()) {
-                float[] s = n.state();
-                for (int i = 0; i < batch * n.size(); i++) {
-                    s[i] = (float) rng.nextDouble(-1, 1);
-                }
-                n.touch();
-            }
-        }
+        EnergyChecks.randomState(mlp.network(), mlp.input(), mlp.output(), batch, new SplittableRandom(seed + 1));
         return mlp;
-    }
-
-    private static double energy(PcNetwork net) {
-        net.computePredictions();
-        return net.computeErrors();
     }
 
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("nets")
     void stateGradientsMatchFiniteDifferences(String sizes, Activation f, Convention c, Energy energy) {
-        int batch = 3;
-        Mlp mlp = randomState(sizes, f, c, energy, batch, 11);
-        PcNetwork net = mlp.network();
-        energy(net);
-        net.computeStateGradients();
-        for (Node n : mlp.nodes()) {
-            if (n.isClamped()) {
-                continue;
-            }
-            float[] analytic = n.gradient().clone();
-            float[] s = n.state();
-            for (int i = 0; i < batch * n.size(); i++) {
-                float orig = s[i];
-                double h = 1e-2;
-                s[i] = (float) (orig + h);
-                n.touch();
-                double ep = energy(net);
-                s[i] = (float) (orig - h);
-                n.touch();
-                double em = energy(net);
-                s[i] = orig;
-                n.touch();
-                // F is averaged over the batch while dF/dx is per sample: scale by the batch.
-                double numeric = (ep - em) / (2 * h) * batch;
-                assertEquals(numeric, analytic[i], 2e-3 + 2e-3 * Math.abs(numeric),
-                        "dF/dx of " + n.name() + "[" + i + "]");
-            }
-        }
+        EnergyChecks.stateGradientsMatchFiniteDifferences(randomState(sizes, f, c, energy, 3, 11).network());
     }
 
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("nets")
     void weightGradientsMatchFiniteDifferences(String sizes, Activation f, Convention c, Energy energy) {
-        int batch = 4;
-        Mlp mlp = randomState(sizes, f, c, energy, batch, 23);
-        PcNetwork net = mlp.network();
-        energy(net);
-        net.computeWeightGradients(1f, false);
-        for (DenseEdge e : mlp.layers()) {
-            float[] w = e.weight().data();
-            float[] gw = e.weightGrad().data().clone();
-            float[] gb = e.biasGrad().clone();
-            for (int i = 0; i < w.length + gb.length; i++) {
-                float[] arr = i < w.length ? w : e.bias();
-                int k = i < w.length ? i : i - w.length;
-                float orig = arr[k];
-                double h = 1e-2;
-                arr[k] = (float) (orig + h);
-                e.weightsChanged();
-                double ep = energy(net);
-                arr[k] = (float) (orig - h);
-                e.weightsChanged();
-                double em = energy(net);
-                arr[k] = orig;
-                e.weightsChanged();
-                double numeric = (ep - em) / (2 * h);
-                double analytic = i < w.length ? gw[k] : gb[k];
-                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + e.name() + "[" + i + "]");
-            }
-        }
+        EnergyChecks.weightGradientsMatchFiniteDifferences(randomState(sizes, f, c, energy, 4, 23).network());
     }
 
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("nets")
     void energyNeverRisesDuringInference(String sizes, Activation f, Convention c, Energy energy) {
-        for (OptimizerConfig.Kind kind : new OptimizerConfig.Kind[] {OptimizerConfig.Kind.SGD}) {
-            Mlp mlp = randomState(sizes, f, c, energy, 5, 5);
-            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(200, kind, 0.02, 0, 0),
-                    OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
-            Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
-            float[] x = mlp.input().state().clone();
-            float[] y = mlp.output().state().clone();
-            t.step(x, y, 5);
-            List<double[]> trace = t.energyTrace();
-            assertEquals(201, trace.size());
-            for (int i = 1; i < trace.size(); i++) {
-                assertTrue(trace.get(i)[0] <= trace.get(i - 1)[0] * (1 + 1e-6) + 1e-9,
-                        "energy rose at step " + i + ": " + trace.get(i - 1)[0] + " -> " + trace.get(i)[0]);
-            }
-            assertTrue(trace.get(200)[0] < trace.get(0)[0], "inference lowered the energy");
-        }
+        Mlp mlp = randomState(sizes, f, c, energy, 5, 5);
+        EnergyChecks.energyNeverRisesDuringInference(mlp.network(), mlp.input(), mlp.output());
     }
 
     /**

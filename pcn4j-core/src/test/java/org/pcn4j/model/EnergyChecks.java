@@ -1,0 +1,120 @@
+package org.pcn4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.TrainConfig;
+import org.pcn4j.train.Trainer;
+
+/** Checks of the local rules against the energy they descend, shared by the MLP and graph tests. */
+public final class EnergyChecks {
+    private EnergyChecks() {}
+
+    /** Clamps a random input and one-hot target and puts every free node at a random state. */
+    public static void randomState(PcNetwork net, Node input, Node target, int batch, SplittableRandom rng) {
+        net.setBatch(batch);
+        float[] x = new float[batch * input.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        float[] y = new float[batch * target.size()];
+        for (int s = 0; s < batch; s++) {
+            y[s * target.size() + rng.nextInt(target.size())] = 1f;
+        }
+        net.clamp(input, x);
+        net.clamp(target, y);
+        for (Node n : net.nodes()) {
+            if (!n.isClamped()) {
+                float[] s = n.state();
+                for (int i = 0; i < batch * n.size(); i++) {
+                    s[i] = (float) rng.nextDouble(-1, 1);
+                }
+                n.touch();
+            }
+        }
+    }
+
+    private static double energy(PcNetwork net) {
+        net.computePredictions();
+        return net.computeErrors();
+    }
+
+    /** dF/dx of every free node against central differences of F (a batch mean; dF/dx is per sample). */
+    public static void stateGradientsMatchFiniteDifferences(PcNetwork net) {
+        int batch = net.batch();
+        energy(net);
+        net.computeStateGradients();
+        double h = 1e-2;
+        for (Node n : net.nodes()) {
+            if (n.isClamped()) {
+                continue;
+            }
+            float[] analytic = n.gradient().clone();
+            float[] s = n.state();
+            for (int i = 0; i < batch * n.size(); i++) {
+                float orig = s[i];
+                s[i] = (float) (orig + h);
+                n.touch();
+                double ep = energy(net);
+                s[i] = (float) (orig - h);
+                n.touch();
+                double em = energy(net);
+                s[i] = orig;
+                n.touch();
+                double numeric = (ep - em) / (2 * h) * batch;
+                assertEquals(numeric, analytic[i], 2e-3 + 2e-3 * Math.abs(numeric), "dF/dx of " + n.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    /** dF/dW and dF/db of every edge against central differences of F. */
+    public static void weightGradientsMatchFiniteDifferences(PcNetwork net) {
+        energy(net);
+        net.computeWeightGradients(1f, false);
+        double h = 1e-2;
+        for (DenseEdge e : net.edges()) {
+            float[] w = e.weight().data();
+            float[] gw = e.weightGrad().data().clone();
+            float[] gb = e.bias() == null ? new float[0] : e.biasGrad().clone();
+            for (int i = 0; i < w.length + gb.length; i++) {
+                float[] arr = i < w.length ? w : e.bias();
+                int k = i < w.length ? i : i - w.length;
+                float orig = arr[k];
+                arr[k] = (float) (orig + h);
+                e.weightsChanged();
+                double ep = energy(net);
+                arr[k] = (float) (orig - h);
+                e.weightsChanged();
+                double em = energy(net);
+                arr[k] = orig;
+                e.weightsChanged();
+                double numeric = (ep - em) / (2 * h);
+                double analytic = i < w.length ? gw[k] : gb[k];
+                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + e.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    /** 200 plain state steps at rate 0.02 from the current states: F never rises, and falls overall. */
+    public static void energyNeverRisesDuringInference(PcNetwork net, Node input, Node target) {
+        int batch = net.batch();
+        TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(200, OptimizerConfig.Kind.SGD, 0.02, 0, 0),
+                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+        Trainer t = new Trainer(net, input, target, cfg);
+        t.step(input.state().clone(), target.state().clone(), batch);
+        List<double[]> trace = t.energyTrace();
+        assertEquals(201, trace.size());
+        for (int i = 1; i < trace.size(); i++) {
+            assertTrue(trace.get(i)[0] <= trace.get(i - 1)[0] * (1 + 1e-6) + 1e-9,
+                    "energy rose at step " + i + ": " + trace.get(i - 1)[0] + " -> " + trace.get(i)[0]);
+        }
+        assertTrue(trace.get(200)[0] < trace.get(0)[0], "inference lowered the energy");
+    }
+}
