@@ -15,8 +15,6 @@ import org.pcn4j.model.Energy;
 import org.pcn4j.model.EnergyChecks;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
-import org.pcn4j.model.Node;
-import org.pcn4j.model.PcNetwork;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 
