@@ -25,6 +25,7 @@ import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,17 +57,15 @@ public final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per model and algorithm (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            Backends.setThreads(threads);
-        }
+        threads.apply();
         if (batch <= 0 || steps < 0 || !(seconds > 0)) {
             throw new PcnException("--batch-size and --seconds must be positive, -T >= 0");
         }

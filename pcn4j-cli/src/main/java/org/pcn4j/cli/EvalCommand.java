@@ -19,6 +19,7 @@ import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pcn4j eval}: test accuracy of a saved model, as JSON. */
@@ -44,14 +45,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--state-lr", defaultValue = "0.1", description = "State learning rate for --inference-steps.")
     double stateLr;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            Backends.setThreads(threads);
-        }
+        threads.apply();
         ModelFile.LoadedModel loaded = ModelFile.loadModel(model);
         DatasetSplits data = Datasets.load(dataset, dataDir);
         TrainCommand.checkFits(loaded.model(), data, "model " + model);

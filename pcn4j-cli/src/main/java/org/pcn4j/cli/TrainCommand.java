@@ -40,6 +40,7 @@ import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -163,8 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for init and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", paramLabel = "RUNDIR", description = "Output folder (default: runs/DATASET-ALGORITHM-TIMESTAMP).")
     Path out;
@@ -185,9 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
-        if (threads != null) {
-            Backends.setThreads(threads);
-        }
+        threads.apply();
         Algorithm alg = Algorithm.parse(algorithm);
         validateNumbers();
         DatasetSplits data = Datasets.load(dataset, dataDir);
