@@ -162,6 +162,9 @@ public final class Trainer {
                 net.computeWeightGradients(1f, false);
             }
             stepStates(config.inference().lr());
+            if (langevin > 0) {
+                addLangevinNoise();
+            }
             if (incremental) {
                 applyWeights();
             }
@@ -421,6 +424,71 @@ public final class Trainer {
     /** The nodes whose energies {@link #energyTrace()} lists after the total. */
     public List<Node> tracedNodes() {
         return tracedNodes;
+    }
+
+    /**
+     * Inference with an arbitrary set of clamped nodes: each node in {@code clamps} is clamped to
+     * its values (batch x size), every other node is released; free nodes without a prediction
+     * (roots) start at zero, the others by a feedforward pass in topological order; then
+     * {@code steps} state updates. Read the result from the nodes' states (or predictions).
+     * With {@link #setLangevinNoise} set, each state step adds Gaussian noise (Monte-Carlo PC).
+     */
+    public void infer(Map<Node, float[]> clamps, int batch, int steps) {
+        net.setBatch(batch);
+        for (Node n : net.nodes()) {
+            float[] v = clamps.get(n);
+            if (v != null) {
+                net.clamp(n, v);
+            } else {
+                net.release(n);
+                if (!n.hasPrediction()) {
+                    Arrays.fill(n.state(), 0, batch * n.size(), 0f);
+                    n.touch();
+                }
+            }
+        }
+        net.initFeedforward();
+        net.computePredictions();
+        net.computeErrors();
+        energyTrace.clear();
+        trace();
+        if (steps > 0) {
+            relax(steps, false);
+        }
+    }
+
+    /**
+     * Monte-Carlo PC: after every state step of {@link #infer}, each free state gets Gaussian noise
+     * of standard deviation {@code sigma * sqrt(2 gamma)} (gamma the state learning rate), so
+     * inference samples instead of settling. 0 (the default) turns it off.
+     */
+    public void setLangevinNoise(double sigma, long seed) {
+        if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+            throw new PcnException("noise must be >= 0, got " + sigma);
+        }
+        this.langevin = sigma;
+        this.noiseRng = new java.util.SplittableRandom(seed);
+    }
+
+    private double langevin;
+    private java.util.SplittableRandom noiseRng;
+
+    private void addLangevinNoise() {
+        double sd = langevin * Math.sqrt(2 * config.inference().lr());
+        int b = net.batch();
+        for (Node n : stateNodes) {
+            float[] x = n.state();
+            for (int i = 0; i < b * n.size(); i++) {
+                x[i] += (float) (sd * gaussian());
+            }
+            n.touch();
+        }
+    }
+
+    private double gaussian() {
+        double u = 1 - noiseRng.nextDouble();
+        double v = noiseRng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     /**
