@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
         subcommands = {
                 TrainCommand.class,
                 EvalCommand.class,
+                ClassifyCommand.class,
+                GenerateCommand.class,
                 GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,

@@ -303,6 +303,7 @@ public final class TrainCommand implements Callable<Integer> {
             meta.put("mode", "generative");
             meta.put("image_node", Generative.IMAGE);
             meta.put("label_node", Generative.LABEL);
+            meta.put("image_shape", Json.write(java.util.Arrays.stream(data.train().shape()).boxed().toList()));
         }
 
         if (epochs == 0) {
