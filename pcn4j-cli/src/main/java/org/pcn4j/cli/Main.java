@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
                 EvalCommand.class,
                 ClassifyCommand.class,
                 GenerateCommand.class,
+                CompleteCommand.class,
                 GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,

@@ -1,5 +1,6 @@
 package org.pcn4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,5 +193,72 @@ class GenerativeCommandsTest {
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("from the image"), r.err());
         assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
+
+    @Test
+    void completeFillsTheBottomHalfBetterThanTheMeanImage() throws IOException {
+        assertEquals(0, train.code(), train.err());
+        Path out = tmp.resolve("completed.idx");
+        CliRunner.Result r = CliRunner.run("complete", "--model", run.resolve("model.safetensors").toString(), "--cues",
+                testImages.toString(), "--clamp", "top-half", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(tmp.resolve("completed.png")) > 0);
+        Idx.Images cue = Idx.readImages(testImages);
+        Idx.Images done = Idx.readImages(out);
+        assertEquals(cue.count(), done.count());
+        double[] mean = new double[64];
+        float[] row = new float[64];
+        for (int i = 0; i < trainSplit.size(); i++) {
+            trainSplit.features(i, row, 0);
+            for (int j = 0; j < 64; j++) {
+                mean[j] += row[j] / trainSplit.size();
+            }
+        }
+        double errModel = 0;
+        double errMean = 0;
+        for (int i = 0; i < cue.count(); i++) {
+            for (int j = 0; j < 64; j++) {
+                int truth = cue.pixels()[i * 64 + j] & 0xFF;
+                int got = done.pixels()[i * 64 + j] & 0xFF;
+                if (j < 32) {
+                    assertEquals(truth, got, "known pixel " + j + " of image " + i);
+                } else {
+                    errModel += (got - truth) * (got - truth);
+                    errMean += (mean[j] - truth) * (mean[j] - truth);
+                }
+            }
+        }
+        errModel /= cue.count() * 32.0;
+        errMean /= cue.count() * 32.0;
+        System.err.printf("bottom-half completion MSE %.2f, mean image %.2f (raw units 0..16)%n", errModel, errMean);
+        assertTrue(errModel < errMean, errModel + " vs " + errMean);
+
+        r = CliRunner.run("complete", "--model", run.resolve("model.safetensors").toString(), "--cues",
+                testImages.toString(), "--clamp", "none", "--out", tmp.resolve("denoised.idx").toString());
+        assertEquals(0, r.code(), r.err());
+        Path oneMask = tmp.resolve("mask.idx");
+        byte[] m = new byte[64];
+        Arrays.fill(m, 0, 32, (byte) 1);
+        Idx.writeImages(oneMask, 1, 8, 8, m);
+        Path viaMask = tmp.resolve("via-mask.idx");
+        r = CliRunner.run("complete", "--model", run.resolve("model.safetensors").toString(), "--cues",
+                testImages.toString(), "--clamp", oneMask.toString(), "--out", viaMask.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(done.pixels(), Idx.readImages(viaMask).pixels());
+    }
+
+    @Test
+    void completeErrorsAreOneLine() {
+        String m = run.resolve("model.safetensors").toString();
+        Path wrong = tmp.resolve("wrong-mask.idx");
+        Idx.writeImages(wrong, 1, 4, 4, new byte[16]);
+        Path three = tmp.resolve("three-masks.idx");
+        Idx.writeImages(three, 3, 8, 8, new byte[192]);
+        for (String c : new String[] {wrong.toString(), three.toString(), "bottom-quarter"}) {
+            CliRunner.Result r = CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp", c,
+                    "--out", tmp.resolve("c.idx").toString());
+            assertNotEquals(0, r.code(), c);
+            assertEquals(1, r.err().trim().lines().count(), r.err());
+        }
     }
 }

@@ -74,4 +74,19 @@ public final class Generative {
         t.infer(Map.of(label, y), batch, steps);
         return Arrays.copyOf(image.prediction(), batch * image.size());
     }
+
+    /**
+     * Completion: the image units where {@code mask} (batch x size) is 1 are clamped to
+     * {@code cues}, the others start at the image's top-down prediction; the label (from zero) and
+     * the hidden nodes are free. With {@code mask == null} nothing is clamped and the image starts at
+     * the cues (denoising). Returns the image node's state after {@code steps} inference steps.
+     */
+    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
+        if (mask == null) {
+            t.infer(Map.of(), Map.of(), Map.of(image, cues), batch, steps);
+        } else {
+            t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(), batch, steps);
+        }
+        return Arrays.copyOf(image.state(), batch * image.size());
+    }
 }

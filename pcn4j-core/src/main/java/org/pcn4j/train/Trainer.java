@@ -434,11 +434,30 @@ public final class Trainer {
      * With {@link #setLangevinNoise} set, each state step adds Gaussian noise (Monte-Carlo PC).
      */
     public void infer(Map<Node, float[]> clamps, int batch, int steps) {
+        infer(clamps, Map.of(), Map.of(), batch, steps);
+    }
+
+    /**
+     * As {@link #infer(Map, int, int)}, with per-unit clamps and starting states: a node in
+     * {@code unitMasks} has the units where its mask (batch x size) is 1 clamped to its values in
+     * {@code clamps} and the others free ({@link PcNetwork#clampUnits}); a free node in
+     * {@code starts} begins at the given state instead of the feedforward one
+     * ({@link PcNetwork#startAt}).
+     */
+    public void infer(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
+                      int steps) {
         net.setBatch(batch);
         for (Node n : net.nodes()) {
             float[] v = clamps.get(n);
-            if (v != null) {
+            float[] m = unitMasks.get(n);
+            if (v != null && m != null) {
+                net.clampUnits(n, v, m);
+            } else if (m != null) {
+                throw new IllegalArgumentException("node " + n.name() + " has a unit mask but no values");
+            } else if (v != null) {
                 net.clamp(n, v);
+            } else if (starts.containsKey(n)) {
+                net.startAt(n, starts.get(n));
             } else {
                 net.release(n);
                 if (!n.hasPrediction()) {
@@ -478,8 +497,11 @@ public final class Trainer {
         int b = net.batch();
         for (Node n : stateNodes) {
             float[] x = n.state();
+            float[] mask = n.clampMask();
             for (int i = 0; i < b * n.size(); i++) {
-                x[i] += (float) (sd * gaussian());
+                if (mask == null || mask[i] == 0f) {
+                    x[i] += (float) (sd * gaussian());
+                }
             }
             n.touch();
         }

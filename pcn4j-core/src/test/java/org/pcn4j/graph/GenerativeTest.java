@@ -72,6 +72,43 @@ class GenerativeTest {
     }
 
     @Test
+    void completesAPrototypeFromHalfItsPixels() {
+        Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
+        Node image = g.node(Generative.IMAGE);
+        Node label = g.node(Generative.LABEL);
+        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(10, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
+                OptimizerConfig.adamw(0), Schedule.constant(0.01), 0, Nudge.POSITIVE, 1);
+        Trainer t = new Trainer(g.network(), label, image, tc);
+        float[] x = {1, 1, -1, -1, -1, -1, 1, 1};
+        float[] y = {1, 0, 0, 1};
+        for (int i = 0; i < 400; i++) {
+            t.step(y, x, 2);
+        }
+        // Known: the first two pixels; the other two start at garbage that must not leak.
+        float[] cues = {1, 1, 5, 5, -1, -1, 5, 5};
+        float[] mask = {1, 1, 0, 0, 1, 1, 0, 0};
+        float[] out = Generative.complete(t, image, cues, mask, 2, 200);
+        assertEquals(1f, out[0]);
+        assertEquals(1f, out[1]);
+        assertEquals(-1f, out[4]);
+        assertEquals(-1f, out[5]);
+        assertEquals(-1, out[2], 0.3);
+        assertEquals(-1, out[3], 0.3);
+        assertEquals(1, out[6], 0.3);
+        assertEquals(1, out[7], 0.3);
+        assertFalse(image.isClamped());
+        // Denoising: nothing clamped, the image starts at the cue (not at the feedforward value) and
+        // inference lowers the energy from there. (With flat priors the image is also pulled towards
+        // the prediction of a zero label, so it need not get closer to a prototype: not asserted.)
+        float[] noisy = {0.6f, 1.2f, -0.7f, -1.3f};
+        float[] d0 = Generative.complete(t, image, noisy, null, 1, 0);
+        assertEquals(java.util.List.of(0.6f, 1.2f, -0.7f, -1.3f), java.util.List.of(d0[0], d0[1], d0[2], d0[3]));
+        Generative.complete(t, image, noisy, null, 1, 50);
+        java.util.List<double[]> trace = t.energyTrace();
+        assertTrue(trace.get(trace.size() - 1)[0] < trace.get(0)[0]);
+    }
+
+    @Test
     void samplesDifferWithLangevinNoiseAndAgreeWithout() {
         Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
         Node image = g.node(Generative.IMAGE);
