@@ -211,6 +211,14 @@ public final class PcNetwork {
         n.touch();
     }
 
+    /** Drops every per-unit clamp and kept starting state, so free nodes take the feedforward initialization again. */
+    public void clearPartialClamps() {
+        for (Node n : nodes) {
+            n.mask = null;
+            n.keepState = false;
+        }
+    }
+
     /**
      * Sets a free node's state and keeps it through the feedforward initialization, so inference
      * starts from it (e.g. a noisy image to denoise).

@@ -90,6 +90,7 @@ public final class Trainer {
      */
     public StepResult step(float[] x, float[] y, int batch) {
         net.setBatch(batch);
+        net.clearPartialClamps();
         net.clamp(input, x);
         energyTrace.clear();
         switch (config.algorithm()) {
@@ -447,6 +448,7 @@ public final class Trainer {
     public void infer(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
                       int steps) {
         net.setBatch(batch);
+        net.clearPartialClamps();
         for (Node n : net.nodes()) {
             float[] v = clamps.get(n);
             float[] m = unitMasks.get(n);
@@ -519,6 +521,7 @@ public final class Trainer {
      */
     public int[] predict(float[] x, int batch, int inferenceSteps) {
         net.setBatch(batch);
+        net.clearPartialClamps();
         net.clamp(input, x);
         net.release(target);
         net.initFeedforward();
