@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
         subcommands = {
                 TrainCommand.class,
                 EvalCommand.class,
+                ClassifyCommand.class,
+                GenerateCommand.class,
+                CompleteCommand.class,
                 GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,

@@ -18,6 +18,7 @@ import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.data.Normalization;
+import org.pcn4j.graph.Generative;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.io.Json;
@@ -65,6 +66,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--normalize", defaultValue = "auto", paramLabel = "MODE",
             description = "scale01, symmetric ([-1, 1]), standardize or none; auto: symmetric for images, none for CSV.")
     String normalize;
+
+    @Option(names = "--mode", defaultValue = "discriminative", paramLabel = "MODE",
+            description = "discriminative (image -> label) or generative (label -> image, the --model sizes read"
+                    + " bottom-up: image first, label last; see README \"Generation\") (default: ${DEFAULT-VALUE}).")
+    String mode;
 
     @Option(names = "--graph", paramLabel = "FILE",
             description = "Train a PC graph (YAML or JSON nodes and edges) instead of a layered --model.")
@@ -199,6 +205,15 @@ public final class TrainCommand implements Callable<Integer> {
 
         PcModel net;
         InputAffine affine = data.inputAffine();
+        boolean generative = parseMode(mode);
+        if (generative) {
+            if (graph != null || initFrom != null) {
+                throw new PcnException("--mode generative builds its graph from --model; --graph and --init-from are not supported with it");
+            }
+            if (alg != Algorithm.PC && alg != Algorithm.IPC) {
+                throw new PcnException("--mode generative trains with --algorithm pc or ipc, not " + alg.id());
+            }
+        }
         if (graph != null) {
             for (String o : MLP_OPTIONS) {
                 if (commandSpec != null && commandSpec.commandLine().getParseResult().hasMatchedOption(o)) {
@@ -209,7 +224,19 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new PcnException("give --graph or --init-from, not both (a graph model file holds its graph)");
             }
         }
-        if (initFrom != null) {
+        if (generative) {
+            int[] sizes = model == null
+                    ? new int[] {data.features(), 128, 128, data.classes()}
+                    : MlpSpec.parseSizes(model);
+            if (sizes[0] != data.features() || sizes[sizes.length - 1] != data.classes()) {
+                throw new PcnException("--model " + model + ": a generative model's sizes go from the image ("
+                        + data.features() + " values in " + data.name() + ") to the label (" + data.classes()
+                        + " classes), e.g. " + data.features() + "-128-128-" + data.classes());
+            }
+            Graph g = new Graph(Generative.spec(sizes, Activation.parse(activation)));
+            g.initialize(init, seed);
+            net = g;
+        } else if (initFrom != null) {
             ModelFile.LoadedModel loaded = ModelFile.loadModel(initFrom);
             net = loaded.model();
             affine = loaded.affine();
@@ -232,7 +259,7 @@ public final class TrainCommand implements Callable<Integer> {
             net = mlp;
         }
         if (evalInferenceSteps == null) {
-            evalInferenceSteps = net.network().isAcyclic() ? 0 : inferenceSteps;
+            evalInferenceSteps = generative ? GENERATIVE_EVAL_STEPS : net.network().isAcyclic() ? 0 : inferenceSteps;
         }
         if (!net.network().isAcyclic() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
             throw new PcnException("--algorithm " + alg.id() + " computes backprop's gradients and needs an acyclic graph;"
@@ -270,6 +297,14 @@ public final class TrainCommand implements Callable<Integer> {
         meta.put("dataset", dataset);
         meta.put("algorithm", alg.id());
         meta.put("config", Json.write(resolved));
+        Node imageNode = generative ? ((Graph) net).node(Generative.IMAGE) : null;
+        Node labelNode = generative ? ((Graph) net).node(Generative.LABEL) : null;
+        if (generative) {
+            meta.put("mode", "generative");
+            meta.put("image_node", Generative.IMAGE);
+            meta.put("label_node", Generative.LABEL);
+            meta.put("image_shape", Json.write(java.util.Arrays.stream(data.train().shape()).boxed().toList()));
+        }
 
         if (epochs == 0) {
             ModelFile.save(run.path("model.safetensors"), net, affine, meta);
@@ -306,7 +341,8 @@ public final class TrainCommand implements Callable<Integer> {
             while (train.next()) {
                 Trainer.StepResult r;
                 try {
-                    r = trainer.step(train.x(), train.oneHot(), train.size());
+                    r = generative ? trainer.step(train.oneHot(), train.x(), train.size())
+                            : trainer.step(train.x(), train.oneHot(), train.size());
                 } catch (DivergenceException d) {
                     if (progress != null) {
                         progress.clear();
@@ -339,12 +375,19 @@ public final class TrainCommand implements Callable<Integer> {
             m.put("epoch", epoch);
             m.put("train_loss", lossSum / seen);
             m.put("train_energy", energySum / seen);
-            m.put("train_accuracy", (double) correct / seen);
+            if (!generative) {
+                // (In generative mode the step's "correct" compares images, not classes.)
+                m.put("train_accuracy", (double) correct / seen);
+            }
             if (data.validation() != null) {
-                m.put("validation_accuracy", Evaluation.accuracy(trainer, data.validation(), affine, evalInferenceSteps));
+                m.put("validation_accuracy", generative
+                        ? Evaluation.generativeAccuracy(trainer, imageNode, labelNode, data.validation(), affine, evalInferenceSteps)
+                        : Evaluation.accuracy(trainer, data.validation(), affine, evalInferenceSteps));
             }
             if (test != null) {
-                m.put("test_accuracy", Evaluation.accuracy(trainer, test, affine, evalInferenceSteps));
+                m.put("test_accuracy", generative
+                        ? Evaluation.generativeAccuracy(trainer, imageNode, labelNode, test, affine, evalInferenceSteps)
+                        : Evaluation.accuracy(trainer, test, affine, evalInferenceSteps));
             }
             m.put("epoch_seconds", seconds);
             m.put("samples_per_second", seen / seconds);
@@ -369,6 +412,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (last.containsKey("test_accuracy")) {
             sb.append(String.format(Locale.ROOT, "test accuracy %.2f %% after %d epochs (%.1f s)%n",
                     100 * (double) last.get("test_accuracy"), history.size(), secs));
+        } else if (generative) {
+            sb.append(String.format(Locale.ROOT, "train energy %.4f after %d epochs (%.1f s)%n",
+                    (double) last.get("train_energy"), history.size(), secs));
         } else {
             sb.append(String.format(Locale.ROOT, "train accuracy %.2f %% after %d epochs (%.1f s)%n",
                     100 * (double) last.get("train_accuracy"), history.size(), secs));
@@ -441,6 +487,7 @@ public final class TrainCommand implements Callable<Integer> {
         c.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
         c.put("data-source", data.source());
         c.put("normalize", norm.id());
+        c.put("mode", mode);
         if (net instanceof Mlp) {
             MlpSpec spec = ((Mlp) net).spec();
             c.put("model", spec.sizesString());
@@ -448,6 +495,9 @@ public final class TrainCommand implements Callable<Integer> {
             c.put("output-activation", spec.outputActivation().id());
             c.put("convention", spec.convention().id());
             c.put("output-energy", spec.outputEnergy().id());
+        } else if (graph == null && model != null) {
+            c.put("model", model);
+            c.put("activation", activation);
         } else {
             // The graph itself is in the model file's metadata ("graph").
             c.put("graph", graph == null ? null : graph.toString());
@@ -485,11 +535,24 @@ public final class TrainCommand implements Callable<Integer> {
         return c;
     }
 
+    /** Default inference steps for classifying with a generative model (clamp the image, infer the label). */
+    static final int GENERATIVE_EVAL_STEPS = 100;
+
+    static boolean parseMode(String mode) {
+        switch (mode.toLowerCase(Locale.ROOT)) {
+            case "discriminative": return false;
+            case "generative": return true;
+            default: throw new PcnException("unknown --mode '" + mode + "' (expected discriminative or generative)");
+        }
+    }
+
     private static String epochLine(Map<String, Object> m) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "epoch %3d  loss %.4f  energy %.4f  train %.2f%%",
-                (int) m.get("epoch"), (double) m.get("train_loss"), (double) m.get("train_energy"),
-                100 * (double) m.get("train_accuracy")));
+        b.append(String.format(Locale.ROOT, "epoch %3d  loss %.4f  energy %.4f",
+                (int) m.get("epoch"), (double) m.get("train_loss"), (double) m.get("train_energy")));
+        if (m.containsKey("train_accuracy")) {
+            b.append(String.format(Locale.ROOT, "  train %.2f%%", 100 * (double) m.get("train_accuracy")));
+        }
         if (m.containsKey("validation_accuracy")) {
             b.append(String.format(Locale.ROOT, "  val %.2f%%", 100 * (double) m.get("validation_accuracy")));
         }

@@ -89,6 +89,44 @@ public final class Idx {
         }
     }
 
+    /**
+     * Writes an image file (magic 0x00000803, unsigned bytes, count x rows x cols), atomically.
+     * {@code pixels} holds count * rows * cols bytes, row-major.
+     */
+    public static void writeImages(Path file, int count, int rows, int cols, byte[] pixels) {
+        if (count < 0 || rows <= 0 || cols <= 0 || pixels.length != (long) count * rows * cols) {
+            throw new IllegalArgumentException("need " + count + " x " + rows + " x " + cols + " pixels, got " + pixels.length);
+        }
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(16);
+        h.putInt(IMAGES_MAGIC).putInt(count).putInt(rows).putInt(cols);
+        write(file, h.array(), pixels);
+    }
+
+    /** Writes a label file (magic 0x00000801): one unsigned byte (0..255) per label, atomically. */
+    public static void writeLabels(Path file, int[] labels) {
+        byte[] b = new byte[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] > 255) {
+                throw new IllegalArgumentException("label " + labels[i] + " does not fit a byte");
+            }
+            b[i] = (byte) labels[i];
+        }
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(8);
+        h.putInt(LABELS_MAGIC).putInt(labels.length);
+        write(file, h.array(), b);
+    }
+
+    private static void write(Path file, byte[] header, byte[] body) {
+        try {
+            org.pcn4j.io.AtomicFiles.write(file, out -> {
+                out.write(header);
+                out.write(body);
+            });
+        } catch (IOException e) {
+            throw new PcnException("cannot write " + file + ": " + oneLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
     /** Opens a file for reading, decompressing it if it starts with the gzip magic bytes. */
     static InputStream open(Path file) throws IOException {
         if (Files.isDirectory(file)) {

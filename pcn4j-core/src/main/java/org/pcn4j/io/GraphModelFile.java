@@ -16,16 +16,18 @@ import org.pcn4j.model.DenseEdge;
  * [to, from] and {@code edges.{from}->{to}.bias} [to] (for edges with a bias), and a
  * {@code __metadata__} with {@code model_type: graph}, {@code graph} (the spec as JSON, every field
  * explicit), {@code input_affine} (as for layered models) and whatever the caller adds
- * ({@code classes}, ...). The file alone rebuilds the model.
+ * ({@code classes}, ...). Generative models add {@code mode: generative}, {@code image_node} and
+ * {@code label_node}; their input affine then applies to the image node. The file alone rebuilds the model.
  */
 public final class GraphModelFile {
     private GraphModelFile() {}
 
     /** Writes the graph atomically; {@code extra} metadata (strings) is added to the header. */
     public static void save(Path file, Graph graph, InputAffine affine, Map<String, String> extra) {
-        if (affine.features() != graph.input().size()) {
-            throw new IllegalArgumentException("input affine has " + affine.features() + " features, input node "
-                    + graph.input().size());
+        int features = dataNode(graph, extra).size();
+        if (affine.features() != features) {
+            throw new IllegalArgumentException("input affine has " + affine.features() + " features, data node "
+                    + features);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", ModelFile.FORMAT);
@@ -88,8 +90,22 @@ public final class GraphModelFile {
         if (c.tensors().size() != expected) {
             throw new PcnException(where + ": has " + c.tensors().size() + " tensors, the graph spec needs " + expected);
         }
-        InputAffine affine = ModelFile.parseAffine(meta.getOrDefault("input_affine", "[1, 0]"), g.input().size(), where);
+        if (meta.containsKey("image_node") && !g.network().nodes().stream().anyMatch(
+                n -> n.name().equals(meta.get("image_node")))) {
+            throw new PcnException(where + ": metadata image_node '" + meta.get("image_node") + "' is not a node of the graph");
+        }
+        InputAffine affine = ModelFile.parseAffine(meta.getOrDefault("input_affine", "[1, 0]"),
+                dataNode(g, meta).size(), where);
         return new Loaded(g, affine, meta);
+    }
+
+    /**
+     * The node the data (images) go to, which the input affine normalizes: the metadata's
+     * {@code image_node} (generative models, where the input role is the label), else the input.
+     */
+    public static org.pcn4j.model.Node dataNode(Graph g, Map<String, String> meta) {
+        String name = meta == null ? null : meta.get("image_node");
+        return name == null ? g.input() : g.node(name);
     }
 
     private static void checkShape(String where, SafeTensors.Entry e, int... shape) {

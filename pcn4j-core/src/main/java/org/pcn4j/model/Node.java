@@ -20,6 +20,10 @@ public final class Node {
     final List<DenseEdge> out = new ArrayList<>();
 
     boolean clamped;
+    /** Per-unit clamp (batch x size, 1 = clamped) of a free node, or null: masked units keep their state. */
+    float[] mask;
+    /** A free node whose state was set by the caller: the feedforward initialization leaves it alone. */
+    boolean keepState;
     /** Bumped whenever x changes, so edges know when their cached outputs are stale. */
     long version;
 
@@ -78,6 +82,11 @@ public final class Node {
 
     public boolean isClamped() {
         return clamped;
+    }
+
+    /** The per-unit clamp mask (batch x size, 1 = clamped), or null when no unit is clamped on its own. */
+    public float[] clampMask() {
+        return mask;
     }
 
     /** A node with incoming edges has a prediction and an energy term. */

@@ -181,11 +181,58 @@ public final class PcNetwork {
         }
         System.arraycopy(values, 0, n.x, 0, len);
         n.clamped = true;
+        n.mask = null;
+        n.keepState = false;
         n.touch();
     }
 
+    /** Releases a node: all its units become free, and the feedforward initialization sets it again. */
     public void release(Node n) {
         n.clamped = false;
+        n.mask = null;
+        n.keepState = false;
+    }
+
+    /**
+     * Clamps some units of a node: {@code mask} (batch x size) is 1 where a unit is clamped to its
+     * value in {@code values}, 0 where it is free. The node stays free: its free units are set by the
+     * feedforward initialization and move with inference, its clamped units keep their values (their
+     * state gradient is zeroed). Both arrays are copied.
+     */
+    public void clampUnits(Node n, float[] values, float[] mask) {
+        int len = batch * n.size();
+        if (values.length < len || mask.length < len) {
+            throw new IllegalArgumentException("clampUnits " + n.name() + ": need " + len + " values and mask entries");
+        }
+        System.arraycopy(values, 0, n.x, 0, len);
+        n.clamped = false;
+        n.keepState = false;
+        n.mask = java.util.Arrays.copyOf(mask, len);
+        n.touch();
+    }
+
+    /** Drops every per-unit clamp and kept starting state, so free nodes take the feedforward initialization again. */
+    public void clearPartialClamps() {
+        for (Node n : nodes) {
+            n.mask = null;
+            n.keepState = false;
+        }
+    }
+
+    /**
+     * Sets a free node's state and keeps it through the feedforward initialization, so inference
+     * starts from it (e.g. a noisy image to denoise).
+     */
+    public void startAt(Node n, float[] values) {
+        int len = batch * n.size();
+        if (values.length < len) {
+            throw new IllegalArgumentException("startAt " + n.name() + ": need " + len + " values, got " + values.length);
+        }
+        System.arraycopy(values, 0, n.x, 0, len);
+        n.clamped = false;
+        n.mask = null;
+        n.keepState = true;
+        n.touch();
     }
 
     /**
@@ -210,12 +257,19 @@ public final class PcNetwork {
      */
     public void initFeedforward() {
         for (Node n : topologicalOrder()) {
-            if (n.clamped || n.in.isEmpty()) {
+            if (n.clamped || n.in.isEmpty() || n.keepState) {
                 continue;
             }
             predict(n);
             int len = batch * n.size();
-            if (n.energy() == Energy.CROSS_ENTROPY) {
+            if (n.mask != null) {
+                float[] m = n.mask;
+                for (int j = 0; j < len; j++) {
+                    if (m[j] == 0f) {
+                        n.x[j] = n.mu[j];
+                    }
+                }
+            } else if (n.energy() == Energy.CROSS_ENTROPY) {
                 Kernels.get().softmax(n.mu, 0, n.x, 0, batch, n.size());
             } else {
                 System.arraycopy(n.mu, 0, n.x, 0, len);
@@ -373,6 +427,15 @@ public final class PcNetwork {
                 if (e.to.epsNonZero) {
                     e.accumulateStateGradient(batch);
                     nonZero = true;
+                }
+            }
+            if (n.mask != null) {
+                float[] m = n.mask;
+                float[] g = n.grad;
+                for (int j = 0; j < len; j++) {
+                    if (m[j] != 0f) {
+                        g[j] = 0f;
+                    }
                 }
             }
             n.gradNonZero = nonZero;

@@ -90,6 +90,7 @@ public final class Trainer {
      */
     public StepResult step(float[] x, float[] y, int batch) {
         net.setBatch(batch);
+        net.clearPartialClamps();
         net.clamp(input, x);
         energyTrace.clear();
         switch (config.algorithm()) {
@@ -162,6 +163,9 @@ public final class Trainer {
                 net.computeWeightGradients(1f, false);
             }
             stepStates(config.inference().lr());
+            if (langevin > 0) {
+                addLangevinNoise();
+            }
             if (incremental) {
                 applyWeights();
             }
@@ -424,11 +428,100 @@ public final class Trainer {
     }
 
     /**
+     * Inference with an arbitrary set of clamped nodes: each node in {@code clamps} is clamped to
+     * its values (batch x size), every other node is released; free nodes without a prediction
+     * (roots) start at zero, the others by a feedforward pass in topological order; then
+     * {@code steps} state updates. Read the result from the nodes' states (or predictions).
+     * With {@link #setLangevinNoise} set, each state step adds Gaussian noise (Monte-Carlo PC).
+     */
+    public void infer(Map<Node, float[]> clamps, int batch, int steps) {
+        infer(clamps, Map.of(), Map.of(), batch, steps);
+    }
+
+    /**
+     * As {@link #infer(Map, int, int)}, with per-unit clamps and starting states: a node in
+     * {@code unitMasks} has the units where its mask (batch x size) is 1 clamped to its values in
+     * {@code clamps} and the others free ({@link PcNetwork#clampUnits}); a free node in
+     * {@code starts} begins at the given state instead of the feedforward one
+     * ({@link PcNetwork#startAt}).
+     */
+    public void infer(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
+                      int steps) {
+        net.setBatch(batch);
+        net.clearPartialClamps();
+        for (Node n : net.nodes()) {
+            float[] v = clamps.get(n);
+            float[] m = unitMasks.get(n);
+            if (v != null && m != null) {
+                net.clampUnits(n, v, m);
+            } else if (m != null) {
+                throw new IllegalArgumentException("node " + n.name() + " has a unit mask but no values");
+            } else if (v != null) {
+                net.clamp(n, v);
+            } else if (starts.containsKey(n)) {
+                net.startAt(n, starts.get(n));
+            } else {
+                net.release(n);
+                if (!n.hasPrediction()) {
+                    Arrays.fill(n.state(), 0, batch * n.size(), 0f);
+                    n.touch();
+                }
+            }
+        }
+        net.initFeedforward();
+        net.computePredictions();
+        net.computeErrors();
+        energyTrace.clear();
+        trace();
+        if (steps > 0) {
+            relax(steps, false);
+        }
+    }
+
+    /**
+     * Monte-Carlo PC: after every state step of {@link #infer}, each free state gets Gaussian noise
+     * of standard deviation {@code sigma * sqrt(2 gamma)} (gamma the state learning rate), so
+     * inference samples instead of settling. 0 (the default) turns it off.
+     */
+    public void setLangevinNoise(double sigma, long seed) {
+        if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+            throw new PcnException("noise must be >= 0, got " + sigma);
+        }
+        this.langevin = sigma;
+        this.noiseRng = new java.util.SplittableRandom(seed);
+    }
+
+    private double langevin;
+    private java.util.SplittableRandom noiseRng;
+
+    private void addLangevinNoise() {
+        double sd = langevin * Math.sqrt(2 * config.inference().lr());
+        int b = net.batch();
+        for (Node n : stateNodes) {
+            float[] x = n.state();
+            float[] mask = n.clampMask();
+            for (int i = 0; i < b * n.size(); i++) {
+                if (mask == null || mask[i] == 0f) {
+                    x[i] += (float) (sd * gaussian());
+                }
+            }
+            n.touch();
+        }
+    }
+
+    private double gaussian() {
+        double u = 1 - noiseRng.nextDouble();
+        double v = noiseRng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /**
      * Predicted class per sample by a feedforward pass with the target free (the energy minimum of
      * an acyclic network), or by inference with the target free when {@code inferenceSteps > 0}.
      */
     public int[] predict(float[] x, int batch, int inferenceSteps) {
         net.setBatch(batch);
+        net.clearPartialClamps();
         net.clamp(input, x);
         net.release(target);
         net.initFeedforward();

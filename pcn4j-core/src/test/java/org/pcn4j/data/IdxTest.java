@@ -118,4 +118,22 @@ class IdxTest {
         Path f = dir.resolve("nope");
         assertOneLine(assertThrows(PcnException.class, () -> Idx.readImages(f)), f.toString(), "no such file");
     }
+
+    @Test
+    void writerRoundTrips(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        byte[] px = new byte[2 * 3 * 4];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 11);
+        }
+        java.nio.file.Path f = dir.resolve("x.idx");
+        Idx.writeImages(f, 2, 3, 4, px);
+        Idx.Images im = Idx.readImages(f);
+        org.junit.jupiter.api.Assertions.assertEquals(2, im.count());
+        org.junit.jupiter.api.Assertions.assertEquals(3, im.rows());
+        org.junit.jupiter.api.Assertions.assertEquals(4, im.cols());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(px, im.pixels());
+        java.nio.file.Path l = dir.resolve("y.idx");
+        Idx.writeLabels(l, new int[] {0, 9, 255});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 9, 255}, Idx.readLabels(l));
+    }
 }

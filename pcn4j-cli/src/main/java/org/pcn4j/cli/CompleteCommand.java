@@ -1,0 +1,137 @@
+package org.pcn4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.Idx;
+import org.pcn4j.graph.Generative;
+import org.pcn4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pcn4j complete}: fills in the unknown pixels of images with a generative model. */
+@Command(name = "complete", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Complete (or denoise) IDX images with a generative model: clamp the known pixels, infer the",
+                "rest. Writes OUT.idx (uint8, raw pixel values) and OUT.png (a grid) beside it."})
+public final class CompleteCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative.")
+    Path model;
+
+    @Option(names = "--cues", required = true, paramLabel = "X.idx", description = "IDX images (uint8), raw pixel values.")
+    Path cues;
+
+    @Option(names = "--clamp", required = true, paramLabel = "WHICH",
+            description = "Known pixels: top-half, left-half, none (denoise: start from the cue, clamp nothing) or MASK.idx"
+                    + " (IDX images of the same size, non-zero where a pixel is known; one mask for all cues or one per cue).")
+    String clamp;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.idx", description = "IDX file to write.")
+    Path out;
+
+    @Option(names = "--inference-steps", defaultValue = "100", paramLabel = "N", description = "Inference steps (default: ${DEFAULT-VALUE}).")
+    int inferenceSteps;
+
+    @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
+    Double stateLr;
+
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
+
+    @Override
+    public Integer call() {
+        threads.apply();
+        if (inferenceSteps < 0) {
+            throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
+        }
+        QueryModel q = QueryModel.load(model);
+        if (!q.generative) {
+            throw new PcnException(model + ": not a generative model (train one with --mode generative)");
+        }
+        int[] shape = q.imageShape();
+        int rows = shape[0];
+        int cols = shape[1];
+        int f = q.image.size();
+        int[] count = new int[1];
+        float[] x = q.readImages(cues, count);
+        int n = count[0];
+        float[] mask = mask(n, rows, cols);
+        Trainer t = q.trainer(inferenceSteps, stateLr);
+        byte[] px = new byte[n * f];
+        float[][] grid = new float[n][f];
+        int max = 1;
+        for (int start = 0; start < n; start += Evaluation.BATCH) {
+            int b = Math.min(Evaluation.BATCH, n - start);
+            float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
+            float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
+            float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps);
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < f; j++) {
+                    float raw = q.affine.invert(j, img[i * f + j]);
+                    int v = Float.isFinite(raw) ? Math.max(0, Math.min(255, Math.round(raw))) : 0;
+                    px[(start + i) * f + j] = (byte) v;
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                grid[i][j] = (px[i * f + j] & 0xFF) / (float) max;
+            }
+        }
+        Idx.writeImages(out, n, rows, cols, px);
+        String name = out.getFileName().toString();
+        Path png = out.resolveSibling((name.endsWith(".idx") ? name.substring(0, name.length() - 4) : name) + ".png");
+        if (n > 0) {
+            Plot.imageGrid(png, grid, rows, cols, Math.min(n, 10), rows >= 20 ? 2 : 4);
+        }
+        System.out.println("wrote " + n + " completed images to " + out + (n > 0 ? " and " + png : ""));
+        return 0;
+    }
+
+    /** The mask, n x rows*cols with 1 where a pixel is known, or null for none. */
+    private float[] mask(int n, int rows, int cols) {
+        int f = rows * cols;
+        float[] m = new float[n * f];
+        switch (clamp) {
+            case "none":
+                return null;
+            case "top-half":
+            case "left-half":
+                for (int i = 0; i < n; i++) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < cols; c++) {
+                            boolean known = clamp.equals("top-half") ? r < rows / 2 : c < cols / 2;
+                            m[i * f + r * cols + c] = known ? 1f : 0f;
+                        }
+                    }
+                }
+                return m;
+            default:
+                Path file = Path.of(clamp);
+                if (!Files.exists(file)) {
+                    throw new PcnException("--clamp " + clamp + ": expected top-half, left-half, none or a MASK.idx file"
+                            + " (no such file)");
+                }
+                Idx.Images im = Idx.readImages(file);
+                if (im.rows() != rows || im.cols() != cols) {
+                    throw new PcnException(file + ": masks are " + im.rows() + "x" + im.cols() + ", the model's images are "
+                            + rows + "x" + cols);
+                }
+                if (im.count() != 1 && im.count() != n) {
+                    throw new PcnException(file + ": has " + im.count() + " masks for " + n
+                            + " cues (give one mask, or one per cue)");
+                }
+                byte[] p = im.pixels();
+                for (int i = 0; i < n; i++) {
+                    int src = im.count() == 1 ? 0 : i;
+                    for (int j = 0; j < f; j++) {
+                        m[i * f + j] = p[src * f + j] != 0 ? 1f : 0f;
+                    }
+                }
+                return m;
+        }
+    }
+}

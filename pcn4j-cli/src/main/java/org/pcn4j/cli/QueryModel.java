@@ -1,0 +1,109 @@
+package org.pcn4j.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.pcn4j.io.Json;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.Idx;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.io.GraphModelFile;
+import org.pcn4j.io.ModelFile;
+import org.pcn4j.model.Node;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.TrainConfig;
+import org.pcn4j.train.Trainer;
+
+/** A saved model loaded for queries (classify, generate): its image and label nodes and a trainer that only infers. */
+final class QueryModel {
+    final ModelFile.LoadedModel loaded;
+    final boolean generative;
+    final Node image;
+    final Node label;
+    final InputAffine affine;
+
+    private QueryModel(ModelFile.LoadedModel loaded) {
+        this.loaded = loaded;
+        this.generative = "generative".equals(loaded.metadata().get("mode"));
+        this.affine = loaded.affine();
+        if (generative) {
+            Graph g = (Graph) loaded.model();
+            image = GraphModelFile.dataNode(g, loaded.metadata());
+            label = g.node(loaded.metadata().getOrDefault("label_node", g.input().name()));
+        } else {
+            image = loaded.model().input();
+            label = loaded.model().output();
+        }
+    }
+
+    static QueryModel load(Path file) {
+        return new QueryModel(ModelFile.loadModel(file));
+    }
+
+    /**
+     * A trainer for inference only (no weight updates): the state optimizer, rate and momentum the
+     * model was trained with (its saved config; SGD, 0.1, 0 when absent), {@code stateLr} overriding the rate.
+     */
+    Trainer trainer(int steps, Double stateLr) {
+        Map<String, Object> cfg = Map.of();
+        String json = loaded.metadata().get("config");
+        if (json != null) {
+            try {
+                cfg = Json.parseObject(json);
+            } catch (RuntimeException e) {
+                cfg = Map.of();
+            }
+        }
+        OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
+                ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
+        double lr = stateLr != null ? stateLr
+                : cfg.get("state-lr") instanceof Number ? ((Number) cfg.get("state-lr")).doubleValue() : 0.1;
+        double momentum = cfg.get("state-momentum") instanceof Number ? ((Number) cfg.get("state-momentum")).doubleValue() : 0;
+        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, kind, lr, momentum, 0),
+                OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
+        Node in = generative ? label : loaded.model().input();
+        Node out = generative ? image : loaded.model().output();
+        return new Trainer(loaded.model().network(), in, out, tc);
+    }
+
+    /** Reads IDX images and normalizes them with the model's input affine; wrong sizes are one-line errors. */
+    float[] readImages(Path file, int[] countOut) {
+        Idx.Images im = Idx.readImages(file);
+        int f = im.rows() * im.cols();
+        if (f != image.size()) {
+            throw new PcnException(file + ": images are " + im.rows() + "x" + im.cols() + " (" + f
+                    + " values), the model expects " + image.size());
+        }
+        byte[] px = im.pixels();
+        float[] x = new float[im.count() * f];
+        for (int i = 0; i < im.count(); i++) {
+            for (int j = 0; j < f; j++) {
+                x[i * f + j] = affine.apply(j, px[i * f + j] & 0xFF);
+            }
+        }
+        countOut[0] = im.count();
+        return x;
+    }
+
+    /** Image shape for output: the saved image_shape, else square when the size is a square, else 1 x size. */
+    int[] imageShape() {
+        String s = loaded.metadata().get("image_shape");
+        if (s != null) {
+            Object parsed = org.pcn4j.io.Json.parse(s);
+            java.util.List<?> l = parsed instanceof java.util.List ? (java.util.List<?>) parsed : java.util.List.of();
+            if (l.size() == 2) {
+                int r = ((Number) l.get(0)).intValue();
+                int c = ((Number) l.get(1)).intValue();
+                if (r * c == image.size()) {
+                    return new int[] {r, c};
+                }
+            }
+        }
+        int side = (int) Math.round(Math.sqrt(image.size()));
+        return side * side == image.size() ? new int[] {side, side} : new int[] {1, image.size()};
+    }
+}

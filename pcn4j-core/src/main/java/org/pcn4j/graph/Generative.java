@@ -1,0 +1,92 @@
+package org.pcn4j.graph;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.pcn4j.PcnException;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Node;
+import org.pcn4j.tensor.Ops;
+import org.pcn4j.train.Trainer;
+
+/**
+ * Generative PC networks: a chain graph whose edges point from the label (top) down to the image
+ * (bottom), {@code label -> hK -> ... -> h1 -> image}, in the {@code pre} convention
+ * (mu = W f(x) + b). The label node is the graph's input role and the image its target role, so
+ * {@link Trainer#step} with (one-hot labels, images) trains it by standard PC with both ends
+ * clamped. Queries condition on any subset of nodes with {@link Trainer#infer}.
+ */
+public final class Generative {
+    /** Node names of the graphs {@link #spec} builds. */
+    public static final String IMAGE = "image";
+    public static final String LABEL = "label";
+
+    private Generative() {}
+
+    /**
+     * The graph for layer sizes read bottom-up: {@code sizes[0]} the image, {@code sizes[last]}
+     * the label (e.g. 784-256-256-10: edges 10 -> 256 -> 256 -> 784). The edge out of the
+     * (one-hot) label applies identity; every edge out of a hidden node applies {@code f}.
+     */
+    public static GraphSpec spec(int[] sizes, Activation f) {
+        if (sizes.length < 2) {
+            throw new PcnException("a generative model needs at least an image and a label size");
+        }
+        int last = sizes.length - 1;
+        GraphSpec.Builder b = GraphSpec.builder();
+        b.input(LABEL, sizes[last]);
+        for (int i = last - 1; i >= 1; i--) {
+            b.hidden("h" + i, sizes[i]);
+        }
+        b.target(IMAGE, sizes[0]);
+        String prev = LABEL;
+        for (int i = last - 1; i >= 0; i--) {
+            String to = i == 0 ? IMAGE : "h" + i;
+            b.edge(prev, to, prev.equals(LABEL) ? Activation.IDENTITY : f, Convention.PRE, true);
+            prev = to;
+        }
+        return b.build();
+    }
+
+    /**
+     * Classification by inference: clamps the image node to {@code images}, releases every other
+     * node (the label starts at zero), runs {@code steps} inference steps and returns the argmax of
+     * the label node's state per sample.
+     */
+    public static int[] classify(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
+        t.infer(Map.of(image, images), batch, steps);
+        return Ops.argmaxRows(label.state(), batch, label.size());
+    }
+
+    /**
+     * Generation: clamps the label node to one-hot {@code cls}, relaxes everything else for
+     * {@code steps} steps (with flat priors the minimum is the top-down pass; with the trainer's
+     * Langevin noise the samples differ) and returns the image node's prediction mu (batch x size).
+     */
+    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps) {
+        if (cls < 0 || cls >= label.size()) {
+            throw new PcnException("class " + cls + " is outside the model's label set 0.." + (label.size() - 1));
+        }
+        float[] y = new float[batch * label.size()];
+        for (int i = 0; i < batch; i++) {
+            y[i * label.size() + cls] = 1f;
+        }
+        t.infer(Map.of(label, y), batch, steps);
+        return Arrays.copyOf(image.prediction(), batch * image.size());
+    }
+
+    /**
+     * Completion: the image units where {@code mask} (batch x size) is 1 are clamped to
+     * {@code cues}, the others start at the image's top-down prediction; the label (from zero) and
+     * the hidden nodes are free. With {@code mask == null} nothing is clamped and the image starts at
+     * the cues (denoising). Returns the image node's state after {@code steps} inference steps.
+     */
+    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
+        if (mask == null) {
+            t.infer(Map.of(), Map.of(), Map.of(image, cues), batch, steps);
+        } else {
+            t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(), batch, steps);
+        }
+        return Arrays.copyOf(image.state(), batch * image.size());
+    }
+}
