@@ -60,34 +60,15 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] mask = mask(n, rows, cols);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         byte[] px = new byte[n * f];
-        float[][] grid = new float[n][f];
-        int max = 1;
         for (int start = 0; start < n; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, n - start);
             float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
             float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
             float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps);
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < f; j++) {
-                    float raw = q.affine.invert(j, img[i * f + j]);
-                    int v = Float.isFinite(raw) ? Math.max(0, Math.min(255, Math.round(raw))) : 0;
-                    px[(start + i) * f + j] = (byte) v;
-                    max = Math.max(max, v);
-                }
-            }
+            ImageFiles.toPixels(img, b, f, q.affine, px, start);
         }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < f; j++) {
-                grid[i][j] = (px[i * f + j] & 0xFF) / (float) max;
-            }
-        }
-        Idx.writeImages(out, n, rows, cols, px);
-        String name = out.getFileName().toString();
-        Path png = out.resolveSibling((name.endsWith(".idx") ? name.substring(0, name.length() - 4) : name) + ".png");
-        if (n > 0) {
-            Plot.imageGrid(png, grid, rows, cols, Math.min(n, 10), rows >= 20 ? 2 : 4);
-        }
-        System.out.println("wrote " + n + " completed images to " + out + (n > 0 ? " and " + png : ""));
+        Path png = ImageFiles.write(out, px, n, rows, cols);
+        System.out.println("wrote " + n + " completed images to " + out + (png != null ? " and " + png : ""));
         return 0;
     }
 

@@ -3,7 +3,6 @@ package org.pcn4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
-import org.pcn4j.data.Idx;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -64,31 +63,15 @@ public final class GenerateCommand implements Callable<Integer> {
         t.setLangevinNoise(noise, seed);
         int f = q.image.size();
         byte[] px = new byte[count * f];
-        float[][] grid = new float[count][f];
-        int max = 1;
         for (int start = 0; start < count; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, count - start);
             float[] img = Generative.generate(t, q.image, q.label, label, b, inferenceSteps);
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < f; j++) {
-                    float raw = q.affine.invert(j, img[i * f + j]);
-                    int v = Float.isFinite(raw) ? Math.max(0, Math.min(255, Math.round(raw))) : 0;
-                    px[(start + i) * f + j] = (byte) v;
-                    max = Math.max(max, v);
-                }
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            for (int j = 0; j < f; j++) {
-                grid[i][j] = (px[i * f + j] & 0xFF) / (float) max;
-            }
+            ImageFiles.toPixels(img, b, f, q.affine, px, start);
         }
         int[] shape = q.imageShape();
-        Idx.writeImages(out, count, shape[0], shape[1], px);
-        String name = out.getFileName().toString();
-        Path png = out.resolveSibling((name.endsWith(".idx") ? name.substring(0, name.length() - 4) : name) + ".png");
-        Plot.imageGrid(png, grid, shape[0], shape[1], Math.min(count, 10), shape[0] >= 20 ? 2 : 4);
-        System.out.println("wrote " + count + " images of class " + label + " to " + out + " and " + png);
+        Path png = ImageFiles.write(out, px, count, shape[0], shape[1]);
+        System.out.println("wrote " + count + " images of class " + label + " to " + out
+                + (png != null ? " and " + png : ""));
         return 0;
     }
 }

@@ -1,0 +1,50 @@
+package org.pcn4j.cli;
+
+import java.nio.file.Path;
+import org.pcn4j.data.Idx;
+import org.pcn4j.data.InputAffine;
+
+/** Images a query produced, as IDX uint8 files with a PNG grid beside them. */
+final class ImageFiles {
+    private ImageFiles() {}
+
+    /**
+     * Maps b model-space images (b x f) back through the inverse input affine to pixels 0..255,
+     * into {@code px} from image number {@code first} on.
+     */
+    static void toPixels(float[] img, int b, int f, InputAffine affine, byte[] px, int first) {
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < f; j++) {
+                float raw = affine.invert(j, img[i * f + j]);
+                int v = Float.isFinite(raw) ? Math.max(0, Math.min(255, Math.round(raw))) : 0;
+                px[(first + i) * f + j] = (byte) v;
+            }
+        }
+    }
+
+    /**
+     * Writes n images of rows x cols pixels as IDX and, for n > 0, a PNG grid beside it (NAME.png,
+     * scaled to the brightest pixel). Returns the PNG's path, or null when nothing was drawn.
+     */
+    static Path write(Path out, byte[] px, int n, int rows, int cols) {
+        Idx.writeImages(out, n, rows, cols, px);
+        if (n == 0) {
+            return null;
+        }
+        int f = rows * cols;
+        int max = 1;
+        for (int i = 0; i < n * f; i++) {
+            max = Math.max(max, px[i] & 0xFF);
+        }
+        float[][] grid = new float[n][f];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                grid[i][j] = (px[i * f + j] & 0xFF) / (float) max;
+            }
+        }
+        String name = out.getFileName().toString();
+        Path png = out.resolveSibling((name.endsWith(".idx") ? name.substring(0, name.length() - 4) : name) + ".png");
+        Plot.imageGrid(png, grid, rows, cols, Math.min(n, 10), rows >= 20 ? 2 : 4);
+        return png;
+    }
+}
