@@ -45,7 +45,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         threads.apply();
         QueryModel q = QueryModel.load(model);
-        int steps = inferenceSteps != null ? inferenceSteps : q.generative ? TrainCommand.GENERATIVE_EVAL_STEPS : 0;
+        int steps = inferenceSteps != null ? inferenceSteps : q.defaultInferenceSteps();
         if (steps < 0) {
             throw new PcnException("--inference-steps must be >= 0, got " + steps);
         }

@@ -39,11 +39,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--inference-steps", defaultValue = "0", description = "Evaluate by inference with the output free (0: feedforward pass).")
-    int inferenceSteps;
+    @Option(names = "--inference-steps", description = "Inference steps with the label free (default: 0, a feedforward"
+            + " pass, for acyclic discriminative models; T for cyclic graphs; 100 for generative models).")
+    Integer inferenceSteps;
 
-    @Option(names = "--state-lr", defaultValue = "0.1", description = "State learning rate for --inference-steps.")
-    double stateLr;
+    @Option(names = "--state-lr", description = "State learning rate for inference (default: the model's own).")
+    Double stateLr;
 
     @Mixin
     ThreadsOption threads = new ThreadsOption();
@@ -51,9 +52,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.apply();
-        ModelFile.LoadedModel loaded = ModelFile.loadModel(model);
+        QueryModel q = QueryModel.load(model);
         DatasetSplits data = Datasets.load(dataset, dataDir);
-        TrainCommand.checkFits(loaded.model(), data, "model " + model);
+        q.checkFits(data, "model " + model);
         Dataset d;
         if (split.equals("test")) {
             if (!data.hasTest()) {
@@ -65,10 +66,12 @@ public final class EvalCommand implements Callable<Integer> {
         } else {
             throw new PcnException("unknown split '" + split + "' (expected test or train)");
         }
-        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(inferenceSteps, OptimizerConfig.Kind.SGD,
-                stateLr, 0, 0), OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
-        Trainer t = new Trainer(loaded.model().network(), loaded.model().input(), loaded.model().output(), tc);
-        double acc = Evaluation.accuracy(t, d, loaded.affine(), inferenceSteps);
+        int steps = inferenceSteps != null ? inferenceSteps : q.defaultInferenceSteps();
+        Trainer t = q.trainer(steps, stateLr);
+        Evaluation.Predictor p = q.generative
+                ? Evaluation.generative(t, q.image, q.label, steps)
+                : Evaluation.discriminative(t, steps);
+        double acc = Evaluation.accuracy(d, q.affine, p);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());
         out.put("dataset", dataset);

@@ -13,27 +13,22 @@ final class Evaluation {
 
     static final int BATCH = 500;
 
-    static double accuracy(Trainer trainer, Dataset split, InputAffine affine, int inferenceSteps) {
-        if (split.size() == 0) {
-            return Double.NaN;
-        }
-        Batches b = new Batches(split, affine, BATCH, false, 0);
-        b.startEpoch(0);
-        long correct = 0;
-        while (b.next()) {
-            int[] pred = trainer.predict(b.x(), b.size(), inferenceSteps);
-            int[] labels = b.labels();
-            for (int i = 0; i < b.size(); i++) {
-                if (pred[i] == labels[i]) {
-                    correct++;
-                }
-            }
-        }
-        return (double) correct / split.size();
+    /** Predicted classes of a batch of normalized inputs. */
+    interface Predictor {
+        int[] predict(float[] x, int batch);
     }
 
-    /** Accuracy of a generative model: clamp the image, infer the label for {@code steps} steps, argmax. */
-    static double generativeAccuracy(Trainer trainer, Node image, Node label, Dataset split, InputAffine affine, int steps) {
+    /** A discriminative network: a feedforward pass, or {@code steps} of inference with the output free. */
+    static Predictor discriminative(Trainer trainer, int steps) {
+        return (x, b) -> trainer.predict(x, b, steps);
+    }
+
+    /** A generative network: clamp the image, infer the label for {@code steps} steps, argmax. */
+    static Predictor generative(Trainer trainer, Node image, Node label, int steps) {
+        return (x, b) -> Generative.classify(trainer, image, label, x, b, steps);
+    }
+
+    static double accuracy(Dataset split, InputAffine affine, Predictor predictor) {
         if (split.size() == 0) {
             return Double.NaN;
         }
@@ -41,7 +36,7 @@ final class Evaluation {
         b.startEpoch(0);
         long correct = 0;
         while (b.next()) {
-            int[] pred = Generative.classify(trainer, image, label, b.x(), b.size(), steps);
+            int[] pred = predictor.predict(b.x(), b.size());
             int[] labels = b.labels();
             for (int i = 0; i < b.size(); i++) {
                 if (pred[i] == labels[i]) {

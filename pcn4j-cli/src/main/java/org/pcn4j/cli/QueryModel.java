@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.pcn4j.io.Json;
 import org.pcn4j.PcnException;
+import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Idx;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Graph;
@@ -44,20 +45,57 @@ final class QueryModel {
         return new QueryModel(ModelFile.loadModel(file));
     }
 
+    /** The model's training config (from its metadata), or an empty map. */
+    private Map<String, Object> config() {
+        String json = loaded.metadata().get("config");
+        if (json != null) {
+            try {
+                return Json.parseObject(json);
+            } catch (RuntimeException e) {
+                return Map.of();
+            }
+        }
+        return Map.of();
+    }
+
+    /**
+     * Inference steps for a classification query: 0 (a feedforward pass, the energy minimum) for an
+     * acyclic discriminative model, the training T for a graph with cycles, and
+     * {@link TrainCommand#GENERATIVE_EVAL_STEPS} for a generative model; as {@code train} evaluates.
+     */
+    int defaultInferenceSteps() {
+        if (generative) {
+            return TrainCommand.GENERATIVE_EVAL_STEPS;
+        }
+        if (loaded.model().network().isAcyclic()) {
+            return 0;
+        }
+        Object t = config().get("inference-steps");
+        return t instanceof Number ? ((Number) t).intValue() : 8;
+    }
+
+    /** The image and label nodes fit the dataset's inputs and classes (one-line errors otherwise). */
+    void checkFits(DatasetSplits data, String what) {
+        if (!generative) {
+            TrainCommand.checkFits(loaded.model(), data, what);
+            return;
+        }
+        if (image.size() != data.features()) {
+            throw new PcnException(what + ": image node '" + image.name() + "' has size " + image.size() + ", but "
+                    + data.name() + " inputs have " + data.features() + " values");
+        }
+        if (label.size() != data.classes()) {
+            throw new PcnException(what + ": label node '" + label.name() + "' has size " + label.size() + ", but "
+                    + data.name() + " has " + data.classes() + " classes");
+        }
+    }
+
     /**
      * A trainer for inference only (no weight updates): the state optimizer, rate and momentum the
      * model was trained with (its saved config; SGD, 0.1, 0 when absent), {@code stateLr} overriding the rate.
      */
     Trainer trainer(int steps, Double stateLr) {
-        Map<String, Object> cfg = Map.of();
-        String json = loaded.metadata().get("config");
-        if (json != null) {
-            try {
-                cfg = Json.parseObject(json);
-            } catch (RuntimeException e) {
-                cfg = Map.of();
-            }
-        }
+        Map<String, Object> cfg = config();
         OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
                 ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
         double lr = stateLr != null ? stateLr

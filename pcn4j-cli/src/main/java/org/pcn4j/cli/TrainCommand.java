@@ -379,15 +379,14 @@ public final class TrainCommand implements Callable<Integer> {
                 // (In generative mode the step's "correct" compares images, not classes.)
                 m.put("train_accuracy", (double) correct / seen);
             }
+            Evaluation.Predictor predictor = generative
+                    ? Evaluation.generative(trainer, imageNode, labelNode, evalInferenceSteps)
+                    : Evaluation.discriminative(trainer, evalInferenceSteps);
             if (data.validation() != null) {
-                m.put("validation_accuracy", generative
-                        ? Evaluation.generativeAccuracy(trainer, imageNode, labelNode, data.validation(), affine, evalInferenceSteps)
-                        : Evaluation.accuracy(trainer, data.validation(), affine, evalInferenceSteps));
+                m.put("validation_accuracy", Evaluation.accuracy(data.validation(), affine, predictor));
             }
             if (test != null) {
-                m.put("test_accuracy", generative
-                        ? Evaluation.generativeAccuracy(trainer, imageNode, labelNode, test, affine, evalInferenceSteps)
-                        : Evaluation.accuracy(trainer, test, affine, evalInferenceSteps));
+                m.put("test_accuracy", Evaluation.accuracy(test, affine, predictor));
             }
             m.put("epoch_seconds", seconds);
             m.put("samples_per_second", seen / seconds);

@@ -186,6 +186,33 @@ class TrainCommandTest {
         assertEquals("64-128-128-10", ModelFile.load(out.resolve("model.safetensors")).mlp().spec().sizesString());
     }
 
+    /** eval answers like train's own evaluation: for a cyclic graph that is inference with the target free. */
+    @Test
+    void evalOfACyclicGraphModelMatchesTrainingsLastEpoch() throws IOException {
+        Path spec = tmp.resolve("cyclic.yaml");
+        Files.writeString(spec, String.join("\n",
+                "nodes:",
+                "  - {name: image, size: 64, role: input}",
+                "  - {name: h1, size: 32}",
+                "  - {name: h2, size: 16}",
+                "  - {name: label, size: 10, role: target}",
+                "edges:",
+                "  - {from: image, to: h1, activation: tanh}",
+                "  - {from: h1, to: h2, activation: tanh}",
+                "  - {from: h2, to: label}",
+                "  - {from: h2, to: h1, activation: tanh}",
+                ""));
+        Path out = tmp.resolve("cyc");
+        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--epochs", "2", "--quiet", "--no-plots",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        double trained = ((Number) Json.parseObject(lines.get(lines.size() - 1)).get("test_accuracy")).doubleValue();
+        CliRunner.Result e = CliRunner.run("eval", "--model", out.resolve("model.safetensors").toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(trained, ((Number) Json.parseObject(e.out().trim()).get("test_accuracy")).doubleValue(), 1e-12);
+    }
+
     @Test
     void warnsWhenStandardPcHasTooFewInferenceStepsForTheDepth() {
         Path out = tmp.resolve("warn");

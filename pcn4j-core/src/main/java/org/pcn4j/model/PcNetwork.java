@@ -256,6 +256,16 @@ public final class PcNetwork {
      * free node's error, the energy minimum when the output is free.
      */
     public void initFeedforward() {
+        if (!isAcyclic()) {
+            // With cycles some predictions read nodes not initialized yet: start those from zero,
+            // not from whatever an earlier batch left, so results do not depend on history.
+            for (Node n : nodes) {
+                if (!n.clamped) {
+                    Arrays.fill(n.x, 0, batch * n.size(), 0f);
+                    n.touch();
+                }
+            }
+        }
         for (Node n : topologicalOrder()) {
             if (n.clamped || n.in.isEmpty() || n.keepState) {
                 continue;
