@@ -41,20 +41,34 @@ class GenerativeTest {
         assertEquals(Activation.TANH, s.edges().get(2).activation());
     }
 
-    /** Two classes, two 4-pixel prototypes: training learns both directions of the query. */
-    @Test
-    void learnsToClassifyAndGenerateTwoPrototypes() {
+    /** Two classes, two 4-pixel prototypes (one per row). */
+    private static final float[] PROTOTYPES = {1, 1, -1, -1, -1, -1, 1, 1};
+
+    private record Prototypes(Trainer trainer, Node image, Node label) {}
+
+    /** A 2 -> 8 -> 4 generative network trained with PC on the two prototypes. */
+    private static Prototypes trainedOnTwoPrototypes() {
         Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
         Node image = g.node(Generative.IMAGE);
         Node label = g.node(Generative.LABEL);
         TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(10, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
                 OptimizerConfig.adamw(0), Schedule.constant(0.01), 0, Nudge.POSITIVE, 1);
         Trainer t = new Trainer(g.network(), label, image, tc);
-        float[] x = {1, 1, -1, -1, -1, -1, 1, 1};
         float[] y = {1, 0, 0, 1};
         for (int i = 0; i < 400; i++) {
-            t.step(y, x, 2);
+            t.step(y, PROTOTYPES, 2);
         }
+        return new Prototypes(t, image, label);
+    }
+
+    /** Two classes, two 4-pixel prototypes: training learns both directions of the query. */
+    @Test
+    void learnsToClassifyAndGenerateTwoPrototypes() {
+        Prototypes m = trainedOnTwoPrototypes();
+        Trainer t = m.trainer();
+        Node image = m.image();
+        Node label = m.label();
+        float[] x = PROTOTYPES;
         float[] gen0 = Generative.generate(t, image, label, 0, 1, 20);
         float[] gen1 = Generative.generate(t, image, label, 1, 1, 20);
         for (int j = 0; j < 4; j++) {
@@ -73,17 +87,9 @@ class GenerativeTest {
 
     @Test
     void completesAPrototypeFromHalfItsPixels() {
-        Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
-        Node image = g.node(Generative.IMAGE);
-        Node label = g.node(Generative.LABEL);
-        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(10, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                OptimizerConfig.adamw(0), Schedule.constant(0.01), 0, Nudge.POSITIVE, 1);
-        Trainer t = new Trainer(g.network(), label, image, tc);
-        float[] x = {1, 1, -1, -1, -1, -1, 1, 1};
-        float[] y = {1, 0, 0, 1};
-        for (int i = 0; i < 400; i++) {
-            t.step(y, x, 2);
-        }
+        Prototypes m = trainedOnTwoPrototypes();
+        Trainer t = m.trainer();
+        Node image = m.image();
         // Known: the first two pixels; the other two start at garbage that must not leak.
         float[] cues = {1, 1, 5, 5, -1, -1, 5, 5};
         float[] mask = {1, 1, 0, 0, 1, 1, 0, 0};
