@@ -479,6 +479,17 @@ public final class Trainer {
     }
 
     /**
+     * The weight update from the states and errors the network holds now (typically after
+     * {@link #infer}): dF/dW of every edge, then one step of the weight optimizer. With
+     * {@link #infer} this trains on any clamped set, e.g. a memory whose latent states persist
+     * between epochs.
+     */
+    public void learn() {
+        net.computeWeightGradients(1f, false);
+        applyWeights();
+    }
+
+    /**
      * Monte-Carlo PC: after every state step of {@link #infer}, each free state gets Gaussian noise
      * of standard deviation {@code sigma * sqrt(2 gamma)} (gamma the state learning rate), so
      * inference samples instead of settling. 0 (the default) turns it off.

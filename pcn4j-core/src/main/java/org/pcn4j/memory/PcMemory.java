@@ -1,0 +1,292 @@
+package org.pcn4j.memory;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.pcn4j.PcnException;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Node;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.TrainConfig;
+import org.pcn4j.train.Trainer;
+
+/**
+ * An associative memory made of a generative PC network (Salvatori et al. 2021, "Associative
+ * memories via predictive coding"): {@code latent -> h_K -> ... -> h_1 -> image}, pre convention.
+ * Storing trains the weights by standard PC with the image clamped and everything above it free;
+ * recalling clamps what is known of an image (some pixels, or a noisy image) and lets inference
+ * fill in the rest. The memory keeps only its weights: nothing of the stored images survives
+ * {@link #store} except what the weights learned.
+ *
+ * <p>Storing keeps each image's latent state from one epoch to the next (a warm start, which is
+ * the same energy descent spread over epochs): inference then needs few steps per epoch. Those
+ * states are a training buffer and are not part of the model; recall starts the latent at zero.
+ */
+public final class PcMemory {
+    public static final String LATENT = "latent";
+    public static final String IMAGE = "image";
+
+    /**
+     * How a memory is built and stored.
+     *
+     * @param latent         size of the top (latent) node
+     * @param hidden         hidden sizes from the latent down to the image (may be empty)
+     * @param activation     f applied to every node's state on its outgoing edge
+     * @param epochs         passes over the stored images
+     * @param inferenceSteps state steps per batch while storing
+     * @param stateLr        state learning rate while storing (SGD with momentum)
+     * @param stateMomentum  state momentum while storing
+     * @param lr             weight learning rate (Adam)
+     * @param batch          images per weight update while storing, and per recall batch
+     * @param seed           weights and initial latents
+     */
+    public record Config(int latent, int[] hidden, Activation activation, int epochs, int inferenceSteps,
+                         double stateLr, double stateMomentum, double lr, int batch, long seed) {
+        public Config {
+            if (latent <= 0) {
+                throw new PcnException("memory latent size must be positive, got " + latent);
+            }
+            hidden = hidden.clone();
+            for (int h : hidden) {
+                if (h <= 0) {
+                    throw new PcnException("memory hidden sizes must be positive, got " + h);
+                }
+            }
+            if (epochs < 0 || inferenceSteps < 1 || batch < 1) {
+                throw new PcnException("memory epochs >= 0, inference steps >= 1 and batch >= 1 needed");
+            }
+        }
+
+        /** The defaults the CLI uses (measured in BENCHMARKS.md, "Associative memory"). */
+        public static Config defaults() {
+            return new Config(64, new int[] {512}, Activation.TANH, 600, 20, 0.1, 0.5, 1e-3, 100, 1);
+        }
+
+        @Override
+        public int[] hidden() {
+            return hidden.clone();
+        }
+
+        public Config withEpochs(int e) {
+            return new Config(latent, hidden, activation, e, inferenceSteps, stateLr, stateMomentum, lr, batch, seed);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(latent, hidden, activation, epochs, inferenceSteps, stateLr, stateMomentum, lr, batch, s);
+        }
+    }
+
+    /**
+     * How recall relaxes the states: {@code steps} updates with the given state optimizer; for
+     * cues with nothing known exactly (noise), {@code rounds} rounds of "clamp the image to the
+     * current estimate, infer, replace the estimate by the prediction".
+     */
+    public record Recall(OptimizerConfig.Kind optimizer, double lr, double momentum, int steps, int rounds) {
+        public Recall {
+            if (steps < 1 || rounds < 1 || !(lr > 0)) {
+                throw new PcnException("recall needs steps >= 1, rounds >= 1 and a positive state rate");
+            }
+        }
+
+        public static Recall defaults() {
+            return new Recall(OptimizerConfig.Kind.ADAM, 0.1, 0, 1000, 3);
+        }
+    }
+
+    /** Called after every storing epoch with the mean energy per image at the end of inference. */
+    public interface EpochListener {
+        void epoch(int epoch, double energy);
+    }
+
+    private final Graph graph;
+    private final Config config;
+    private final Recall recall;
+    private final Trainer trainer;
+    private final Trainer recaller;
+    private final Node latent;
+    private final Node image;
+
+    /** The memory's graph: {@code latent -> h... -> image}; the latent has the input role, the image the target role. */
+    public static GraphSpec spec(int imageSize, Config c) {
+        GraphSpec.Builder b = GraphSpec.builder();
+        b.input(LATENT, c.latent());
+        int[] h = c.hidden();
+        for (int i = 0; i < h.length; i++) {
+            b.hidden("h" + (h.length - i), h[i]);
+        }
+        b.target(IMAGE, imageSize);
+        String prev = LATENT;
+        for (int i = 0; i <= h.length; i++) {
+            String to = i == h.length ? IMAGE : "h" + (h.length - i);
+            b.edge(prev, to, c.activation(), Convention.PRE, true);
+            prev = to;
+        }
+        return b.build();
+    }
+
+    /** A new, untrained memory for images of {@code imageSize} pixels. */
+    public static PcMemory create(int imageSize, Config c, Recall r) {
+        Graph g = Graph.create(spec(imageSize, c), "xavier", c.seed());
+        return new PcMemory(g, c, r);
+    }
+
+    /** A memory over an existing graph (e.g. loaded from a model file) with a latent and an image node. */
+    public PcMemory(Graph graph, Config config, Recall recall) {
+        this.graph = graph;
+        this.config = config;
+        this.recall = recall;
+        this.latent = graph.node(LATENT);
+        this.image = graph.node(IMAGE);
+        if (!latent.incoming().isEmpty()) {
+            throw new PcnException("a memory's latent node must have no incoming edges");
+        }
+        TrainConfig tc = new TrainConfig(Algorithm.PC,
+                new InferenceConfig(config.inferenceSteps(), OptimizerConfig.Kind.SGD, config.stateLr(),
+                        config.stateMomentum(), 0),
+                OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
+        this.trainer = new Trainer(graph.network(), latent, image, tc);
+        TrainConfig rc = new TrainConfig(Algorithm.PC,
+                new InferenceConfig(recall.steps(), recall.optimizer(), recall.lr(), recall.momentum(), 0),
+                OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
+        this.recaller = new Trainer(graph.network(), latent, image, rc);
+    }
+
+    public Recall recallConfig() {
+        return recall;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public int imageSize() {
+        return image.size();
+    }
+
+    /** Bytes the memory keeps: its float32 weights and biases. */
+    public long footprintBytes() {
+        return 4L * graph.network().parameterCount();
+    }
+
+    /**
+     * Stores {@code count} images (count x imageSize, values as they will be recalled, e.g. [0,1])
+     * by {@link Config#epochs} epochs of standard PC. Returns the mean energy per image of the last
+     * epoch.
+     */
+    public double store(float[] images, int count, EpochListener listener) {
+        int d = image.size();
+        if (images.length < (long) count * d) {
+            throw new PcnException("memory: need " + count + " images of " + d + " pixels");
+        }
+        int zs = latent.size();
+        float[] z = new float[count * zs];
+        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        for (int i = 0; i < z.length; i++) {
+            // Small distinct starts break the symmetry between images from the first epoch on.
+            z[i] = (float) (0.1 * gaussian(rng));
+        }
+        int b = Math.min(config.batch(), count);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        float[] xb = new float[b * d];
+        float[] zb = new float[b * zs];
+        double last = Double.NaN;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            shuffle(order, rng);
+            double sum = 0;
+            for (int start = 0; start < count; start += b) {
+                int n = Math.min(b, count - start);
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(images, order[start + i] * d, xb, i * d, d);
+                    System.arraycopy(z, order[start + i] * zs, zb, i * zs, zs);
+                }
+                trainer.infer(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
+                java.util.List<double[]> trace = trainer.energyTrace();
+                sum += trace.get(trace.size() - 1)[0] * n;
+                trainer.learn();
+                float[] zState = latent.state();
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(zState, i * zs, z, order[start + i] * zs, zs);
+                }
+            }
+            last = sum / count;
+            if (!Double.isFinite(last)) {
+                throw new PcnException("memory: storing diverged at epoch " + epoch + " (energy " + last
+                        + "); lower the state or weight learning rate");
+            }
+            if (listener != null) {
+                listener.epoch(epoch, last);
+            }
+        }
+        return last;
+    }
+
+    /** The same weights with another recall setting. */
+    public PcMemory withRecall(Recall r) {
+        return new PcMemory(graph, config, r);
+    }
+
+    /**
+     * Recalls images from cues (count x imageSize). With a {@code mask} (1 where a pixel is known)
+     * the known pixels are clamped to the cue and the others inferred; the result keeps the known
+     * pixels and takes the network's prediction elsewhere. Without a mask (a noisy cue, nothing
+     * known exactly) the image is clamped to the cue, the states above relax, and the image's
+     * prediction becomes the next estimate, {@link Recall#rounds} times (Salvatori et al.'s
+     * iterated retrieval).
+     */
+    public float[] recall(float[] cues, float[] mask, int count) {
+        int d = image.size();
+        if (cues.length < (long) count * d || (mask != null && mask.length < (long) count * d)) {
+            throw new PcnException("memory: cues and mask must hold " + count + " images of " + d + " pixels");
+        }
+        float[] out = new float[count * d];
+        int b = Math.min(config.batch(), count);
+        for (int start = 0; start < count; start += b) {
+            int n = Math.min(b, count - start);
+            float[] cb = Arrays.copyOfRange(cues, start * d, (start + n) * d);
+            if (mask != null) {
+                float[] mb = Arrays.copyOfRange(mask, start * d, (start + n) * d);
+                recaller.infer(Map.of(image, cb), Map.of(image, mb), Map.of(), n, recall.steps());
+                float[] mu = image.prediction();
+                for (int j = 0; j < n * d; j++) {
+                    out[start * d + j] = mb[j] != 0f ? cb[j] : mu[j];
+                }
+            } else {
+                float[] est = cb;
+                for (int r = 0; r < recall.rounds(); r++) {
+                    recaller.infer(Map.of(image, est), n, recall.steps());
+                    est = Arrays.copyOf(image.prediction(), n * d);
+                }
+                System.arraycopy(est, 0, out, start * d, n * d);
+            }
+        }
+        return out;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u = 1 - rng.nextDouble();
+        double v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+}
