@@ -1,11 +1,9 @@
 package org.pcn4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
-import org.pcn4j.data.Idx;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -57,7 +55,7 @@ public final class CompleteCommand implements Callable<Integer> {
         int[] count = new int[1];
         float[] x = q.readImages(cues, count);
         int n = count[0];
-        float[] mask = mask(n, rows, cols);
+        float[] mask = Masks.parse(clamp, n, rows, cols);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         byte[] px = new byte[n * f];
         for (int start = 0; start < n; start += Evaluation.BATCH) {
@@ -70,49 +68,5 @@ public final class CompleteCommand implements Callable<Integer> {
         Path png = ImageFiles.write(out, px, n, rows, cols);
         System.out.println("wrote " + n + " completed images to " + out + (png != null ? " and " + png : ""));
         return 0;
-    }
-
-    /** The mask, n x rows*cols with 1 where a pixel is known, or null for none. */
-    private float[] mask(int n, int rows, int cols) {
-        int f = rows * cols;
-        float[] m = new float[n * f];
-        switch (clamp) {
-            case "none":
-                return null;
-            case "top-half":
-            case "left-half":
-                for (int i = 0; i < n; i++) {
-                    for (int r = 0; r < rows; r++) {
-                        for (int c = 0; c < cols; c++) {
-                            boolean known = clamp.equals("top-half") ? r < rows / 2 : c < cols / 2;
-                            m[i * f + r * cols + c] = known ? 1f : 0f;
-                        }
-                    }
-                }
-                return m;
-            default:
-                Path file = Path.of(clamp);
-                if (!Files.exists(file)) {
-                    throw new PcnException("--clamp " + clamp + ": expected top-half, left-half, none or a MASK.idx file"
-                            + " (no such file)");
-                }
-                Idx.Images im = Idx.readImages(file);
-                if (im.rows() != rows || im.cols() != cols) {
-                    throw new PcnException(file + ": masks are " + im.rows() + "x" + im.cols() + ", the model's images are "
-                            + rows + "x" + cols);
-                }
-                if (im.count() != 1 && im.count() != n) {
-                    throw new PcnException(file + ": has " + im.count() + " masks for " + n
-                            + " cues (give one mask, or one per cue)");
-                }
-                byte[] p = im.pixels();
-                for (int i = 0; i < n; i++) {
-                    int src = im.count() == 1 ? 0 : i;
-                    for (int j = 0; j < f; j++) {
-                        m[i * f + j] = p[src * f + j] != 0 ? 1f : 0f;
-                    }
-                }
-                return m;
-        }
     }
 }

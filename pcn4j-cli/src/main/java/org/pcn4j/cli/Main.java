@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
                 ClassifyCommand.class,
                 GenerateCommand.class,
                 CompleteCommand.class,
+                MemoryCommand.class,
                 GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,

@@ -1,9 +1,16 @@
 package org.pcn4j.memory;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.pcn4j.PcnException;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.io.GraphModelFile;
+import org.pcn4j.io.Json;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.kernel.Activation;
@@ -273,6 +280,98 @@ public final class PcMemory {
             }
         }
         return out;
+    }
+
+    /**
+     * Saves the memory as a graph model file ({@link GraphModelFile}): the weights, the graph, and
+     * in the metadata {@code mode: memory}, {@code image_node}, {@code memory} (the config) and
+     * {@code recall} (the recall setting) as JSON, plus {@code extra}. The stored images are not in it.
+     */
+    public void save(Path file, InputAffine affine, Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("mode", "memory");
+        meta.put("image_node", IMAGE);
+        meta.put("memory", Json.write(configMap(config)));
+        meta.put("recall", Json.write(recallMap(recall)));
+        if (extra != null) {
+            meta.putAll(extra);
+        }
+        GraphModelFile.save(file, graph, affine, meta);
+    }
+
+    /** A memory and its input affine read back from a file {@link #save} wrote. */
+    public record Loaded(PcMemory memory, InputAffine affine, Map<String, String> metadata) {}
+
+    /** Reads a memory model file; anything else (or a damaged file) gets a one-line PcnException. */
+    public static Loaded load(Path file) {
+        GraphModelFile.Loaded g = GraphModelFile.load(file);
+        Map<String, String> meta = g.metadata();
+        if (!"memory".equals(meta.get("mode"))) {
+            throw new PcnException(file + ": not a memory model (write one with 'pcn4j memory store')");
+        }
+        Config c;
+        Recall r;
+        try {
+            c = configFrom(Json.parseObject(meta.get("memory")));
+            r = recallFrom(Json.parseObject(meta.get("recall")));
+        } catch (RuntimeException e) {
+            throw new PcnException(file + ": unreadable memory metadata (" + e.getMessage() + ")");
+        }
+        return new Loaded(new PcMemory(g.graph(), c, r), g.affine(), meta);
+    }
+
+    static Map<String, Object> configMap(Config c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("latent", c.latent());
+        List<Object> h = new ArrayList<>();
+        for (int x : c.hidden()) {
+            h.add(x);
+        }
+        m.put("hidden", h);
+        m.put("activation", c.activation().id());
+        m.put("epochs", c.epochs());
+        m.put("inference_steps", c.inferenceSteps());
+        m.put("state_lr", c.stateLr());
+        m.put("state_momentum", c.stateMomentum());
+        m.put("lr", c.lr());
+        m.put("batch", c.batch());
+        m.put("seed", c.seed());
+        return m;
+    }
+
+    static Config configFrom(Map<String, Object> m) {
+        List<?> h = (List<?>) m.get("hidden");
+        int[] hidden = new int[h.size()];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = ((Number) h.get(i)).intValue();
+        }
+        return new Config(num(m, "latent").intValue(), hidden, Activation.parse((String) m.get("activation")),
+                num(m, "epochs").intValue(), num(m, "inference_steps").intValue(), num(m, "state_lr").doubleValue(),
+                num(m, "state_momentum").doubleValue(), num(m, "lr").doubleValue(), num(m, "batch").intValue(),
+                num(m, "seed").longValue());
+    }
+
+    static Map<String, Object> recallMap(Recall r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("optimizer", r.optimizer().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("lr", r.lr());
+        m.put("momentum", r.momentum());
+        m.put("steps", r.steps());
+        m.put("rounds", r.rounds());
+        return m;
+    }
+
+    static Recall recallFrom(Map<String, Object> m) {
+        return new Recall(OptimizerConfig.Kind.parse((String) m.get("optimizer")), num(m, "lr").doubleValue(),
+                num(m, "momentum").doubleValue(), num(m, "steps").intValue(), num(m, "rounds").intValue());
+    }
+
+    private static Number num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number)) {
+            throw new PcnException("'" + key + "' missing or not a number");
+        }
+        return (Number) v;
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {

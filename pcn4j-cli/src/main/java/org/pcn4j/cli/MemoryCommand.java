@@ -1,0 +1,325 @@
+package org.pcn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.Dataset;
+import org.pcn4j.data.DatasetSplits;
+import org.pcn4j.data.Datasets;
+import org.pcn4j.data.Idx;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.memory.PcMemory;
+import org.pcn4j.optim.OptimizerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pcn4j memory store|recall|bench}: a generative PC network as an associative memory. */
+@Command(name = "memory", mixinStandardHelpOptions = true,
+        description = {"Associative memory (Salvatori et al. 2021): store images in a generative PC network, recall them",
+                "from partial or noisy cues by inference. 'bench' compares it with Hopfield networks."},
+        subcommands = {MemoryCommand.Store.class, MemoryCommand.RecallCmd.class, MemoryBench.class})
+public final class MemoryCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The memory's options shared by store and bench. */
+    static final class MemoryOptions {
+        @Option(names = "--latent", defaultValue = "64", paramLabel = "N", description = "Latent (top) node size (default: ${DEFAULT-VALUE}).")
+        int latent;
+
+        @Option(names = "--hidden", defaultValue = "512", paramLabel = "N[,N...]",
+                description = "Hidden sizes from the latent down to the image (default: ${DEFAULT-VALUE}; 0 for none).")
+        String hidden;
+
+        @Option(names = "--activation", defaultValue = "tanh", paramLabel = "NAME", description = "Activation (default: ${DEFAULT-VALUE}).")
+        String activation;
+
+        @Option(names = "--epochs", defaultValue = "600", paramLabel = "N", description = "Storing epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--inference-steps", defaultValue = "20", paramLabel = "T", description = "Inference steps per batch while storing (default: ${DEFAULT-VALUE}).")
+        int inferenceSteps;
+
+        @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA", description = "State learning rate while storing (default: ${DEFAULT-VALUE}).")
+        double stateLr;
+
+        @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Weight learning rate, Adam (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--batch-size", defaultValue = "100", paramLabel = "B", description = "Images per weight update (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--recall-steps", defaultValue = "1000", paramLabel = "N", description = "Inference steps when recalling (default: ${DEFAULT-VALUE}).")
+        int recallSteps;
+
+        @Option(names = "--recall-lr", defaultValue = "0.1", paramLabel = "GAMMA", description = "State rate when recalling, Adam on the states (default: ${DEFAULT-VALUE}).")
+        double recallLr;
+
+        @Option(names = "--recall-rounds", defaultValue = "3", paramLabel = "N",
+                description = "For noisy cues (--clamp none): rounds of infer-then-replace-by-prediction (default: ${DEFAULT-VALUE}).")
+        int recallRounds;
+
+        PcMemory.Config config() {
+            int[] h = hiddenSizes();
+            PcMemory.Config d = PcMemory.Config.defaults();
+            return new PcMemory.Config(latent, h, Activation.parse(activation), epochs, inferenceSteps, stateLr,
+                    d.stateMomentum(), lr, batch, seed);
+        }
+
+        int[] hiddenSizes() {
+            String[] parts = hidden.trim().split("\\s*,\\s*");
+            int[] h = new int[parts.length];
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    h[i] = Integer.parseInt(parts[i]);
+                }
+            } catch (NumberFormatException e) {
+                throw new PcnException("--hidden " + hidden + ": expected sizes like 512 or 256,512 (0 for none)");
+            }
+            return h.length == 1 && h[0] == 0 ? new int[0] : h;
+        }
+
+        PcMemory.Recall recall() {
+            return new PcMemory.Recall(OptimizerConfig.Kind.ADAM, recallLr, 0, recallSteps, recallRounds);
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("latent", latent);
+            m.put("hidden", java.util.Arrays.stream(hiddenSizes()).boxed().collect(java.util.stream.Collectors.toList()));
+            m.put("activation", activation);
+            m.put("epochs", epochs);
+            m.put("inference-steps", inferenceSteps);
+            m.put("state-lr", stateLr);
+            m.put("lr", lr);
+            m.put("batch-size", batch);
+            m.put("seed", seed);
+            m.put("recall-steps", recallSteps);
+            m.put("recall-lr", recallLr);
+            m.put("recall-rounds", recallRounds);
+            return m;
+        }
+    }
+
+    /** Images of a dataset split scaled to [0, 1], with their shape. */
+    record Images(float[] values, int count, int rows, int cols, InputAffine affine) {
+        int size() {
+            return rows * cols;
+        }
+    }
+
+    /** The first {@code count} images of a split, mapped to [0, 1] by the dataset's raw range. */
+    static Images load(String dataset, Path dataDir, String split, int count) {
+        DatasetSplits data = Datasets.load(dataset, dataDir);
+        Dataset d;
+        switch (split) {
+            case "train": d = data.train(); break;
+            case "test":
+                if (!data.hasTest()) {
+                    throw new PcnException("dataset " + dataset + " has no test split (use --split train)");
+                }
+                d = data.test();
+                break;
+            default: throw new PcnException("unknown --split '" + split + "' (expected train or test)");
+        }
+        if (count < 1 || count > d.size()) {
+            throw new PcnException("--count " + count + " is outside 1.." + d.size() + " (the " + split + " split's size)");
+        }
+        int[] shape = d.shape();
+        int rows = shape.length == 2 ? shape[0] : 1;
+        int cols = shape.length == 2 ? shape[1] : d.features();
+        int f = d.features();
+        float lo = d.rawMin();
+        float hi = d.rawMax();
+        float scale = hi > lo ? 1f / (hi - lo) : 1f;
+        float offset = -lo * scale;
+        float[] x = new float[count * f];
+        for (int i = 0; i < count; i++) {
+            d.features(i, x, i * f);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * scale + offset;
+        }
+        return new Images(x, count, rows, cols, InputAffine.uniform(f, scale, offset));
+    }
+
+    @Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Store the first N images of a split in a generative PC network (its weights only).",
+                    "RUNDIR receives model.safetensors, config.json, metrics.jsonl (energy per epoch) and",
+                    "stored.idx/.png (the images stored, to make cues from)."})
+    static final class Store implements Callable<Integer> {
+        @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits, csv:PATH (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's IDX files.")
+        Path dataDir;
+
+        @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Split to take the images from (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--count", defaultValue = "100", paramLabel = "N", description = "Images to store: the split's first N (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--out", required = true, paramLabel = "RUNDIR", description = "Output folder.")
+        Path out;
+
+        @Option(names = "--quiet", description = "No progress bar.")
+        boolean quiet;
+
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Memory:%n")
+        MemoryOptions memory = new MemoryOptions();
+
+        @Mixin
+        ThreadsOption threads = new ThreadsOption();
+
+        @Override
+        public Integer call() throws IOException {
+            threads.apply();
+            PcMemory.Config config = memory.config();
+            PcMemory.Recall recall = memory.recall();
+            RunDir run = RunDir.create(out);
+            Images im = load(dataset, dataDir, split, count);
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            resolved.put("dataset", dataset);
+            resolved.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
+            resolved.put("split", split);
+            resolved.put("count", count);
+            resolved.putAll(memory.describe());
+            run.writeJson("config.json", resolved);
+            byte[] px = new byte[count * im.size()];
+            ImageFiles.toPixels(im.values(), count, im.size(), im.affine(), px, 0);
+            ImageFiles.write(run.path("stored.idx"), px, count, im.rows(), im.cols());
+
+            PcMemory m = PcMemory.create(im.size(), config, recall);
+            run.truncate("metrics.jsonl");
+            ProgressBar bar = quiet ? null : ProgressBar.items(new PrintWriter(System.err, true), "epochs");
+            if (bar != null) {
+                bar.start("storing " + count + " images", config.epochs());
+            }
+            long t0 = System.nanoTime();
+            double energy = m.store(im.values(), count, (epoch, e) -> {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("epoch", epoch);
+                line.put("train_energy", e);
+                line.put("seconds", (System.nanoTime() - t0) / 1e9);
+                try {
+                    run.appendJsonLine("metrics.jsonl", line);
+                } catch (IOException ex) {
+                    throw new PcnException("cannot write metrics.jsonl (" + Errors.describe(ex) + ")");
+                }
+                if (bar != null) {
+                    bar.setLabel(String.format(java.util.Locale.ROOT, "storing %d images, energy %.4f", count, e));
+                    bar.update(epoch);
+                }
+            });
+            if (bar != null) {
+                bar.clear();
+            }
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("image_shape", "[" + im.rows() + ", " + im.cols() + "]");
+            extra.put("dataset", dataset);
+            extra.put("stored", Integer.toString(count));
+            m.save(run.path("model.safetensors"), im.affine(), extra);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("stored", count);
+            res.put("final_energy", energy);
+            res.put("seconds", Math.round(secs * 10) / 10.0);
+            res.put("footprint_bytes", m.footprintBytes());
+            res.put("model", run.path("model.safetensors").toString());
+            System.out.println(org.pcn4j.io.Json.write(res));
+            return 0;
+        }
+    }
+
+    @Command(name = "recall", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Recall stored images from cues: clamp the known pixels (or start from a noisy image with",
+                    "--clamp none) and let inference fill in the rest. Writes OUT.idx (uint8) and OUT.png."})
+    static final class RecallCmd implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'memory store'.")
+        Path model;
+
+        @Option(names = "--cues", required = true, paramLabel = "X.idx", description = "IDX images (uint8), raw pixel values.")
+        Path cues;
+
+        @Option(names = "--clamp", required = true, paramLabel = "WHICH",
+                description = "Known pixels: top-half, left-half, none (a noisy cue: nothing known exactly) or MASK.idx"
+                        + " (non-zero where known; one mask for all cues or one per cue).")
+        String clamp;
+
+        @Option(names = "--out", required = true, paramLabel = "OUT.idx", description = "IDX file to write.")
+        Path out;
+
+        @Option(names = "--recall-steps", paramLabel = "N", description = "Inference steps (default: the model's).")
+        Integer steps;
+
+        @Option(names = "--recall-lr", paramLabel = "GAMMA", description = "State rate (default: the model's).")
+        Double lr;
+
+        @Mixin
+        ThreadsOption threads = new ThreadsOption();
+
+        @Override
+        public Integer call() {
+            threads.apply();
+            PcMemory.Loaded loaded = PcMemory.load(model);
+            PcMemory m = loaded.memory();
+            PcMemory.Recall r = m.recallConfig();
+            if (steps != null || lr != null) {
+                m = m.withRecall(new PcMemory.Recall(r.optimizer(), lr != null ? lr : r.lr(), r.momentum(),
+                        steps != null ? steps : r.steps(), r.rounds()));
+            }
+            int f = m.imageSize();
+            int[] shape = shape(loaded.metadata().get("image_shape"), f);
+            Idx.Images im = Idx.readImages(cues);
+            if (im.rows() * im.cols() != f || im.rows() != shape[0]) {
+                throw new PcnException(cues + ": images are " + im.rows() + "x" + im.cols() + ", the memory stores "
+                        + shape[0] + "x" + shape[1]);
+            }
+            int n = im.count();
+            float[] x = new float[n * f];
+            byte[] p = im.pixels();
+            InputAffine a = loaded.affine();
+            for (int i = 0; i < n * f; i++) {
+                x[i] = a.apply(i % f, p[i] & 0xFF);
+            }
+            float[] mask = Masks.parse(clamp, n, shape[0], shape[1]);
+            float[] rec = m.recall(x, mask, n);
+            byte[] px = new byte[n * f];
+            ImageFiles.toPixels(rec, n, f, a, px, 0);
+            Path png = ImageFiles.write(out, px, n, shape[0], shape[1]);
+            System.out.println("wrote " + n + " recalled images to " + out + (png != null ? " and " + png : ""));
+            return 0;
+        }
+    }
+
+    static int[] shape(String json, int f) {
+        if (json != null) {
+            List<?> l = (List<?>) org.pcn4j.io.Json.parse(json);
+            if (l.size() == 2) {
+                int r = ((Number) l.get(0)).intValue();
+                int c = ((Number) l.get(1)).intValue();
+                if (r * c == f) {
+                    return new int[] {r, c};
+                }
+            }
+        }
+        int side = (int) Math.round(Math.sqrt(f));
+        return side * side == f ? new int[] {side, side} : new int[] {1, f};
+    }
+}
