@@ -62,6 +62,16 @@ class MemoryCommandTest {
         }
         // The cue's bottom half is ignored, not copied: recall infers it.
         assertTrue(differs > 0);
+        r = CliRunner.run("memory", "recall", "--model", run.resolve("model.safetensors").toString(), "--cues",
+                run.resolve("stored.idx").toString(), "--clamp", "top-half", "--out", out.toString(), "--truth",
+                run.resolve("stored.idx").toString(), "--pixel-max", "16");
+        assertEquals(0, r.code(), r.err());
+        List<String> outLines = r.out().trim().lines().collect(Collectors.toList());
+        Map<String, Object> err = Json.parseObject(outLines.get(outLines.size() - 1));
+        double hidden = ((Number) err.get("hidden_mse")).doubleValue();
+        // Known pixels are exact and half the pixels are hidden: the whole-image MSE is half the hidden one.
+        assertTrue(hidden > 0 && hidden < 1, err.toString());
+        assertEquals(hidden / 2, ((Number) err.get("mse")).doubleValue(), 1e-12);
 
         r = CliRunner.run("memory", "recall", "--model", run.resolve("model.safetensors").toString(), "--cues",
                 run.resolve("stored.idx").toString(), "--clamp", "none", "--out", tmp.resolve("d.idx").toString());

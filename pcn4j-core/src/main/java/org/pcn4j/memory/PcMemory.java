@@ -114,7 +114,6 @@ public final class PcMemory {
     private final Graph graph;
     private final Config config;
     private final Recall recall;
-    private final Trainer trainer;
     private final Trainer recaller;
     private final Node latent;
     private final Node image;
@@ -153,11 +152,6 @@ public final class PcMemory {
         if (!latent.incoming().isEmpty()) {
             throw new PcnException("a memory's latent node must have no incoming edges");
         }
-        TrainConfig tc = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(config.inferenceSteps(), OptimizerConfig.Kind.SGD, config.stateLr(),
-                        config.stateMomentum(), 0),
-                OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
-        this.trainer = new Trainer(graph.network(), latent, image, tc);
         TrainConfig rc = new TrainConfig(Algorithm.PC,
                 new InferenceConfig(recall.steps(), recall.optimizer(), recall.lr(), recall.momentum(), 0),
                 OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
@@ -203,6 +197,13 @@ public final class PcMemory {
             z[i] = (float) (0.1 * gaussian(rng));
         }
         int b = Math.min(config.batch(), count);
+        long updates = (long) config.epochs() * ((count + b - 1) / b);
+        // Cosine decay to zero: the last epochs settle the weights instead of chasing the latents.
+        TrainConfig tc = new TrainConfig(Algorithm.PC,
+                new InferenceConfig(config.inferenceSteps(), OptimizerConfig.Kind.SGD, config.stateLr(),
+                        config.stateMomentum(), 0),
+                OptimizerConfig.adam(), Schedule.warmupCosine(config.lr(), 0, updates, 0), 0, null, 0);
+        Trainer trainer = new Trainer(graph.network(), latent, image, tc);
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
