@@ -30,6 +30,10 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "Y.idx", description = "IDX label file: adds accuracy to the output.")
     Path labels;
 
+    @Option(names = "--expect", paramLabel = "C",
+            description = "Every image should be class C (e.g. generated ones): adds accuracy, the share classified as C.")
+    Integer expect;
+
     @Option(names = "--inference-steps", paramLabel = "N",
             description = "Inference steps (default: 0, a feedforward pass, for discriminative models; "
                     + TrainCommand.GENERATIVE_EVAL_STEPS + " for generative models).")
@@ -53,6 +57,16 @@ public final class ClassifyCommand implements Callable<Integer> {
         float[] x = q.readImages(images, count);
         int n = count[0];
         int[] truth = null;
+        if (labels != null && expect != null) {
+            throw new PcnException("give --labels or --expect, not both");
+        }
+        if (expect != null) {
+            if (expect < 0 || expect >= q.label.size()) {
+                throw new PcnException("--expect " + expect + " is outside the model's label set 0.." + (q.label.size() - 1));
+            }
+            truth = new int[n];
+            java.util.Arrays.fill(truth, expect);
+        }
         if (labels != null) {
             truth = Idx.readLabels(labels);
             if (truth.length != n) {

@@ -49,7 +49,7 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "600", paramLabel = "N", description = "Storing epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--inference-steps", defaultValue = "20", paramLabel = "T", description = "Inference steps per batch while storing (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--inference-steps", defaultValue = "5", paramLabel = "T", description = "Inference steps per batch while storing (default: ${DEFAULT-VALUE}).")
         int inferenceSteps;
 
         @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA", description = "State learning rate while storing (default: ${DEFAULT-VALUE}).")

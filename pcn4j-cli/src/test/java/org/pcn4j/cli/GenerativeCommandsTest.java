@@ -86,6 +86,27 @@ class GenerativeCommandsTest {
     }
 
     @Test
+    void expectGivesTheShareClassifiedAsOneClass() {
+        assertEquals(0, train.code(), train.err());
+        Path gen = tmp.resolve("threes.idx");
+        String m = run.resolve("model.safetensors").toString();
+        assertEquals(0, CliRunner.run("generate", "--model", m, "--label", "3", "--count", "8", "--noise", "0.5",
+                "--out", gen.toString()).code());
+        CliRunner.Result r = CliRunner.run("classify", "--model", m, "--images", gen.toString(), "--expect", "3");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> o = Json.parseObject(r.out().trim());
+        long threes = ((List<?>) o.get("predicted")).stream().filter(v -> ((Number) v).intValue() == 3).count();
+        assertEquals(threes / 8.0, ((Number) o.get("accuracy")).doubleValue(), 1e-12);
+        for (String[] args : new String[][] {{"--expect", "10"}, {"--expect", "3", "--labels", testLabels.toString()}}) {
+            java.util.List<String> a = new java.util.ArrayList<>(List.of("classify", "--model", m, "--images", gen.toString()));
+            a.addAll(List.of(args));
+            r = CliRunner.run(a.toArray(new String[0]));
+            assertNotEquals(0, r.code());
+            assertEquals(1, r.err().trim().lines().count(), r.err());
+        }
+    }
+
+    @Test
     void classifyErrorsAreOneLine() {
         Path wrong = tmp.resolve("wrong.idx");
         Idx.writeImages(wrong, 2, 4, 4, new byte[32]);

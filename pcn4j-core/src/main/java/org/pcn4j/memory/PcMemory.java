@@ -72,7 +72,7 @@ public final class PcMemory {
 
         /** The defaults the CLI uses (measured in BENCHMARKS.md, "Associative memory"). */
         public static Config defaults() {
-            return new Config(64, new int[] {512}, Activation.TANH, 600, 20, 0.1, 0.5, 1e-3, 100, 1);
+            return new Config(64, new int[] {512}, Activation.TANH, 600, 5, 0.1, 0.5, 1e-3, 100, 1);
         }
 
         @Override
