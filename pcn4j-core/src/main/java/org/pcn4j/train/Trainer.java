@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
+import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.DivergenceException;
 import org.pcn4j.model.Energy;
@@ -50,6 +51,12 @@ public final class Trainer {
             weights.add(new Param(e.name() + ".weight", e.weight().data(), e.weightGrad().data()));
             if (e.bias() != null) {
                 weights.add(new Param(e.name() + ".bias", e.bias(), e.biasGrad()));
+            }
+        }
+        for (DenseBlock b : net.blocks()) {
+            weights.add(new Param(b.name() + ".weight", b.weight().data(), b.weightGrad().data()));
+            if (b.bias() != null) {
+                weights.add(new Param(b.name() + ".bias", b.bias(), b.biasGrad()));
             }
         }
         this.stateOptimizer = Optimizer.of(stateOptimizerConfig(config));
@@ -403,6 +410,9 @@ public final class Trainer {
         updates++;
         for (DenseEdge e : net.edges()) {
             e.weightsChanged();
+        }
+        for (DenseBlock b : net.blocks()) {
+            b.weightsChanged();
         }
     }
 
