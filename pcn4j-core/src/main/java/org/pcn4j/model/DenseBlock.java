@@ -49,10 +49,31 @@ public final class DenseBlock {
     /** False when every gathered error was exactly zero at the last backward product. */
     boolean backNonZero;
 
-    private Kernels.PackedMatrix packedForward;
-    private Kernels.PackedMatrix packedBackward;
-    private long packedForwardVersion = Long.MIN_VALUE;
-    private long packedBackwardVersion = Long.MIN_VALUE;
+    /** Per member: W's columns of its units (forward, as W^T rows) and W's columns into them (backward). */
+    private final Kernels.PackedMatrix[][] packedForward;
+    private final Kernels.PackedMatrix[][] packedBackward;
+    /**
+     * Per member, the ranges [start, end) of units it connects with on the other side: all n with
+     * self connections, else all but its own units (up to two ranges), so the masked diagonal
+     * blocks are never multiplied.
+     */
+    private final int[][][] spans;
+    private final long[] packedForwardVersion;
+    private final long[] packedBackwardVersion;
+    /**
+     * bias + the contributions of the fully clamped members: constant while they stay clamped, so
+     * an inference step multiplies only the free members' columns (as an edge out of a clamped input
+     * is computed once per batch).
+     */
+    private float[] constOut = new float[0];
+    private final boolean[] constMember;
+    /**
+     * Each free member's contribution f(x_i) W[:, i]^T (batch x n), recomputed only when it moved:
+     * the feedforward initialization of a cyclic block sets one member at a time.
+     */
+    private final float[][] part;
+    private final boolean[] partValid;
+    private boolean constValid;
     private long[] seenVersions;
     private long weightVersion;
     private long seenWeightVersion = Long.MIN_VALUE;
@@ -89,6 +110,31 @@ public final class DenseBlock {
                 }
             }
         }
+        int k = members.size();
+        this.spans = new int[k][][];
+        for (int i = 0; i < k; i++) {
+            if (self) {
+                spans[i] = new int[][] {{0, n}};
+            } else {
+                java.util.List<int[]> l = new java.util.ArrayList<>();
+                if (offset[i] > 0) {
+                    l.add(new int[] {0, offset[i]});
+                }
+                if (offset[i + 1] < n) {
+                    l.add(new int[] {offset[i + 1], n});
+                }
+                spans[i] = l.toArray(new int[0][]);
+            }
+        }
+        this.packedForward = new Kernels.PackedMatrix[k][2];
+        this.packedBackward = new Kernels.PackedMatrix[k][2];
+        this.packedForwardVersion = new long[k];
+        this.packedBackwardVersion = new long[k];
+        Arrays.fill(packedForwardVersion, Long.MIN_VALUE);
+        Arrays.fill(packedBackwardVersion, Long.MIN_VALUE);
+        this.constMember = new boolean[k];
+        this.part = new float[k][0];
+        this.partValid = new boolean[k];
         this.pulled = new long[members.size()];
         Arrays.fill(pulled, -1);
         this.seenVersions = new long[members.size()];
@@ -155,13 +201,23 @@ public final class DenseBlock {
 
     /** Re-applies the mask (so masked weights are exactly zero) and invalidates cached products. */
     public void weightsChanged() {
-        float[] w = weight.data();
-        for (int i = 0; i < w.length; i++) {
-            if (mask[i] == 0f) {
-                w[i] = 0f;
+        applyMask(weight.data());
+        weightVersion++;
+    }
+
+    /** Zeroes the masked entries of an [n, n] array: the unit diagonal, or the members' diagonal blocks. */
+    private void applyMask(float[] w) {
+        if (self) {
+            for (int i = 0; i < n; i++) {
+                w[i * n + i] = 0f;
+            }
+            return;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            for (int r = offset[i]; r < offset[i + 1]; r++) {
+                Arrays.fill(w, r * n + offset[i], r * n + offset[i + 1], 0f);
             }
         }
-        weightVersion++;
     }
 
     /** The weights of member {@code from} into member {@code to}: a copy, [to.size, from.size]. */
@@ -203,69 +259,143 @@ public final class DenseBlock {
             out = new float[len];
             es = new float[len];
             back = new float[len];
+            constOut = new float[len];
         }
+        constValid = false;
+        Arrays.fill(partValid, false);
         seenBatch = -1;
         Arrays.fill(pulled, -1);
     }
 
-    private Kernels.PackedMatrix forwardWeights(Kernels k) {
-        if (packedForwardVersion != weightVersion || packedForward == null) {
-            packedForward = k.pack(true, n, n, weight.data(), 0, n, packedForward);
-            packedForwardVersion = weightVersion;
+    /** op(B) = W^T restricted to member i's units (rows) and its r-th span of targets (columns). */
+    private Kernels.PackedMatrix forwardWeights(Kernels k, int i, int r) {
+        if (packedForwardVersion[i] != weightVersion) {
+            int s = members.get(i).size();
+            for (int q = 0; q < spans[i].length; q++) {
+                int a = spans[i][q][0];
+                int b = spans[i][q][1];
+                packedForward[i][q] = k.pack(true, s, b - a, weight.data(), a * n + offset[i], n, packedForward[i][q]);
+            }
+            packedForwardVersion[i] = weightVersion;
         }
-        return packedForward;
+        return packedForward[i][r];
     }
 
-    private Kernels.PackedMatrix backwardWeights(Kernels k) {
-        if (packedBackwardVersion != weightVersion || packedBackward == null) {
-            packedBackward = k.pack(false, n, n, weight.data(), 0, n, packedBackward);
-            packedBackwardVersion = weightVersion;
+    /** op(B) = W restricted to member j's r-th span of targets (rows) and j's units (columns). */
+    private Kernels.PackedMatrix backwardWeights(Kernels k, int j, int r) {
+        if (packedBackwardVersion[j] != weightVersion) {
+            int s = members.get(j).size();
+            for (int q = 0; q < spans[j].length; q++) {
+                int a = spans[j][q][0];
+                int b = spans[j][q][1];
+                packedBackward[j][q] = k.pack(false, b - a, s, weight.data(), a * n + offset[j], n, packedBackward[j][q]);
+            }
+            packedBackwardVersion[j] = weightVersion;
         }
-        return packedBackward;
+        return packedBackward[j][r];
     }
 
-    private boolean stale(int batch) {
+    /** out[:, spans of i] += f(x_i) W[spans of i, i]^T. */
+    private void addContribution(Kernels kern, int i, float[] src, float[] dst, int batch) {
+        for (int q = 0; q < spans[i].length; q++) {
+            kern.sgemm(false, batch, 1f, src, offset[i], n, forwardWeights(kern, i, q), 1f, dst, spans[i][q][0], n);
+        }
+    }
+
+    /**
+     * Recomputes the prediction f(X) (W * M)^T + b (and f'(X)) if a member state or the weights
+     * changed: f and f' only for the members that moved, the product only over the free members'
+     * columns, added to the cached part of the clamped members.
+     */
+    boolean forward(int batch) {
         if (frozen) {
             return false;
         }
-        if (seenWeightVersion != weightVersion || seenBatch != batch) {
-            return true;
-        }
-        for (int i = 0; i < members.size(); i++) {
-            if (seenVersions[i] != members.get(i).version) {
-                return true;
+        boolean all = seenWeightVersion != weightVersion || seenBatch != batch;
+        boolean any = all;
+        boolean constStale = all || !constValid;
+        int k = members.size();
+        for (int i = 0; i < k; i++) {
+            Node m = members.get(i);
+            boolean changed = all || seenVersions[i] != m.version;
+            any |= changed;
+            if (m.clamped != constMember[i] || (changed && m.clamped)) {
+                constStale = true;
             }
         }
-        return false;
-    }
-
-    /** Recomputes the prediction f(X) W^T + b (and f'(X)) if a member state or the weights changed. */
-    boolean forward(int batch) {
-        if (!stale(batch)) {
+        if (!any && !constStale) {
             return false;
         }
-        gather(batch, true);
-        Kernels k = Kernels.get();
-        int len = batch * n;
-        float[] src = xs;
-        if (activation != Activation.IDENTITY) {
-            k.activate(activation, xs, 0, fx, 0, len);
-            k.activateDerivative(activation, xs, 0, deriv, 0, len);
-            src = fx;
-        }
-        if (bias != null) {
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(bias, 0, out, r * n, n);
+        Kernels kern = Kernels.get();
+        boolean[] moved = new boolean[k];
+        for (int i = 0; i < k; i++) {
+            Node m = members.get(i);
+            if (all || seenVersions[i] != m.version) {
+                moved[i] = true;
+                int s = m.size();
+                int o = offset[i];
+                for (int r = 0; r < batch; r++) {
+                    System.arraycopy(m.x, r * s, xs, r * n + o, s);
+                    if (activation != Activation.IDENTITY) {
+                        kern.activate(activation, xs, r * n + o, fx, r * n + o, s);
+                        kern.activateDerivative(activation, xs, r * n + o, deriv, r * n + o, s);
+                    }
+                }
+                seenVersions[i] = m.version;
             }
         }
-        k.sgemm(false, batch, 1f, src, 0, n, forwardWeights(k), bias == null ? 0f : 1f, out, 0, n);
-        for (int i = 0; i < members.size(); i++) {
-            seenVersions[i] = members.get(i).version;
+        float[] src = activation == Activation.IDENTITY ? xs : fx;
+        int len = batch * n;
+        if (constStale) {
+            if (bias != null) {
+                for (int r = 0; r < batch; r++) {
+                    System.arraycopy(bias, 0, constOut, r * n, n);
+                }
+            } else {
+                Arrays.fill(constOut, 0, len, 0f);
+            }
+            for (int i = 0; i < k; i++) {
+                constMember[i] = members.get(i).clamped;
+                partValid[i] &= !constMember[i];
+                if (constMember[i]) {
+                    addContribution(kern, i, src, constOut, batch);
+                }
+            }
+            constValid = true;
+        }
+        System.arraycopy(constOut, 0, out, 0, len);
+        for (int i = 0; i < k; i++) {
+            if (constMember[i]) {
+                continue;
+            }
+            if (moved[i] || !partValid[i]) {
+                if (part[i].length < len) {
+                    part[i] = new float[xs.length];
+                }
+                Arrays.fill(part[i], 0, len, 0f);
+                addContribution(kern, i, src, part[i], batch);
+                partValid[i] = true;
+            }
+            float[] p = part[i];
+            for (int j = 0; j < len; j++) {
+                out[j] += p[j];
+            }
         }
         seenWeightVersion = weightVersion;
         seenBatch = batch;
         outVersion++;
         return true;
+    }
+
+    /** Copies the member errors into the concatenated batch x n buffer. */
+    private void gatherErrors(int batch) {
+        for (int i = 0; i < members.size(); i++) {
+            Node m = members.get(i);
+            int s = m.size();
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(m.eps, r * s, es, r * n + offset[i], s);
+            }
+        }
     }
 
     /** True once per recomputed prediction for each member: its mu must take the new slice. */
@@ -276,19 +406,6 @@ public final class DenseBlock {
         }
         pulled[i] = outVersion;
         return true;
-    }
-
-    /** Copies the member states (or errors) into the concatenated batch x n buffer. */
-    private void gather(int batch, boolean states) {
-        float[] dst = states ? xs : es;
-        for (int i = 0; i < members.size(); i++) {
-            Node m = members.get(i);
-            float[] src = states ? m.x : m.eps;
-            int s = m.size();
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(src, r * s, dst, r * n + offset[i], s);
-            }
-        }
     }
 
     /** mu_member = (or +=) its slice of the block's prediction. */
@@ -320,15 +437,25 @@ public final class DenseBlock {
         return false;
     }
 
-    /** E (W * M) into the backward buffer: one product shared by every member's state gradient. */
+    /**
+     * E (W * M) into the backward buffer, the columns of the members that are not fully clamped
+     * (a clamped member needs no state gradient): shared by every member's state gradient.
+     */
     void backward(int batch) {
         backNonZero = anyError();
         if (!backNonZero) {
             return;
         }
-        gather(batch, false);
+        gatherErrors(batch);
         Kernels k = Kernels.get();
-        k.sgemm(false, batch, 1f, es, 0, n, backwardWeights(k), 0f, back, 0, n);
+        for (int j = 0; j < members.size(); j++) {
+            if (!members.get(j).clamped) {
+                for (int q = 0; q < spans[j].length; q++) {
+                    k.sgemm(false, batch, 1f, es, spans[j][q][0], n, backwardWeights(k, j, q), q == 0 ? 0f : 1f,
+                            back, offset[j], n);
+                }
+            }
+        }
     }
 
     /** m.grad -= f'(x_m) * (E W)[:, m]: this block's share of dF/dx_m. Needs {@link #backward} first. */
@@ -358,17 +485,21 @@ public final class DenseBlock {
             }
             return;
         }
-        gather(batch, false);
+        gatherErrors(batch);
         float alpha = -scale / batch;
         float[] src = activation == Activation.IDENTITY ? xs : fx;
         float[] gw = gradW.data();
-        Kernels.get().sgemm(true, false, n, n, batch, alpha, es, 0, n, src, 0, n, accumulate ? 1f : 0f, gw, 0, n);
-        // Masked entries were zero before an accumulation, so zeroing them keeps the sum exact.
-        for (int i = 0; i < gw.length; i++) {
-            if (mask[i] == 0f) {
-                gw[i] = 0f;
+        Kernels k = Kernels.get();
+        // Rows of member j times the sources it connects with: the masked diagonal blocks stay zero.
+        for (int j = 0; j < members.size(); j++) {
+            int s = members.get(j).size();
+            for (int[] sp : spans[j]) {
+                k.sgemm(true, false, s, sp[1] - sp[0], batch, alpha, es, offset[j], n, src, sp[0], n,
+                        accumulate ? 1f : 0f, gw, offset[j] * n + sp[0], n);
             }
         }
+        // Masked entries were zero before an accumulation, so zeroing them keeps the sum exact.
+        applyMask(gw);
         if (gradB != null) {
             if (!accumulate) {
                 Arrays.fill(gradB, 0f);

@@ -149,6 +149,16 @@ class FullyConnectedBlockTest {
             label[k] = g[k].node("label").state().clone();
         }
         assertClose(label[1], label[0], batch * 3, "label after inference");
+
+        // Pixels and label fully clamped (training): the clamped members' part of the block is cached.
+        float[][] h = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            Trainer t = new Trainer(g[k].network(), g[k].input(), g[k].output(), inferenceOnly(20));
+            SplittableRandom rng = new SplittableRandom(4);
+            t.infer(Map.of(g[k].node("px"), random(rng, batch * 5), g[k].node("label"), random(rng, batch * 3)), batch, 20);
+            h[k] = g[k].node("h").state().clone();
+        }
+        assertClose(h[1], h[0], batch * 4, "h after inference");
     }
 
     private static float[] slice(float[] w, DenseBlock b, int from, int to) {
