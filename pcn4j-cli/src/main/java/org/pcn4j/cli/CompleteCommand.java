@@ -47,9 +47,7 @@ public final class CompleteCommand implements Callable<Integer> {
             throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
         }
         QueryModel q = QueryModel.load(model);
-        if (!q.generative) {
-            throw new PcnException(model + ": not a generative model (train one with --mode generative)");
-        }
+        q.checkQueryable(model);
         int[] shape = q.imageShape();
         int rows = shape[0];
         int cols = shape[1];

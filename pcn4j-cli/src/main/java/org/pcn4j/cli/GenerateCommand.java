@@ -53,9 +53,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
         }
         QueryModel q = QueryModel.load(model);
-        if (!q.generative) {
-            throw new PcnException(model + ": not a generative model (train one with --mode generative)");
-        }
+        q.checkQueryable(model);
         if (label < 0 || label >= q.label.size()) {
             throw new PcnException("--label " + label + " is outside the model's label set 0.." + (q.label.size() - 1));
         }

@@ -314,11 +314,22 @@ public final class PcNetwork {
         if (!isAcyclic()) {
             // With cycles some predictions read nodes not initialized yet: start those from zero,
             // not from whatever an earlier batch left, so results do not depend on history.
+            // Units clamped one by one and states set by startAt are data, not history: they stay.
             for (Node n : nodes) {
-                if (!n.clamped) {
-                    Arrays.fill(n.x, 0, batch * n.size(), 0f);
-                    n.touch();
+                if (n.clamped || n.keepState) {
+                    continue;
                 }
+                int len = batch * n.size();
+                if (n.mask == null) {
+                    Arrays.fill(n.x, 0, len, 0f);
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        if (n.mask[j] == 0f) {
+                            n.x[j] = 0f;
+                        }
+                    }
+                }
+                n.touch();
             }
         }
         for (Node n : topologicalOrder()) {

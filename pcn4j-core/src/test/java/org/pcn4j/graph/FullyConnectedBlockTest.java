@@ -161,6 +161,26 @@ class FullyConnectedBlockTest {
         assertClose(h[1], h[0], batch * 4, "h after inference");
     }
 
+    @Test
+    void cyclicFeedforwardInitKeepsUnitClampsAndStartingStates() {
+        Graph g = Graph.create(spec(true, Energy.GAUSSIAN), "default", 2);
+        PcNetwork net = g.network();
+        net.setBatch(2);
+        net.clearPartialClamps();
+        float[] px = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        float[] mask = {1, 1, 0, 0, 0, 1, 1, 0, 0, 0};
+        net.clampUnits(g.node("px"), px, mask);
+        float[] h = {1, 1, 1, 1, 2, 2, 2, 2};
+        net.startAt(g.node("h"), h);
+        net.initFeedforward();
+        for (int j = 0; j < px.length; j++) {
+            if (mask[j] == 1f) {
+                assertEquals(px[j], g.node("px").state()[j]);
+            }
+        }
+        assertArrayEquals(h, java.util.Arrays.copyOf(g.node("h").state(), 8));
+    }
+
     private static float[] slice(float[] w, DenseBlock b, int from, int to) {
         int n = b.size();
         int rows = b.members().get(to).size();
