@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores a saved model's three queries with the CLI (classify, generate, complete).
 
-usage: fc-figures.py MODEL TEST_PREFIX TRAIN_PREFIX [--steps N] [--complete-steps N] [--limit N]
+usage: fc-figures.py MODEL TEST_PREFIX TRAIN_PREFIX [--steps N] [--generate-steps N] [--complete-steps N] [--limit N]
 
 TEST_PREFIX/TRAIN_PREFIX are `./pcn4j data export` outputs (PREFIX-images.idx, PREFIX-labels.idx).
 Pixels are scored in [0, 1] (raw / max raw value of the training split). Prints one JSON object:
@@ -55,7 +55,8 @@ def main():
     gen = []
     for k in range(10):
         g = os.path.join(tmp, 'gen%d.idx' % k)
-        pcn4j('generate', '--model', model, '--label', str(k), '--count', '1', '--out', g)
+        steps = ['--inference-steps', opts['--generate-steps']] if '--generate-steps' in opts else []
+        pcn4j('generate', '--model', model, '--label', str(k), '--count', '1', '--out', g, *steps)
         gen.append(idx(g).reshape(-1) / scale)
     gen = np.stack(gen)
     d = ((gen[:, None, :] - means[None, :, :]) ** 2).mean(2)
