@@ -46,6 +46,11 @@ public final class Trainer {
         this.input = input;
         this.target = target;
         this.config = config;
+        Algorithm alg = config.algorithm();
+        if (!net.blocks().isEmpty() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
+            // A fully connected block is a cycle: these algorithms compute backprop's gradients on acyclic graphs.
+            throw new PcnException(alg.id() + " needs an acyclic network; a fully connected block makes it cyclic");
+        }
         this.weightOptimizer = Optimizer.of(config.optimizer());
         for (DenseEdge e : net.edges()) {
             weights.add(new Param(e.name() + ".weight", e.weight().data(), e.weightGrad().data()));

@@ -84,8 +84,10 @@ class FullyConnectedBlockTest {
             mask[i] = rng.nextBoolean() ? 1f : 0f;
         }
         net.clampUnits(g.node("px"), px, mask);
-        for (String n : new String[] {"h", "label", "side"}) {
-            net.startAt(g.node(n), random(rng, batch * g.node(n).size()));
+        for (Node n : net.nodes()) {
+            if (n != g.node("px")) {
+                net.startAt(n, random(rng, batch * n.size()));
+            }
         }
     }
 
@@ -159,6 +161,49 @@ class FullyConnectedBlockTest {
             h[k] = g[k].node("h").state().clone();
         }
         assertClose(h[1], h[0], batch * 4, "h after inference");
+    }
+
+    @Test
+    void overlappingBlocksMatchTheirExpansion() {
+        GraphSpec spec = GraphSpec.builder().input("px", 5).hidden("h", 4).target("label", 3)
+                .fullyConnected(Activation.TANH, org.pcn4j.model.Convention.PRE, true, false, "px", "h")
+                .fullyConnected(Activation.SIGMOID, org.pcn4j.model.Convention.PRE, true, false, "h", "label")
+                .edge("px", "label").build();
+        Graph block = Graph.create(spec, "default", 4);
+        Path f = tmp.resolve("two.safetensors");
+        GraphModelFile.save(f, block, InputAffine.identity(5), Map.of());
+        Graph edges = new Graph(spec.expanded());
+        SafeTensors.Contents c = SafeTensors.read(f);
+        for (DenseEdge e : edges.edges()) {
+            System.arraycopy(c.get("edges." + e.name() + ".weight").data(), 0, e.weight().data(), 0, e.weight().size());
+            System.arraycopy(c.get("edges." + e.name() + ".bias").data(), 0, e.bias(), 0, e.bias().length);
+            e.weightsChanged();
+        }
+        double[] energy = new double[2];
+        Graph[] g = {block, edges};
+        for (int k = 0; k < 2; k++) {
+            setStates(g[k], 3, 2);
+            g[k].network().computePredictions();
+            energy[k] = g[k].network().computeErrors();
+            g[k].network().computeStateGradients();
+        }
+        assertEquals(energy[1], energy[0], 1e-5 * Math.abs(energy[1]));
+        for (String n : new String[] {"px", "h", "label"}) {
+            assertClose(g[1].node(n).prediction(), g[0].node(n).prediction(), 3 * g[0].node(n).size(), "mu " + n);
+            assertClose(g[1].node(n).gradient(), g[0].node(n).gradient(), 3 * g[0].node(n).size(), "dF/dx " + n);
+        }
+        // One bias per node per block, as the expansion has one per edge: the counts agree here.
+        assertEquals(spec.expanded().parameterCount(), block.network().parameterCount());
+        assertEquals(spec.parameterCount(), block.network().parameterCount());
+    }
+
+    @Test
+    void backpropFamilyRefusesBlocks() {
+        Graph g = new Graph(spec(false, Energy.GAUSSIAN));
+        TrainConfig cfg = new TrainConfig(Algorithm.ZIL, new InferenceConfig(5, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
+                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+        PcnException e = assertThrows(PcnException.class, () -> new Trainer(g.network(), g.input(), g.output(), cfg));
+        assertTrue(e.getMessage().contains("acyclic"), e.getMessage());
     }
 
     @Test
