@@ -13,7 +13,12 @@ import org.pcn4j.io.Json;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Backends;
 import org.pcn4j.kernel.Kernels;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.model.Convention;
+import org.pcn4j.model.Node;
+import org.pcn4j.model.PcModel;
+import org.pcn4j.model.PcNetwork;
 import org.pcn4j.model.Energy;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
@@ -63,11 +68,24 @@ public final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
+    @Option(names = "--fully-connected", split = ",", paramLabel = "SIZES",
+            description = {"Instead of --models: fully connected PC graphs over nodes of these sizes (first the",
+                    "input, last the target, e.g. 784-10 or 784-64-64-10), each as one block with self connections,",
+                    "as one block over distinct node pairs, as that block's per-edge expansion, and layered",
+                    "networks in-h-out of about the same parameter counts: training step (pc, T) and one inference step."})
+    List<String> fullyConnected;
+
     @Override
     public Integer call() {
         threads.apply();
         if (batch <= 0 || steps < 0 || !(seconds > 0)) {
             throw new PcnException("--batch-size and --seconds must be positive, -T >= 0");
+        }
+        if (fullyConnected != null) {
+            for (String m : fullyConnected) {
+                benchFullyConnected(m);
+            }
+            return 0;
         }
         if (!json) {
             System.out.printf(Locale.ROOT, "kernels %s, %d threads, batch %d, T = %d, %s%n", Kernels.get().name(),
@@ -120,6 +138,180 @@ public final class BenchStepCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A fully connected graph against the layered network of about the same parameter count: the
+     * block with self connections (every unit predicts every other), the block over distinct node
+     * pairs, that block expanded into one edge per pair (the old form), and an in-H-out MLP per block.
+     */
+    private void benchFullyConnected(String sizesText) {
+        int[] sizes = MlpSpec.parseSizes(sizesText);
+        Activation f = Activation.parse(activation);
+        List<GraphCase> cases = new ArrayList<>();
+        GraphSpec self = fcSpec(sizes, f, true);
+        GraphSpec pairs = fcSpec(sizes, f, false);
+        cases.add(new GraphCase("fc block, self", Graph.create(self, "default", 1)));
+        cases.add(new GraphCase("fc block, pairs", Graph.create(pairs, "default", 1)));
+        cases.add(new GraphCase("fc per-edge, pairs", Graph.create(pairs.expanded(), "default", 1)));
+        for (GraphSpec g : new GraphSpec[] {self, pairs}) {
+            int in = sizes[0];
+            int out = sizes[sizes.length - 1];
+            // in*H + H + H*out + out parameters, matched to the graph's.
+            int h = (int) Math.max(1, Math.round((g.parameterCount() - out) / (double) (in + 1 + out)));
+            MlpSpec spec = new MlpSpec(new int[] {in, h, out}, f, Activation.IDENTITY, Convention.POST, Energy.GAUSSIAN);
+            Mlp mlp = new Mlp(spec);
+            mlp.initialize("default", 1);
+            cases.add(new GraphCase("mlp " + in + "-" + h + "-" + out, mlp));
+        }
+        for (GraphCase c : cases) {
+            c.warmup();
+        }
+        int rounds = 7;
+        double perRound = seconds / rounds;
+        for (int r = 0; r < rounds; r++) {
+            for (GraphCase c : cases) {
+                c.round(perRound);
+            }
+        }
+        if (!json) {
+            System.out.printf(Locale.ROOT, "fully connected %s (pc, T = %d, batch %d, %s, %d threads)%n", sizesText, steps,
+                    batch, Kernels.get().name(), Backends.threads());
+            System.out.printf(Locale.ROOT, "  %-22s %10s %14s %14s %10s%n", "model", "params", "train step us",
+                    "infer step us", "MFLOP");
+        }
+        for (GraphCase c : cases) {
+            double train = median(c.trainSamples);
+            double infer = median(c.inferSamples);
+            if (json) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("fully_connected", sizesText);
+                row.put("model", c.label);
+                row.put("parameters", c.model.network().parameterCount());
+                row.put("batch", batch);
+                row.put("T", steps);
+                row.put("threads", Backends.threads());
+                row.put("train_step_us", train);
+                row.put("inference_step_us", infer);
+                row.put("mflop", c.flops / 1e6);
+                System.out.println(Json.write(row));
+            } else {
+                System.out.printf(Locale.ROOT, "  %-22s %,10d %14.1f %14.1f %10.1f%n", c.label,
+                        c.model.network().parameterCount(), train, infer, c.flops / 1e6);
+            }
+        }
+    }
+
+    /** image (input), h1.., label (target), one fully connected block over all of them. */
+    static GraphSpec fcSpec(int[] sizes, Activation f, boolean self) {
+        GraphSpec.Builder b = GraphSpec.builder();
+        String[] names = new String[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            names[i] = i == 0 ? "image" : i == sizes.length - 1 ? "label" : "h" + i;
+            if (i == 0) {
+                b.input(names[i], sizes[i]);
+            } else if (i == sizes.length - 1) {
+                b.target(names[i], sizes[i]);
+            } else {
+                b.hidden(names[i], sizes[i]);
+            }
+        }
+        return b.fullyConnected(f, Convention.PRE, true, self, names).build();
+    }
+
+    private static double median(List<Double> samples) {
+        double[] s = samples.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** A training step (pc, T inference steps) and, separately, one inference step of any model. */
+    private final class GraphCase {
+        final String label;
+        final PcModel model;
+        final Trainer trainer;
+        final float[] x;
+        final float[] y;
+        final List<Double> trainSamples = new ArrayList<>();
+        final List<Double> inferSamples = new ArrayList<>();
+        long flops;
+
+        GraphCase(String label, PcModel model) {
+            this.label = label;
+            this.model = model;
+            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.05, 0, 0),
+                    OptimizerConfig.adamw(0), Schedule.constant(1e-4), 0, Nudge.CENTERED, 0.1);
+            trainer = new Trainer(model.network(), model.input(), model.output(), cfg);
+            SplittableRandom rng = new SplittableRandom(7);
+            x = new float[batch * model.input().size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextDouble(-1, 1);
+            }
+            int out = model.output().size();
+            y = new float[batch * out];
+            for (int b = 0; b < batch; b++) {
+                y[b * out + rng.nextInt(out)] = 1f;
+            }
+        }
+
+        /**
+         * One inference step as every algorithm runs it: dF/dx, a plain state step on every free
+         * node, new predictions and errors (input and target stay clamped from the last training step).
+         */
+        void inferenceStep() {
+            PcNetwork net = model.network();
+            net.computeStateGradients();
+            int b = net.batch();
+            for (Node n : net.nodes()) {
+                if (!n.isClamped()) {
+                    float[] st = n.state();
+                    float[] g = n.gradient();
+                    for (int i = 0; i < b * n.size(); i++) {
+                        st[i] -= 0.01f * g[i];
+                    }
+                    n.touch();
+                }
+            }
+            net.computePredictions();
+            net.computeErrors();
+        }
+
+        void warmup() {
+            long end = System.nanoTime() + 1_000_000_000L;
+            int n = 0;
+            while (System.nanoTime() < end || n < 20) {
+                trainer.step(x, y, batch);
+                inferenceStep();
+                n++;
+            }
+            Kernels real = Kernels.get();
+            FlopCounter counter = new FlopCounter(real);
+            Backends.use(counter);
+            try {
+                trainer.step(x, y, batch);
+            } finally {
+                Backends.use(real);
+            }
+            flops = counter.flops;
+        }
+
+        void round(double secs) {
+            long budget = (long) (secs * 0.5e9);
+            long start = System.nanoTime();
+            int n = 0;
+            while (System.nanoTime() - start < budget || n < 3) {
+                trainer.step(x, y, batch);
+                n++;
+            }
+            trainSamples.add((System.nanoTime() - start) / 1e3 / n);
+            start = System.nanoTime();
+            n = 0;
+            while (System.nanoTime() - start < budget || n < 3) {
+                inferenceStep();
+                n++;
+            }
+            inferSamples.add((System.nanoTime() - start) / 1e3 / n);
+        }
     }
 
     private final class Case {

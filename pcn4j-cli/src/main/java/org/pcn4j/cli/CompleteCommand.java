@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = {"Complete (or denoise) IDX images with a generative model: clamp the known pixels, infer the",
                 "rest. Writes OUT.idx (uint8, raw pixel values) and OUT.png (a grid) beside it."})
 public final class CompleteCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative, or a graph model whose image node is predicted.")
     Path model;
 
     @Option(names = "--cues", required = true, paramLabel = "X.idx", description = "IDX images (uint8), raw pixel values.")
@@ -53,9 +53,7 @@ public final class CompleteCommand implements Callable<Integer> {
             throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
         }
         QueryModel q = QueryModel.load(model);
-        if (!q.generative) {
-            throw new PcnException(model + ": not a generative model (train one with --mode generative)");
-        }
+        q.checkQueryable(model);
         int[] shape = q.imageShape();
         int rows = shape[0];
         int cols = shape[1];

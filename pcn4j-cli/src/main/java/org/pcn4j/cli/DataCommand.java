@@ -18,11 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pcn4j data info|download}: look at datasets and fetch them. */
+/** {@code pcn4j data info|download|export}: look at datasets, fetch them, write a split as IDX files. */
 @Command(name = "data",
         mixinStandardHelpOptions = true,
         description = "Inspect and download datasets (mnist, fashion-mnist, the built-in digits, csv:PATH).",
-        subcommands = {DataCommand.Info.class, DataCommand.Download.class})
+        subcommands = {DataCommand.Info.class, DataCommand.Download.class, DataCommand.Export.class})
 public final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -263,6 +263,58 @@ public final class DataCommand implements Runnable {
                 sb.append(i == 0 ? "" : ",").append(str(v.get(i)));
             }
             return sb.append(']').toString();
+        }
+    }
+
+    @Command(name = "export",
+            mixinStandardHelpOptions = true,
+            description = {"Write a split's raw images and labels as IDX files (OUT-images.idx, OUT-labels.idx), e.g.",
+                    "the embedded digits' test split, to feed classify and complete or to score their outputs."})
+    static final class Export implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "mnist, fashion-mnist or digits.")
+        String dataset;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the IDX files (as for train).")
+        Path dataDir;
+
+        @Option(names = "--split", defaultValue = "test", description = "train or test (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Path prefix of the two files.")
+        String out;
+
+        @Override
+        public void run() {
+            DatasetSplits s = Datasets.load(dataset, dataDir, Normalization.NONE);
+            Dataset d = split.equals("train") ? s.train() : split.equals("test") ? s.test() : null;
+            if (d == null) {
+                throw new org.pcn4j.PcnException("--split must be train or test, not '" + split + "'");
+            }
+            int[] shape = d.shape();
+            int rows = shape.length == 2 ? shape[0] : 1;
+            int f = d.features();
+            byte[] px = new byte[d.size() * f];
+            int[] labels = new int[d.size()];
+            float[] row = new float[f];
+            for (int i = 0; i < d.size(); i++) {
+                d.features(i, row, 0);
+                for (int j = 0; j < f; j++) {
+                    float v = row[j];
+                    if (!(v >= 0 && v <= 255 && v == Math.rint(v))) {
+                        throw new org.pcn4j.PcnException(dataset + ": value " + v + " does not fit an IDX byte");
+                    }
+                    px[i * f + j] = (byte) (int) v;
+                }
+                labels[i] = d.label(i);
+            }
+            org.pcn4j.data.Idx.writeImages(Path.of(out + "-images.idx"), d.size(), rows, f / rows, px);
+            org.pcn4j.data.Idx.writeLabels(Path.of(out + "-labels.idx"), labels);
+            spec.commandLine().getOut().println("wrote " + d.size() + " images and labels to " + out + "-images.idx and "
+                    + out + "-labels.idx");
+            spec.commandLine().getOut().flush();
         }
     }
 

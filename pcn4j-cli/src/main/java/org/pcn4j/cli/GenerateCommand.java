@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
 
 /** {@code pcn4j generate}: images of one class from a generative model, as IDX plus a PNG grid. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate images of a class with a generative model: clamp the label, infer the rest.",
+        description = {"Generate images of a class with a generative (or fully connected graph) model: clamp the label, infer the rest.",
                 "Writes OUT.idx (uint8, raw pixel values) and OUT.png (a grid) beside it."})
 public final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative, or a graph model whose image node is predicted.")
     Path model;
 
     @Option(names = "--label", required = true, paramLabel = "C", description = "Class index to generate.")
@@ -53,9 +53,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
         }
         QueryModel q = QueryModel.load(model);
-        if (!q.generative) {
-            throw new PcnException(model + ": not a generative model (train one with --mode generative)");
-        }
+        q.checkQueryable(model);
         if (label < 0 || label >= q.label.size()) {
             throw new PcnException("--label " + label + " is outside the model's label set 0.." + (q.label.size() - 1));
         }

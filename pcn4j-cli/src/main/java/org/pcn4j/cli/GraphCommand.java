@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.pcn4j.graph.BlockSpec;
 import org.pcn4j.graph.EdgeSpec;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.graph.NodeSpec;
@@ -63,8 +64,11 @@ public final class GraphCommand implements Runnable {
     static String describe(GraphSpec g, String title) {
         Set<EdgeSpec> back = g.backEdges();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "graph %s: %d nodes, %d edges, %,d parameters, %s%n", title,
-                g.nodes().size(), g.edges().size(), g.parameterCount(), back.isEmpty() ? "acyclic" : "cyclic"));
+        int nb = g.blocks().size();
+        b.append(String.format(Locale.ROOT, "graph %s: %d nodes, %d edges%s, %,d parameters, %s%n", title,
+                g.nodes().size(), g.edges().size(),
+                nb == 0 ? "" : ", " + nb + " fully connected block" + (nb > 1 ? "s" : ""),
+                g.parameterCount(), back.isEmpty() ? "acyclic" : "cyclic"));
         int w = 4;
         for (NodeSpec n : g.nodes()) {
             w = Math.max(w, n.name().length());
@@ -88,6 +92,13 @@ public final class GraphCommand implements Runnable {
             b.append(String.format(Locale.ROOT, "  %-" + ew + "s  %-10s  %-10s  %-4s  %,10d%s%n", e.from() + " -> " + e.to(),
                     e.activation().id(), e.convention().id(), e.bias() ? "yes" : "no", g.parameterCount(e),
                     back.contains(e) ? "  (back edge)" : ""));
+        }
+        if (!g.blocks().isEmpty()) {
+            b.append("fully connected blocks (one masked edge each):\n");
+            for (BlockSpec k : g.blocks()) {
+                b.append(String.format(Locale.ROOT, "  %s  %s  bias %s  self %s  %,d parameters%n", k.name(),
+                        k.activation().id(), k.bias() ? "yes" : "no", k.self() ? "yes" : "no", g.parameterCount(k)));
+            }
         }
         b.append(String.format(Locale.ROOT, "parameters: %,d%n", g.parameterCount()));
         List<String> names = new ArrayList<>();

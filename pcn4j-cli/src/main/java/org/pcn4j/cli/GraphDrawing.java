@@ -115,7 +115,11 @@ final class GraphDrawing {
         Set<EdgeSpec> back = g.backEdges();
         double half = boxW / 2.0;
         int backIndex = 0;
-        for (EdgeSpec e : g.edges()) {
+        // A block's pairs are drawn as edges; its within-node connections (self: true) are not.
+        for (EdgeSpec e : g.allEdges()) {
+            if (e.from().equals(e.to())) {
+                continue;
+            }
             Point2D.Double a = center.get(e.from());
             Point2D.Double b = center.get(e.to());
             Shape curve;

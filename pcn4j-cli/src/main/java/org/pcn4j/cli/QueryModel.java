@@ -23,6 +23,8 @@ import org.pcn4j.train.Trainer;
 final class QueryModel {
     final ModelFile.LoadedModel loaded;
     final boolean generative;
+    /** A graph model (generative or not): its image and label can be clamped either way. */
+    final boolean graph;
     final Node image;
     final Node label;
     final InputAffine affine;
@@ -30,6 +32,7 @@ final class QueryModel {
     private QueryModel(ModelFile.LoadedModel loaded) {
         this.loaded = loaded;
         this.generative = "generative".equals(loaded.metadata().get("mode"));
+        this.graph = loaded.model() instanceof Graph;
         this.affine = loaded.affine();
         if (generative) {
             Graph g = (Graph) loaded.model();
@@ -106,6 +109,18 @@ final class QueryModel {
         Node in = generative ? label : loaded.model().input();
         Node out = generative ? image : loaded.model().output();
         return new Trainer(loaded.model().network(), in, out, tc);
+    }
+
+    /**
+     * Refuses models that cannot generate or complete: a layered network's input has no prediction.
+     * Graph models can, generative ones (label -> image) and others whose input has incoming edges
+     * (e.g. a fully connected graph over pixels and label).
+     */
+    void checkQueryable(Path file) {
+        if (!graph || !image.hasPrediction()) {
+            throw new PcnException(file + ": nothing predicts the image in this model (train one with --mode generative,"
+                    + " or a --graph with edges into the image node)");
+        }
     }
 
     /** Reads IDX images and normalizes them with the model's input affine; wrong sizes are one-line errors. */

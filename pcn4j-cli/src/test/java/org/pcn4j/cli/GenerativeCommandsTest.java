@@ -282,4 +282,57 @@ class GenerativeCommandsTest {
             assertEquals(1, r.err().trim().lines().count(), r.err());
         }
     }
+
+    @Test
+    void fullyConnectedGraphsClassifyGenerateAndComplete() throws IOException {
+        Path spec = tmp.resolve("fc.yaml");
+        Files.writeString(spec, "nodes:\n  - {name: image, size: 64, role: input}\n  - {name: label, size: 10, role: target}\n"
+                + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
+        Path fc = tmp.resolve("fc");
+        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs", "3",
+                "--quiet", "--no-plots", "--out", fc.toString());
+        assertEquals(0, r.code(), r.err());
+        String m = fc.resolve("model.safetensors").toString();
+        r = CliRunner.run("classify", "--model", m, "--images", testImages.toString(), "--labels", testLabels.toString());
+        assertEquals(0, r.code(), r.err());
+        double acc = ((Number) Json.parseObject(r.out().trim()).get("accuracy")).doubleValue();
+        assertTrue(acc > 0.5, "fully connected graph, digits test accuracy after 3 epochs: " + acc);
+        r = CliRunner.run("generate", "--model", m, "--label", "3", "--count", "2", "--out", tmp.resolve("fc-g.idx").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Idx.readImages(tmp.resolve("fc-g.idx")).count());
+        Path done = tmp.resolve("fc-c.idx");
+        r = CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp", "top-half", "--out",
+                done.toString());
+        assertEquals(0, r.code(), r.err());
+        // The known half comes back unchanged.
+        byte[] got = Idx.readImages(done).pixels();
+        byte[] cues = Idx.readImages(testImages).pixels();
+        for (int i = 0; i < 359; i++) {
+            for (int j = 0; j < 32; j++) {
+                assertEquals(cues[i * 64 + j], got[i * 64 + j]);
+            }
+        }
+    }
+
+    @Test
+    void dataExportWritesTheSplitAsIdx() {
+        String prefix = tmp.resolve("exported").toString();
+        CliRunner.Result r = CliRunner.run("data", "export", "--dataset", "digits", "--split", "test", "--out", prefix);
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Idx.readImages(testImages).pixels(), Idx.readImages(Path.of(prefix + "-images.idx")).pixels());
+        assertArrayEquals(Idx.readLabels(testLabels), Idx.readLabels(Path.of(prefix + "-labels.idx")));
+    }
+
+    @Test
+    void generateRefusesALayeredNetwork() {
+        Path disc = tmp.resolve("disc-g");
+        CliRunner.Result d = CliRunner.run("train", "--dataset", "digits", "--epochs", "0", "--quiet", "--no-plots",
+                "--out", disc.toString());
+        assertEquals(0, d.code(), d.err());
+        CliRunner.Result r = CliRunner.run("generate", "--model", disc.resolve("model.safetensors").toString(), "--label",
+                "1", "--out", tmp.resolve("x.idx").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("nothing predicts the image"), r.err());
+        assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
 }

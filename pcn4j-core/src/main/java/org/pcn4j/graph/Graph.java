@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
+import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.Node;
@@ -14,7 +15,7 @@ import org.pcn4j.model.PcNetwork;
 
 /**
  * A {@link PcNetwork} built from a {@link GraphSpec}: one node per node spec, one dense edge per
- * edge spec, both in spec order. The engine runs it as any network: synchronous updates of every
+ * edge spec and one {@link DenseBlock} per fully connected block, all in spec order. The engine runs it as any network: synchronous updates of every
  * free node, feedforward initialization in topological order (BFS order when it has cycles).
  */
 public final class Graph implements PcModel {
@@ -22,6 +23,7 @@ public final class Graph implements PcModel {
     private final PcNetwork network = new PcNetwork();
     private final List<DenseEdge> edges = new ArrayList<>();
     private final Map<String, DenseEdge> byName = new LinkedHashMap<>();
+    private final List<DenseBlock> blocks = new ArrayList<>();
     private final Node input;
     private final Node target;
     private final int depth;
@@ -37,6 +39,13 @@ public final class Graph implements PcModel {
                     e.bias());
             edges.add(d);
             byName.put(e.name(), d);
+        }
+        for (BlockSpec b : spec.blocks()) {
+            List<Node> members = new ArrayList<>();
+            for (String m : b.nodes()) {
+                members.add(network.node(m));
+            }
+            blocks.add(network.connectBlock(b.name(), members, b.activation(), b.self(), b.bias()));
         }
         input = network.node(spec.input().name());
         target = network.node(spec.target().name());
@@ -59,7 +68,7 @@ public final class Graph implements PcModel {
      * {@link Mlp#initialize}: a chain graph starts bit-identical to the MLP with the same seed.
      */
     public void initialize(String scheme, long seed) {
-        Mlp.initializeEdges(edges, scheme, seed);
+        Mlp.initializeEdges(edges, blocks, scheme, seed);
     }
 
     public GraphSpec spec() {
@@ -95,7 +104,12 @@ public final class Graph implements PcModel {
         return Collections.unmodifiableList(edges);
     }
 
-    /** The edge {@code from -> to}. */
+    /** The fully connected blocks, in spec order. */
+    public List<DenseBlock> blocks() {
+        return Collections.unmodifiableList(blocks);
+    }
+
+    /** The edge {@code from -> to} (not a block's pair). */
     public DenseEdge edge(String from, String to) {
         DenseEdge e = byName.get(from + "->" + to);
         if (e == null) {
@@ -111,7 +125,9 @@ public final class Graph implements PcModel {
 
     @Override
     public String describe() {
+        int b = spec.blocks().size();
         return "graph of " + spec.nodes().size() + " nodes and " + spec.edges().size() + " edges"
+                + (b > 0 ? " and " + b + " fully connected block" + (b > 1 ? "s" : "") : "")
                 + (spec.hasCycles() ? " (cyclic)" : "");
     }
 }

@@ -26,8 +26,13 @@ import org.pcn4j.model.Energy;
  * edges:
  *   - {from: image, to: h1, activation: tanh}    # convention: pre by default, bias: true
  *   - {from: h1, to: label}                      # activation: identity by default
- * fully_connected: {nodes: [a, b, c], activation: tanh}   # optional: every ordered pair a != b
+ * fully_connected: {nodes: [a, b, c], activation: tanh}   # optional, see below
  * </pre>
+ * A {@code fully_connected} block (one mapping or a list of them) is one masked dense edge over the
+ * concatenated states of its nodes ({@link BlockSpec}): every ordered pair a != b, or with
+ * {@code self: true} every unit to every other unit, within a node too. A block with
+ * {@code convention: post} is expanded into one edge per ordered pair (f(W x + b) does not add up
+ * over sources the way a pre block does).
  * Edges into the input node are allowed: the input is clamped, so they only add prediction errors
  * at the input that shape the other states and are learned (a generative direction).
  *
@@ -35,11 +40,41 @@ import org.pcn4j.model.Energy;
  * that every node has an edge and the target has an incoming one; errors are one-line
  * {@link PcnException}s naming the node or edge.
  */
-public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
+public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSpec> blocks) {
 
     public GraphSpec {
         nodes = List.copyOf(nodes);
         edges = List.copyOf(edges);
+        blocks = List.copyOf(blocks);
+    }
+
+    public GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
+        this(nodes, edges, List.of());
+    }
+
+    /** The edges, then every block's {@link BlockSpec#pairs() pairs}: the connections, for topology and display. */
+    public List<EdgeSpec> allEdges() {
+        List<EdgeSpec> all = new ArrayList<>(edges);
+        for (BlockSpec b : blocks) {
+            all.addAll(b.pairs());
+        }
+        return all;
+    }
+
+    /**
+     * The same graph with every block expanded into one edge per ordered pair (the per-edge form,
+     * slower but otherwise equivalent up to how the biases are split); blocks with {@code self}
+     * have no such form.
+     */
+    public GraphSpec expanded() {
+        List<EdgeSpec> all = new ArrayList<>(edges);
+        for (BlockSpec b : blocks) {
+            if (b.self()) {
+                throw new PcnException("fully_connected " + b.name() + " has self connections: no per-edge form");
+            }
+            all.addAll(b.pairs());
+        }
+        return new GraphSpec(nodes, all);
     }
 
     /** A fluent builder; {@link Builder#build()} validates. */
@@ -81,7 +116,22 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
         for (EdgeSpec e : edges) {
             p += parameterCount(e);
         }
+        for (BlockSpec b : blocks) {
+            p += parameterCount(b);
+        }
         return p;
+    }
+
+    /** A block's free weights (the mask's ones) and its bias, one per unit. */
+    public long parameterCount(BlockSpec b) {
+        long n = 0;
+        long p = 0;
+        for (String name : b.nodes()) {
+            long s = node(name).size();
+            n += s;
+            p -= b.self() ? s : s * s;
+        }
+        return p + n * n + (b.bias() ? n : 0);
     }
 
     public long parameterCount(EdgeSpec e) {
@@ -136,6 +186,28 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
             connected.add(e.from());
             connected.add(e.to());
         }
+        Set<String> predictedByBlock = new HashSet<>();
+        for (BlockSpec b : blocks) {
+            String where = w + "fully_connected " + b.name();
+            if (b.nodes().size() < (b.self() ? 1 : 2)) {
+                throw new PcnException(where + ": needs at least two nodes (or self: true)");
+            }
+            if (new HashSet<>(b.nodes()).size() != b.nodes().size()) {
+                throw new PcnException(where + ": lists a node twice");
+            }
+            for (String m : b.nodes()) {
+                if (!byName.containsKey(m)) {
+                    throw new PcnException(where + ": unknown node '" + m + "'");
+                }
+                connected.add(m);
+                predictedByBlock.add(m);
+            }
+            for (EdgeSpec e : b.pairs()) {
+                if (!seen.add(e.name())) {
+                    throw new PcnException(w + "duplicate edge " + e.name());
+                }
+            }
+        }
         int inputs = 0;
         int targets = 0;
         for (NodeSpec n : nodes) {
@@ -160,7 +232,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
             }
         }
         String t = target().name();
-        boolean predicted = false;
+        boolean predicted = predictedByBlock.contains(t);
         for (EdgeSpec e : edges) {
             predicted |= e.to().equals(t);
         }
@@ -253,7 +325,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
         for (NodeSpec n : nodes) {
             indeg.put(n.name(), 0);
         }
-        for (EdgeSpec e : edges) {
+        for (EdgeSpec e : allEdges()) {
             if (!back.contains(e)) {
                 indeg.merge(e.to(), 1, Integer::sum);
                 out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
@@ -281,7 +353,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
 
     private Map<String, List<EdgeSpec>> outgoing() {
         Map<String, List<EdgeSpec>> out = new HashMap<>();
-        for (EdgeSpec e : edges) {
+        for (EdgeSpec e : allEdges()) {
             out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
         }
         return out;
@@ -289,7 +361,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
 
     // ---------------------------------------------------------------- maps and JSON
 
-    /** The spec as plain maps and lists (every field explicit; fully_connected blocks expanded). */
+    /** The spec as plain maps and lists (every field explicit; pre blocks as fully_connected, a list). */
     public Map<String, Object> toMap() {
         List<Object> ns = new ArrayList<>();
         for (NodeSpec n : nodes) {
@@ -314,6 +386,19 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("nodes", ns);
         top.put("edges", es);
+        if (!blocks.isEmpty()) {
+            List<Object> bs = new ArrayList<>();
+            for (BlockSpec b : blocks) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("nodes", new ArrayList<Object>(b.nodes()));
+                m.put("activation", b.activation().id());
+                m.put("convention", Convention.PRE.id());
+                m.put("bias", b.bias());
+                m.put("self", b.self());
+                bs.add(m);
+            }
+            top.put("fully_connected", bs);
+        }
         return top;
     }
 
@@ -390,17 +475,26 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
                     : listOfMaps(List.of(fc), "fully_connected", w);
             for (Map<String, Object> block : blocks) {
                 String where = w + "fully_connected";
-                check(block, where, "nodes", "activation", "convention", "bias");
+                check(block, where, "nodes", "activation", "convention", "bias", "self");
                 Object members = block.get("nodes");
-                if (!(members instanceof List) || ((List<?>) members).size() < 2) {
-                    throw new PcnException(where + ": 'nodes' must be a list of at least two node names");
+                Object self = block.get("self");
+                if (self != null && !(self instanceof Boolean)) {
+                    throw new PcnException(where + ": self must be true or false, not '" + self + "'");
+                }
+                boolean selfLinks = self != null && (Boolean) self;
+                if (!(members instanceof List) || ((List<?>) members).size() < (selfLinks ? 1 : 2)) {
+                    throw new PcnException(where + ": 'nodes' must be a list of at least "
+                            + (selfLinks ? "one node name" : "two node names"));
                 }
                 List<String> names = new ArrayList<>();
                 for (Object o : (List<?>) members) {
                     names.add(String.valueOf(o));
                 }
                 EdgeOptions o = edgeOptions(block, where);
-                b.fullyConnected(o.activation, o.convention, o.bias, names.toArray(new String[0]));
+                if (selfLinks && o.convention != Convention.PRE) {
+                    throw new PcnException(where + ": self: true needs convention pre");
+                }
+                b.fullyConnected(o.activation, o.convention, o.bias, selfLinks, names.toArray(new String[0]));
             }
         }
         return b.spec().validate(source);
@@ -497,6 +591,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
     public static final class Builder {
         private final List<NodeSpec> nodes = new ArrayList<>();
         private final List<EdgeSpec> edges = new ArrayList<>();
+        private final List<BlockSpec> blocks = new ArrayList<>();
 
         private Builder() {}
 
@@ -538,12 +633,27 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
             return edge(new EdgeSpec(from, to, f, c, bias));
         }
 
-        /** One edge per ordered pair of distinct nodes among {@code names}, in that order. */
+        /** A fully connected block over {@code names}: every ordered pair of distinct nodes, one masked edge. */
         public Builder fullyConnected(Activation f, String... names) {
-            return fullyConnected(f, Convention.PRE, true, names);
+            return fullyConnected(f, Convention.PRE, true, false, names);
         }
 
         public Builder fullyConnected(Activation f, Convention c, boolean bias, String... names) {
+            return fullyConnected(f, c, bias, false, names);
+        }
+
+        /**
+         * A fully connected block ({@link BlockSpec}); {@code self} connects units within a node too.
+         * In the post convention the pairs become separate edges (a post block would not be their sum).
+         */
+        public Builder fullyConnected(Activation f, Convention c, boolean bias, boolean self, String... names) {
+            if (c == Convention.PRE) {
+                blocks.add(new BlockSpec(List.of(names), f, bias, self));
+                return this;
+            }
+            if (self) {
+                throw new PcnException("fully_connected: self: true needs convention pre");
+            }
             for (String a : names) {
                 for (String b : names) {
                     if (!a.equals(b)) {
@@ -556,7 +666,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges) {
 
         /** The spec, not validated. */
         public GraphSpec spec() {
-            return new GraphSpec(nodes, edges);
+            return new GraphSpec(nodes, edges, blocks);
         }
 
         /** The validated spec. */

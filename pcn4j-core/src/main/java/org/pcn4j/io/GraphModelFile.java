@@ -9,14 +9,19 @@ import org.pcn4j.PcnException;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Node;
 
 /**
  * Graph models as safetensors files (a contract): float32 tensors {@code edges.{from}->{to}.weight}
  * [to, from] and {@code edges.{from}->{to}.bias} [to] (for edges with a bias), and a
  * {@code __metadata__} with {@code model_type: graph}, {@code graph} (the spec as JSON, every field
  * explicit), {@code input_affine} (as for layered models) and whatever the caller adds
- * ({@code classes}, ...). Generative models add {@code mode: generative}, {@code image_node} and
+ * ({@code classes}, ...). A fully connected block is written as the edges it stands for: its weight
+ * slice for each pair {@code a -> b} (and {@code a -> a} with self connections), and, with a bias,
+ * the bias of b under the first pair into b and zeros under the others, so a reader that builds one
+ * edge per pair gets the same model; reading sums the pair biases into the block's. Generative models add {@code mode: generative}, {@code image_node} and
  * {@code label_node}; their input affine then applies to the image node. The file alone rebuilds the model.
  */
 public final class GraphModelFile {
@@ -47,6 +52,27 @@ public final class GraphModelFile {
             if (e.bias() != null) {
                 tensors.add(new SafeTensors.Entry("edges." + e.name() + ".bias", new int[] {e.to().size()},
                         e.bias().clone()));
+            }
+        }
+        for (DenseBlock b : graph.blocks()) {
+            List<Node> m = b.members();
+            for (int j = 0; j < m.size(); j++) {
+                boolean first = true;
+                for (int i = 0; i < m.size(); i++) {
+                    if (!b.connects(i, j)) {
+                        continue;
+                    }
+                    String name = "edges." + m.get(i).name() + "->" + m.get(j).name();
+                    tensors.add(SafeTensors.Entry.of(name + ".weight", m.get(j).size(), m.get(i).size(), b.pairWeight(i, j)));
+                    if (b.bias() != null) {
+                        float[] bias = new float[m.get(j).size()];
+                        if (first) {
+                            System.arraycopy(b.bias(), b.offset(j), bias, 0, bias.length);
+                        }
+                        tensors.add(new SafeTensors.Entry(name + ".bias", new int[] {bias.length}, bias));
+                    }
+                    first = false;
+                }
             }
         }
         SafeTensors.write(file, meta, tensors);
@@ -86,6 +112,33 @@ public final class GraphModelFile {
                 expected++;
             }
             e.weightsChanged();
+        }
+        for (DenseBlock b : g.blocks()) {
+            List<Node> m = b.members();
+            if (b.bias() != null) {
+                java.util.Arrays.fill(b.bias(), 0f);
+            }
+            for (int i = 0; i < m.size(); i++) {
+                for (int j = 0; j < m.size(); j++) {
+                    if (!b.connects(i, j)) {
+                        continue;
+                    }
+                    String name = "edges." + m.get(i).name() + "->" + m.get(j).name();
+                    SafeTensors.Entry w = c.get(name + ".weight");
+                    checkShape(where, w, m.get(j).size(), m.get(i).size());
+                    b.setPairWeight(i, j, w.data());
+                    expected++;
+                    if (b.bias() != null) {
+                        SafeTensors.Entry bs = c.get(name + ".bias");
+                        checkShape(where, bs, m.get(j).size());
+                        for (int k = 0; k < bs.data().length; k++) {
+                            b.bias()[b.offset(j) + k] += bs.data()[k];
+                        }
+                        expected++;
+                    }
+                }
+            }
+            b.weightsChanged();
         }
         if (c.tensors().size() != expected) {
             throw new PcnException(where + ": has " + c.tensors().size() + " tensors, the graph spec needs " + expected);

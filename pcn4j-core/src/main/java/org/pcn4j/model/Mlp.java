@@ -162,6 +162,14 @@ public final class Mlp implements PcModel {
      * {@link #initialize} does: graphs use it too, so a chain graph starts bit-identical to the MLP.
      */
     public static void initializeEdges(List<DenseEdge> edges, String scheme, long seed) {
+        initializeEdges(edges, List.of(), scheme, seed);
+    }
+
+    /**
+     * As {@link #initializeEdges(List, String, long)}, then the fully connected blocks from the same
+     * generator, each as one [n, n] layer (fan-in n: a unit of the block sums about n inputs), masked.
+     */
+    public static void initializeEdges(List<DenseEdge> edges, List<DenseBlock> blocks, String scheme, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
         if (s.equals("xavier")) {
@@ -182,6 +190,20 @@ public final class Mlp implements PcModel {
                 zero(b);
             }
             e.weightsChanged();
+        }
+        for (DenseBlock bl : blocks) {
+            float[] b = bl.bias();
+            if (s.equals("default")) {
+                double lim = 1.0 / Math.sqrt(bl.size());
+                Init.uniform(bl.weight(), rng, lim);
+                for (int j = 0; b != null && j < b.length; j++) {
+                    b[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
+                }
+            } else {
+                Init.apply(s, bl.weight(), rng);
+                zero(b);
+            }
+            bl.weightsChanged();
         }
     }
 

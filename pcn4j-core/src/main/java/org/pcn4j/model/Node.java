@@ -18,6 +18,8 @@ public final class Node {
     private float precision;
     final List<DenseEdge> in = new ArrayList<>();
     final List<DenseEdge> out = new ArrayList<>();
+    /** Fully connected blocks this node is a member of: each both predicts it and reads it. */
+    final List<DenseBlock> blocks = new ArrayList<>();
 
     boolean clamped;
     /** Per-unit clamp (batch x size, 1 = clamped) of a free node, or null: masked units keep their state. */
@@ -89,9 +91,14 @@ public final class Node {
         return mask;
     }
 
-    /** A node with incoming edges has a prediction and an energy term. */
+    /** A node with incoming edges (or in a fully connected block) has a prediction and an energy term. */
     public boolean hasPrediction() {
-        return !in.isEmpty();
+        return !in.isEmpty() || !blocks.isEmpty();
+    }
+
+    /** The fully connected blocks this node is a member of. */
+    public List<DenseBlock> blocks() {
+        return Collections.unmodifiableList(blocks);
     }
 
     public List<DenseEdge> incoming() {

@@ -26,6 +26,7 @@ import org.pcn4j.kernel.Kernels;
 public final class PcNetwork {
     private final List<Node> nodes = new ArrayList<>();
     private final List<DenseEdge> edges = new ArrayList<>();
+    private final List<DenseBlock> blocks = new ArrayList<>();
     private final Map<String, Node> byName = new HashMap<>();
     private List<Node> order;
     private boolean acyclic;
@@ -55,6 +56,27 @@ public final class PcNetwork {
         return e;
     }
 
+    /**
+     * A fully connected block over {@code members} (pre convention): one masked [n, n] weight over
+     * their concatenated states; {@code self} also connects units within a member (see {@link DenseBlock}).
+     */
+    public DenseBlock connectBlock(String name, List<Node> members, Activation activation, boolean self, boolean bias) {
+        if (members.isEmpty() || (members.size() < 2 && !self)) {
+            throw new PcnException("block " + name + " needs at least two members (or self connections)");
+        }
+        if (new java.util.HashSet<>(members).size() != members.size()) {
+            throw new PcnException("block " + name + " lists a member twice");
+        }
+        DenseBlock b = new DenseBlock(name, members, activation, self, bias);
+        for (Node m : members) {
+            m.blocks.add(b);
+        }
+        blocks.add(b);
+        order = null;
+        capacity = 0;
+        return b;
+    }
+
     public Node node(String name) {
         Node n = byName.get(name);
         if (n == null) {
@@ -71,6 +93,10 @@ public final class PcNetwork {
         return Collections.unmodifiableList(edges);
     }
 
+    public List<DenseBlock> blocks() {
+        return Collections.unmodifiableList(blocks);
+    }
+
     public int batch() {
         return batch;
     }
@@ -79,6 +105,9 @@ public final class PcNetwork {
         long n = 0;
         for (DenseEdge e : edges) {
             n += e.parameterCount();
+        }
+        for (DenseBlock b : blocks) {
+            n += b.parameterCount();
         }
         return n;
     }
@@ -99,11 +128,15 @@ public final class PcNetwork {
     private void computeOrder() {
         Map<Node, Integer> indeg = new LinkedHashMap<>();
         for (Node n : nodes) {
-            indeg.put(n, n.in.size());
+            int d = n.in.size();
+            for (DenseBlock b : n.blocks) {
+                d += b.members().size() - (b.self() ? 0 : 1);
+            }
+            indeg.put(n, d);
         }
         Deque<Node> ready = new ArrayDeque<>();
         for (Node n : nodes) {
-            if (n.in.isEmpty()) {
+            if (!n.hasPrediction()) {
                 ready.add(n);
             }
         }
@@ -111,10 +144,10 @@ public final class PcNetwork {
         while (!ready.isEmpty()) {
             Node n = ready.poll();
             out.add(n);
-            for (DenseEdge e : n.out) {
-                int d = indeg.merge(e.to, -1, Integer::sum);
+            for (Node t : successors(n)) {
+                int d = indeg.merge(t, -1, Integer::sum);
                 if (d == 0) {
-                    ready.add(e.to);
+                    ready.add(t);
                 }
             }
         }
@@ -124,7 +157,7 @@ public final class PcNetwork {
             List<Node> bfs = new ArrayList<>();
             Deque<Node> q = new ArrayDeque<>();
             for (Node n : nodes) {
-                if (n.in.isEmpty()) {
+                if (!n.hasPrediction()) {
                     q.add(n);
                 }
             }
@@ -135,9 +168,9 @@ public final class PcNetwork {
             while (!q.isEmpty()) {
                 Node n = q.poll();
                 bfs.add(n);
-                for (DenseEdge e : n.out) {
-                    if (seen.add(e.to)) {
-                        q.add(e.to);
+                for (Node t : successors(n)) {
+                    if (seen.add(t)) {
+                        q.add(t);
                     }
                 }
             }
@@ -151,6 +184,22 @@ public final class PcNetwork {
         order = Collections.unmodifiableList(out);
     }
 
+    /** The nodes n predicts: its edges' targets, then its blocks' members (itself too with self connections). */
+    private static List<Node> successors(Node n) {
+        List<Node> s = new ArrayList<>();
+        for (DenseEdge e : n.out) {
+            s.add(e.to);
+        }
+        for (DenseBlock b : n.blocks) {
+            for (Node m : b.members()) {
+                if (m != n || b.self()) {
+                    s.add(m);
+                }
+            }
+        }
+        return s;
+    }
+
     /** Sets the batch size for the next operations, growing buffers when needed. */
     public void setBatch(int b) {
         if (b <= 0) {
@@ -161,7 +210,10 @@ public final class PcNetwork {
                 n.ensureCapacity(b);
             }
             for (DenseEdge e : edges) {
-                e.ensureCapacity(b, e.to.in.size() == 1);
+                e.ensureCapacity(b, e.to.in.size() == 1 && e.to.blocks.isEmpty());
+            }
+            for (DenseBlock bl : blocks) {
+                bl.ensureCapacity(b);
             }
             capacity = b;
         }
@@ -244,6 +296,9 @@ public final class PcNetwork {
         for (DenseEdge e : edges) {
             e.frozen = frozen;
         }
+        for (DenseBlock b : blocks) {
+            b.frozen = frozen;
+        }
     }
 
     public boolean isFrozen() {
@@ -259,15 +314,26 @@ public final class PcNetwork {
         if (!isAcyclic()) {
             // With cycles some predictions read nodes not initialized yet: start those from zero,
             // not from whatever an earlier batch left, so results do not depend on history.
+            // Units clamped one by one and states set by startAt are data, not history: they stay.
             for (Node n : nodes) {
-                if (!n.clamped) {
-                    Arrays.fill(n.x, 0, batch * n.size(), 0f);
-                    n.touch();
+                if (n.clamped || n.keepState) {
+                    continue;
                 }
+                int len = batch * n.size();
+                if (n.mask == null) {
+                    Arrays.fill(n.x, 0, len, 0f);
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        if (n.mask[j] == 0f) {
+                            n.x[j] = 0f;
+                        }
+                    }
+                }
+                n.touch();
             }
         }
         for (Node n : topologicalOrder()) {
-            if (n.clamped || n.in.isEmpty() || n.keepState) {
+            if (n.clamped || !n.hasPrediction() || n.keepState) {
                 continue;
             }
             predict(n);
@@ -291,7 +357,7 @@ public final class PcNetwork {
     /** Recomputes mu for every node whose inputs changed. */
     public void computePredictions() {
         for (Node n : nodes) {
-            if (!n.in.isEmpty()) {
+            if (n.hasPrediction()) {
                 predict(n);
             }
         }
@@ -302,15 +368,29 @@ public final class PcNetwork {
         for (DenseEdge e : n.in) {
             changed |= e.forward(batch);
         }
-        if (changed && n.in.size() > 1) {
+        for (DenseBlock b : n.blocks) {
+            // A block's product serves all its members: it runs once, for the first member that asks.
+            b.forward(batch);
+            changed |= b.pendingFor(n);
+        }
+        if (changed && (n.in.size() > 1 || !n.blocks.isEmpty())) {
             int len = batch * n.size();
             float[] mu = n.mu;
-            System.arraycopy(n.in.get(0).out, 0, mu, 0, len);
-            for (int i = 1; i < n.in.size(); i++) {
-                float[] o = n.in.get(i).out;
-                for (int j = 0; j < len; j++) {
-                    mu[j] += o[j];
+            boolean first = true;
+            for (DenseEdge e : n.in) {
+                float[] o = e.out;
+                if (first) {
+                    System.arraycopy(o, 0, mu, 0, len);
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        mu[j] += o[j];
+                    }
                 }
+                first = false;
+            }
+            for (DenseBlock b : n.blocks) {
+                b.addPrediction(n, batch, first);
+                first = false;
             }
         }
     }
@@ -324,7 +404,7 @@ public final class PcNetwork {
         Kernels k = Kernels.get();
         double total = 0;
         for (Node n : nodes) {
-            if (n.in.isEmpty()) {
+            if (!n.hasPrediction()) {
                 continue;
             }
             int size = n.size();
@@ -392,7 +472,7 @@ public final class PcNetwork {
 
     private String firstNonFinite() {
         for (Node n : nodes) {
-            if (n.in.isEmpty()) {
+            if (!n.hasPrediction()) {
                 continue;
             }
             for (int r = 0; r < batch; r++) {
@@ -406,7 +486,7 @@ public final class PcNetwork {
 
     /** Mean energy of one node after the last {@link #computeErrors()} (0 for nodes without a prediction). */
     public double nodeEnergy(Node n) {
-        if (n.in.isEmpty()) {
+        if (!n.hasPrediction()) {
             return 0;
         }
         double s = 0;
@@ -418,13 +498,16 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
+        for (DenseBlock b : blocks) {
+            b.backward(batch);
+        }
         for (Node n : nodes) {
             if (n.clamped) {
                 continue;
             }
             int len = batch * n.size();
             boolean nonZero;
-            if (n.in.isEmpty() || n.energy() == Energy.CROSS_ENTROPY) {
+            if (!n.hasPrediction() || n.energy() == Energy.CROSS_ENTROPY) {
                 // A free cross-entropy node sits at its energy minimum; a root has a flat prior.
                 Arrays.fill(n.grad, 0, len, 0f);
                 nonZero = false;
@@ -436,6 +519,12 @@ public final class PcNetwork {
                 // After a feedforward initialization most errors are exactly zero: skip their products.
                 if (e.to.epsNonZero) {
                     e.accumulateStateGradient(batch);
+                    nonZero = true;
+                }
+            }
+            for (DenseBlock b : n.blocks) {
+                if (b.backNonZero) {
+                    b.accumulateStateGradient(n, batch);
                     nonZero = true;
                 }
             }
@@ -462,6 +551,14 @@ public final class PcNetwork {
         for (DenseEdge e : edges) {
             e.weightGradient(batch, scale, accumulate);
         }
+        for (DenseBlock b : blocks) {
+            b.weightGradient(batch, scale, accumulate);
+        }
+    }
+
+    /** dF/dW and dF/db of one fully connected block, as {@link #computeWeightGradient(DenseEdge, float, boolean)}. */
+    public void computeWeightGradient(DenseBlock b, float scale, boolean accumulate) {
+        b.weightGradient(batch, scale, accumulate);
     }
 
     /**

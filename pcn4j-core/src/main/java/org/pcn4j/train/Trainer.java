@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
+import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.DivergenceException;
 import org.pcn4j.model.Energy;
@@ -45,11 +46,22 @@ public final class Trainer {
         this.input = input;
         this.target = target;
         this.config = config;
+        Algorithm alg = config.algorithm();
+        if (!net.blocks().isEmpty() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
+            // A fully connected block is a cycle: these algorithms compute backprop's gradients on acyclic graphs.
+            throw new PcnException(alg.id() + " needs an acyclic network; a fully connected block makes it cyclic");
+        }
         this.weightOptimizer = Optimizer.of(config.optimizer());
         for (DenseEdge e : net.edges()) {
             weights.add(new Param(e.name() + ".weight", e.weight().data(), e.weightGrad().data()));
             if (e.bias() != null) {
                 weights.add(new Param(e.name() + ".bias", e.bias(), e.biasGrad()));
+            }
+        }
+        for (DenseBlock b : net.blocks()) {
+            weights.add(new Param(b.name() + ".weight", b.weight().data(), b.weightGrad().data()));
+            if (b.bias() != null) {
+                weights.add(new Param(b.name() + ".bias", b.bias(), b.biasGrad()));
             }
         }
         this.stateOptimizer = Optimizer.of(stateOptimizerConfig(config));
@@ -403,6 +415,9 @@ public final class Trainer {
         updates++;
         for (DenseEdge e : net.edges()) {
             e.weightsChanged();
+        }
+        for (DenseBlock b : net.blocks()) {
+            b.weightsChanged();
         }
     }
 

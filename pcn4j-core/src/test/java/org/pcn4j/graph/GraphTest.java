@@ -161,13 +161,17 @@ class GraphTest {
     }
 
     @Test
-    void fullyConnectedBlocksExpandToEveryOrderedPair() {
+    void fullyConnectedBlocksStandForEveryOrderedPair() {
         String json = "{\"nodes\": [{\"name\": \"x\", \"size\": 4, \"role\": \"input\"}, {\"name\": \"a\", \"size\": 3},"
                 + " {\"name\": \"y\", \"size\": 2, \"role\": \"target\"}],"
                 + " \"fully_connected\": {\"nodes\": [\"x\", \"a\", \"y\"], \"activation\": \"tanh\", \"bias\": false}}";
         GraphSpec s = GraphSpec.fromJson(json, "fc.json");
-        assertEquals(6, s.edges().size());
-        for (EdgeSpec e : s.edges()) {
+        assertEquals(0, s.edges().size());
+        assertEquals(1, s.blocks().size());
+        assertEquals(6, s.allEdges().size());
+        assertEquals(6, s.expanded().edges().size());
+        assertEquals(s.expanded().parameterCount(), s.parameterCount());
+        for (EdgeSpec e : s.allEdges()) {
             assertFalse(e.from().equals(e.to()));
             assertEquals(Activation.TANH, e.activation());
             assertFalse(e.bias());
