@@ -39,6 +39,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + TrainCommand.GENERATIVE_EVAL_STEPS + " for generative models).")
     Integer inferenceSteps;
 
+    @Option(names = "--readout", defaultValue = "energy", paramLabel = "energy|state",
+            description = "Generative models: 'energy' clamps each label in turn and picks the lowest relaxed energy (as"
+                    + " train evaluates); 'state' starts the label free at zero and reads the argmax of its state"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String readout;
+
     @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
     Double stateLr;
 
@@ -52,6 +58,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         int steps = inferenceSteps != null ? inferenceSteps : q.defaultInferenceSteps();
         if (steps < 0) {
             throw new PcnException("--inference-steps must be >= 0, got " + steps);
+        }
+        if (!readout.equals("energy") && !readout.equals("state")) {
+            throw new PcnException("unknown --readout '" + readout + "' (expected energy or state)");
         }
         int[] count = new int[1];
         float[] x = q.readImages(images, count);
@@ -79,7 +88,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         for (int start = 0; start < n; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, n - start);
             float[] xb = java.util.Arrays.copyOfRange(x, start * f, (start + b) * f);
-            int[] p = q.generative ? Generative.classify(t, q.image, q.label, xb, b, steps) : t.predict(xb, b, steps);
+            int[] p = !q.generative ? t.predict(xb, b, steps)
+                    : readout.equals("energy") ? Generative.classifyByEnergy(t, q.image, q.label, xb, b, steps)
+                    : Generative.classify(t, q.image, q.label, xb, b, steps);
             for (int v : p) {
                 predicted.add(v);
             }

@@ -23,9 +23,12 @@ final class Evaluation {
         return (x, b) -> trainer.predict(x, b, steps);
     }
 
-    /** A generative network: clamp the image, infer the label for {@code steps} steps, argmax. */
+    /**
+     * A generative network: clamp the image and each one-hot label in turn, relax the hidden nodes
+     * for {@code steps} steps, pick the label of lowest energy ({@link Generative#classifyByEnergy}).
+     */
     static Predictor generative(Trainer trainer, Node image, Node label, int steps) {
-        return (x, b) -> Generative.classify(trainer, image, label, x, b, steps);
+        return (x, b) -> Generative.classifyByEnergy(trainer, image, label, x, b, steps);
     }
 
     static double accuracy(Dataset split, InputAffine affine, Predictor predictor) {

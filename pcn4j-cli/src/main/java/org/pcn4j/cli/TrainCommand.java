@@ -535,7 +535,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Default inference steps for classifying with a generative model (clamp the image, infer the label). */
-    static final int GENERATIVE_EVAL_STEPS = 100;
+    static final int GENERATIVE_EVAL_STEPS = 20;
 
     static boolean parseMode(String mode) {
         switch (mode.toLowerCase(Locale.ROOT)) {

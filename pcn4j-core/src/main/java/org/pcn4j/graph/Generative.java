@@ -59,6 +59,36 @@ public final class Generative {
     }
 
     /**
+     * Classification by comparing energies (generative model selection): for each class c, clamps
+     * the image and the one-hot label c, relaxes the hidden nodes for {@code steps} steps, and
+     * returns per sample the class whose relaxed energy is lowest. It costs one inference per class
+     * but, unlike reading a free label's state, cannot drift: a free label has no prior, so long
+     * inference moves it towards the least-squares fit of the hidden states, not a one-hot.
+     */
+    public static int[] classifyByEnergy(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
+        int k = label.size();
+        double[] best = new double[batch];
+        int[] arg = new int[batch];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        float[] y = new float[batch * k];
+        for (int c = 0; c < k; c++) {
+            java.util.Arrays.fill(y, 0f);
+            for (int i = 0; i < batch; i++) {
+                y[i * k + c] = 1f;
+            }
+            t.infer(Map.of(image, images, label, y), batch, steps);
+            double[] e = t.network().sampleEnergies();
+            for (int i = 0; i < batch; i++) {
+                if (e[i] < best[i]) {
+                    best[i] = e[i];
+                    arg[i] = c;
+                }
+            }
+        }
+        return arg;
+    }
+
+    /**
      * Generation: clamps the label node to one-hot {@code cls}, relaxes everything else for
      * {@code steps} steps (with flat priors the minimum is the top-down pass; with the trainer's
      * Langevin noise the samples differ) and returns the image node's prediction mu (batch x size).

@@ -484,6 +484,19 @@ public final class PcNetwork {
         return "?";
     }
 
+    /** Each sample's total energy (summed over nodes) after the last {@link #computeErrors()}. */
+    public double[] sampleEnergies() {
+        double[] out = new double[batch];
+        for (Node n : nodes) {
+            if (n.hasPrediction()) {
+                for (int r = 0; r < batch; r++) {
+                    out[r] += n.sampleEnergy[r];
+                }
+            }
+        }
+        return out;
+    }
+
     /** Mean energy of one node after the last {@link #computeErrors()} (0 for nodes without a prediction). */
     public double nodeEnergy(Node n) {
         if (!n.hasPrediction()) {

@@ -1,5 +1,6 @@
 package org.pcn4j.graph;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,6 +83,9 @@ class GenerativeTest {
         assertEquals(1, pred[1]);
         assertTrue(image.isClamped());
         assertFalse(label.isClamped());
+        // Model selection: the clamped right label explains each prototype with less energy.
+        assertArrayEquals(new int[] {0, 1}, Generative.classifyByEnergy(t, image, label, x, 2, 20));
+        assertArrayEquals(new int[] {0, 1}, Generative.classifyByEnergy(t, image, label, x, 2, 0));
         assertThrows(PcnException.class, () -> Generative.generate(t, image, label, 2, 1, 1));
     }
 
