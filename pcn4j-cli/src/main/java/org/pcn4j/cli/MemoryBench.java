@@ -103,6 +103,8 @@ final class MemoryBench implements Callable<Integer> {
             ModernHopfield mhn = new ModernHopfield(x, n, d);
             for (Cue cue : cues) {
                 Map<String, float[]> outs = new LinkedHashMap<>();
+                // The cue itself (hidden pixels at 0): what recall has to improve on.
+                record(n, cue, "cue-as-is", cue.values(), x, Double.NaN, 0, 0, 0);
                 t0 = System.nanoTime();
                 float[] r = pc.recall(cue.values(), cue.mask(), n);
                 record(n, cue, "pc", r, x, Double.NaN, pc.footprintBytes(), storeSecs, secs(t0));

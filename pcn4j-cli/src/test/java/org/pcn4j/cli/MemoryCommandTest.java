@@ -114,8 +114,8 @@ class MemoryCommandTest {
         assertEquals(0, r.code(), r.err());
         List<Map<String, Object>> lines = Files.readAllLines(out.resolve("results.jsonl")).stream()
                 .map(Json::parseObject).collect(Collectors.toList());
-        // 2 sizes x 3 cues x 5 methods, then 4 unseen-image rows.
-        assertEquals(2 * 3 * 5 + 4, lines.size());
+        // 2 sizes x 3 cues x (the cue itself + 5 methods), then 4 unseen-image rows.
+        assertEquals(2 * 3 * 6 + 4, lines.size());
         for (Map<String, Object> l : lines) {
             double mse = ((Number) l.get("mse")).doubleValue();
             double rec = ((Number) l.get("recalled")).doubleValue();
