@@ -18,7 +18,10 @@ final class Errors {
             t = t.getCause();
         }
         String msg;
-        if (t instanceof PcnException) {
+        if (t instanceof org.pcn4j.model.DivergenceException) {
+            // A query's inference (train adds its own context): the usual cure is a smaller step.
+            msg = t.getMessage() + "; try a smaller --state-lr (or --recall-lr)";
+        } else if (t instanceof PcnException) {
             msg = t.getMessage();
         } else if (t instanceof NoSuchFileException) {
             msg = "no such file: " + ((NoSuchFileException) t).getFile();
