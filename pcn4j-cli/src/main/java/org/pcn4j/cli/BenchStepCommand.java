@@ -277,40 +277,17 @@ public final class BenchStepCommand implements Callable<Integer> {
         }
 
         void warmup() {
-            long end = System.nanoTime() + 1_000_000_000L;
-            int n = 0;
-            while (System.nanoTime() < end || n < 20) {
+            warm(() -> {
                 trainer.step(x, y, batch);
                 inferenceStep();
-                n++;
-            }
-            Kernels real = Kernels.get();
-            FlopCounter counter = new FlopCounter(real);
-            Backends.use(counter);
-            try {
-                trainer.step(x, y, batch);
-            } finally {
-                Backends.use(real);
-            }
-            flops = counter.flops;
+            });
+            flops = flopsOf(() -> trainer.step(x, y, batch));
         }
 
         void round(double secs) {
             long budget = (long) (secs * 0.5e9);
-            long start = System.nanoTime();
-            int n = 0;
-            while (System.nanoTime() - start < budget || n < 3) {
-                trainer.step(x, y, batch);
-                n++;
-            }
-            trainSamples.add((System.nanoTime() - start) / 1e3 / n);
-            start = System.nanoTime();
-            n = 0;
-            while (System.nanoTime() - start < budget || n < 3) {
-                inferenceStep();
-                n++;
-            }
-            inferSamples.add((System.nanoTime() - start) / 1e3 / n);
+            trainSamples.add(microsPerCall(budget, () -> trainer.step(x, y, batch)));
+            inferSamples.add(microsPerCall(budget, this::inferenceStep));
         }
     }
 
@@ -344,32 +321,12 @@ public final class BenchStepCommand implements Callable<Integer> {
         }
 
         void warmup() {
-            long end = System.nanoTime() + 1_000_000_000L;
-            int n = 0;
-            while (System.nanoTime() < end || n < 20) {
-                trainer.step(x, y, batch);
-                n++;
-            }
-            Kernels real = Kernels.get();
-            FlopCounter counter = new FlopCounter(real);
-            Backends.use(counter);
-            try {
-                trainer.step(x, y, batch);
-            } finally {
-                Backends.use(real);
-            }
-            flops = counter.flops;
+            warm(() -> trainer.step(x, y, batch));
+            flops = flopsOf(() -> trainer.step(x, y, batch));
         }
 
         void round(double secs) {
-            long budget = (long) (secs * 1e9);
-            long start = System.nanoTime();
-            int n = 0;
-            while (System.nanoTime() - start < budget || n < 3) {
-                trainer.step(x, y, batch);
-                n++;
-            }
-            samples.add((System.nanoTime() - start) / 1e3 / n);
+            samples.add(microsPerCall((long) (secs * 1e9), () -> trainer.step(x, y, batch)));
         }
 
         double median() {
@@ -377,6 +334,40 @@ public final class BenchStepCommand implements Callable<Integer> {
             Arrays.sort(s);
             return s[s.length / 2];
         }
+    }
+
+    /** Runs {@code r} for a second and at least 20 times, so the JIT has compiled what it runs. */
+    static void warm(Runnable r) {
+        long end = System.nanoTime() + 1_000_000_000L;
+        int n = 0;
+        while (System.nanoTime() < end || n < 20) {
+            r.run();
+            n++;
+        }
+    }
+
+    /** The FLOPs of the matrix products of one call of {@code r}. */
+    static long flopsOf(Runnable r) {
+        Kernels real = Kernels.get();
+        FlopCounter counter = new FlopCounter(real);
+        Backends.use(counter);
+        try {
+            r.run();
+        } finally {
+            Backends.use(real);
+        }
+        return counter.flops;
+    }
+
+    /** Mean microseconds per call of {@code r}, called for {@code budgetNanos} and at least 3 times. */
+    static double microsPerCall(long budgetNanos, Runnable r) {
+        long start = System.nanoTime();
+        int n = 0;
+        while (System.nanoTime() - start < budgetNanos || n < 3) {
+            r.run();
+            n++;
+        }
+        return (System.nanoTime() - start) / 1e3 / n;
     }
 
     /** Counts the FLOPs of every matrix product (2 m n k) while delegating the work. */

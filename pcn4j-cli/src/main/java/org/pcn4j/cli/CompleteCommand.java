@@ -35,13 +35,8 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
     Double stateLr;
 
-    @Option(names = "--truth", paramLabel = "TRUE.idx",
-            description = "The true images: print JSON with the MSE on [0,1] pixels (all, and hidden_mse on the unknown ones).")
-    Path truth;
-
-    @Option(names = "--pixel-max", defaultValue = "255", paramLabel = "V",
-            description = "Pixel value that maps to 1 for --truth (default: ${DEFAULT-VALUE}).")
-    double pixelMax;
+    @Mixin
+    Truth truth = new Truth();
 
     @Mixin
     ThreadsOption threads = new ThreadsOption();
@@ -73,9 +68,7 @@ public final class CompleteCommand implements Callable<Integer> {
         }
         Path png = ImageFiles.write(out, px, n, rows, cols);
         System.out.println("wrote " + n + " completed images to " + out + (png != null ? " and " + png : ""));
-        if (truth != null) {
-            System.out.println(Truth.report(truth, px, mask, n, rows, cols, pixelMax));
-        }
+        truth.print(px, mask, n, rows, cols);
         return 0;
     }
 }

@@ -271,13 +271,8 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--recall-lr", paramLabel = "GAMMA", description = "State rate (default: the model's).")
         Double lr;
 
-        @Option(names = "--truth", paramLabel = "TRUE.idx",
-                description = "The true images: print JSON with the MSE on [0,1] pixels (all, and hidden_mse on the unknown ones).")
-        Path truth;
-
-        @Option(names = "--pixel-max", defaultValue = "255", paramLabel = "V",
-                description = "Pixel value that maps to 1 for --truth (default: ${DEFAULT-VALUE}).")
-        double pixelMax;
+        @Mixin
+        Truth truth = new Truth();
 
         @Mixin
         ThreadsOption threads = new ThreadsOption();
@@ -312,9 +307,7 @@ public final class MemoryCommand implements Runnable {
             ImageFiles.toPixels(rec, n, f, a, px, 0);
             Path png = ImageFiles.write(out, px, n, shape[0], shape[1]);
             System.out.println("wrote " + n + " recalled images to " + out + (png != null ? " and " + png : ""));
-            if (truth != null) {
-                System.out.println(Truth.report(truth, px, mask, n, shape[0], shape[1], pixelMax));
-            }
+            truth.print(px, mask, n, shape[0], shape[1]);
             return 0;
         }
     }

@@ -13,7 +13,20 @@ import org.pcn4j.io.Json;
  * whole image and over the pixels that were not known.
  */
 final class Truth {
-    private Truth() {}
+    @picocli.CommandLine.Option(names = "--truth", paramLabel = "TRUE.idx",
+            description = "The true images: print JSON with the MSE on [0,1] pixels (all, and hidden_mse on the unknown ones).")
+    Path truth;
+
+    @picocli.CommandLine.Option(names = "--pixel-max", defaultValue = "255", paramLabel = "V",
+            description = "Pixel value that maps to 1 for --truth (default: ${DEFAULT-VALUE}).")
+    double pixelMax;
+
+    /** Prints the report when --truth was given. */
+    void print(byte[] px, float[] mask, int n, int rows, int cols) {
+        if (truth != null) {
+            System.out.println(report(truth, px, mask, n, rows, cols, pixelMax));
+        }
+    }
 
     /** One JSON line: count, mse, and hidden_mse when a mask says which pixels were known. */
     static String report(Path truth, byte[] px, float[] mask, int n, int rows, int cols, double pixelMax) {
