@@ -2,6 +2,7 @@
 """Scores a saved model's three queries with the CLI (classify, generate, complete).
 
 usage: fc-figures.py MODEL TEST_PREFIX TRAIN_PREFIX [--steps N] [--generate-steps N] [--complete-steps N] [--limit N]
+                     [--label-precision PI] [--image-start auto|mean|default]
 
 TEST_PREFIX/TRAIN_PREFIX are `./pcn4j data export` outputs (PREFIX-images.idx, PREFIX-labels.idx).
 Pixels are scored in [0, 1] (raw / max raw value of the training split). Prints one JSON object:
@@ -56,6 +57,9 @@ def main():
     for k in range(10):
         g = os.path.join(tmp, 'gen%d.idx' % k)
         steps = ['--inference-steps', opts['--generate-steps']] if '--generate-steps' in opts else []
+        for o in ('--label-precision', '--image-start'):
+            if o in opts:
+                steps += [o, opts[o]]
         pcn4j('generate', '--model', model, '--label', str(k), '--count', '1', '--out', g, *steps)
         gen.append(idx(g).reshape(-1) / scale)
     gen = np.stack(gen)
@@ -72,6 +76,8 @@ def main():
     args = ['complete', '--model', model, '--cues', cues, '--clamp', 'top-half', '--out', comp]
     if '--complete-steps' in opts:
         args += ['--inference-steps', opts['--complete-steps']]
+    if '--image-start' in opts:
+        args += ['--image-start', opts['--image-start']]
     pcn4j(*args)
     got = idx(comp).reshape(n, rows, cols) / scale
     truth = xt[:n] / scale

@@ -35,6 +35,11 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
     Double stateLr;
 
+    @Option(names = "--image-start", defaultValue = "auto", paramLabel = "auto|mean|default",
+            description = "Where the unknown pixels start: 'mean' the training mean saved in the model, 'default' the"
+                    + " network's initialization; 'auto' is mean for graphs with cycles (default: ${DEFAULT-VALUE}).")
+    String imageStart;
+
     @Mixin
     Truth truth = new Truth();
 
@@ -57,13 +62,14 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] x = q.readImages(cues, count);
         int n = count[0];
         float[] mask = Masks.parse(clamp, n, rows, cols);
+        float[] startImage = q.imageStart(imageStart, model);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         byte[] px = new byte[n * f];
         for (int start = 0; start < n; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, n - start);
             float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
             float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
-            float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps);
+            float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps, startImage);
             ImageFiles.toPixels(img, b, f, q.affine, px, start);
         }
         Path png = ImageFiles.write(out, px, n, rows, cols);

@@ -40,6 +40,17 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--image-start", defaultValue = "auto", paramLabel = "auto|mean|default",
+            description = "Where the free image starts: 'mean' the training mean saved in the model, 'default' the"
+                    + " network's own initialization (top-down for layered models, zero in graphs with cycles); 'auto' is"
+                    + " mean for graphs with cycles, default otherwise (default: ${DEFAULT-VALUE}).")
+    String imageStart;
+
+    @Option(names = "--label-precision", defaultValue = "1", paramLabel = "PI",
+            description = "Precision of the clamped label's prediction error during generation: above 1 the label"
+                    + " weighs more against the other nodes' errors (default: ${DEFAULT-VALUE}).")
+    float labelPrecision;
+
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
@@ -57,13 +68,19 @@ public final class GenerateCommand implements Callable<Integer> {
         if (label < 0 || label >= q.label.size()) {
             throw new PcnException("--label " + label + " is outside the model's label set 0.." + (q.label.size() - 1));
         }
+        if (!(labelPrecision > 0) || !Float.isFinite(labelPrecision)) {
+            throw new PcnException("--label-precision must be positive, got " + labelPrecision);
+        }
+        float[] startImage = q.imageStart(imageStart, model);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         t.setLangevinNoise(noise, seed);
+        // The label node's precision matters only for this query; the model file is not written.
+        q.label.setPrecision(labelPrecision);
         int f = q.image.size();
         byte[] px = new byte[count * f];
         for (int start = 0; start < count; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, count - start);
-            float[] img = Generative.generate(t, q.image, q.label, label, b, inferenceSteps);
+            float[] img = Generative.generate(t, q.image, q.label, label, b, inferenceSteps, startImage);
             ImageFiles.toPixels(img, b, f, q.affine, px, start);
         }
         int[] shape = q.imageShape();

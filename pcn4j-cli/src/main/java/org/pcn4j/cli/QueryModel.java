@@ -159,4 +159,38 @@ final class QueryModel {
         int side = (int) Math.round(Math.sqrt(image.size()));
         return side * side == image.size() ? new int[] {side, side} : new int[] {1, image.size()};
     }
+
+    /**
+     * The image start an {@code --image-start} option asks for: {@code mean} the training mean saved
+     * in the model's metadata, {@code default} null (the network's own initialization), {@code auto}
+     * the mean for graphs with cycles (where the default start is zero) when the model has one.
+     */
+    float[] imageStart(String option, Path file) {
+        String json = loaded.metadata().get("image_mean");
+        switch (option) {
+            case "default":
+                return null;
+            case "auto":
+                if (json == null || loaded.model().network().isAcyclic()) {
+                    return null;
+                }
+                break;
+            case "mean":
+                if (json == null) {
+                    throw new PcnException(file + ": has no image_mean in its metadata (retrain it with this version)");
+                }
+                break;
+            default:
+                throw new PcnException("unknown --image-start '" + option + "' (expected auto, mean or default)");
+        }
+        java.util.List<?> l = (java.util.List<?>) Json.parse(json);
+        if (l.size() != image.size()) {
+            throw new PcnException(file + ": image_mean has " + l.size() + " values, the image node " + image.size());
+        }
+        float[] m = new float[l.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = ((Number) l.get(i)).floatValue();
+        }
+        return m;
+    }
 }

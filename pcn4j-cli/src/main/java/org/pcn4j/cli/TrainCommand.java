@@ -305,6 +305,10 @@ public final class TrainCommand implements Callable<Integer> {
             meta.put("label_node", Generative.LABEL);
             meta.put("image_shape", Json.write(java.util.Arrays.stream(data.train().shape()).boxed().toList()));
         }
+        if (net instanceof Graph) {
+            // Where generation can start the image from (generate --image-start mean).
+            meta.put("image_mean", imageMean(data.train(), affine));
+        }
 
         if (epochs == 0) {
             ModelFile.save(run.path("model.safetensors"), net, affine, meta);
@@ -532,6 +536,27 @@ public final class TrainCommand implements Callable<Integer> {
         c.put("kernels", Kernels.get().name());
         c.put("java", Runtime.version().toString());
         return c;
+    }
+
+    /** The training images' mean as the data node sees them (normalized), a JSON list, 4 decimals. */
+    static String imageMean(org.pcn4j.data.Dataset train, InputAffine affine) {
+        int f = train.features();
+        double[] sum = new double[f];
+        Batches b = new Batches(train, affine, 256, false, 0);
+        b.startEpoch(0);
+        while (b.next()) {
+            float[] x = b.x();
+            for (int i = 0; i < b.size(); i++) {
+                for (int j = 0; j < f; j++) {
+                    sum[j] += x[i * f + j];
+                }
+            }
+        }
+        List<Object> mean = new ArrayList<>(f);
+        for (int j = 0; j < f; j++) {
+            mean.add(Math.round(sum[j] / Math.max(1, train.size()) * 1e4) / 1e4);
+        }
+        return Json.write(mean);
     }
 
     /** Default inference steps for classifying with a generative model (clamp the image, infer the label). */

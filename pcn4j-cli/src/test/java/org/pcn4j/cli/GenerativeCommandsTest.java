@@ -2,6 +2,7 @@ package org.pcn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -311,6 +312,53 @@ class GenerativeCommandsTest {
             for (int j = 0; j < 32; j++) {
                 assertEquals(cues[i * 64 + j], got[i * 64 + j]);
             }
+        }
+    }
+
+    @Test
+    void graphModelsKeepTheImageMeanForGenerationToStartFrom() throws IOException {
+        Path spec = tmp.resolve("fc2.yaml");
+        Files.writeString(spec, "nodes:\n  - {name: image, size: 64, role: input}\n  - {name: label, size: 10, role: target}\n"
+                + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
+        Path fc = tmp.resolve("fc2");
+        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs", "1",
+                "--quiet", "--no-plots", "--out", fc.toString());
+        assertEquals(0, r.code(), r.err());
+        String m = fc.resolve("model.safetensors").toString();
+        // The mean of the normalized training images, as the image node sees them.
+        List<?> mean = (List<?>) Json.parse(SafeTensors.read(fc.resolve("model.safetensors")).metadata().get("image_mean"));
+        assertEquals(64, mean.size());
+        float[] row = new float[64];
+        double[] expect = new double[64];
+        for (int i = 0; i < trainSplit.size(); i++) {
+            trainSplit.features(i, row, 0);
+            for (int j = 0; j < 64; j++) {
+                expect[j] += (row[j] / 16.0 * 2 - 1) / trainSplit.size();
+            }
+        }
+        for (int j = 0; j < 64; j++) {
+            assertEquals(expect[j], ((Number) mean.get(j)).doubleValue(), 1e-3, "pixel " + j);
+        }
+        // With no inference step the generated image is the prediction from the mean start, which
+        // differs from the prediction from the default (zero) start.
+        Path a = tmp.resolve("g-mean.idx");
+        Path b = tmp.resolve("g-zero.idx");
+        assertEquals(0, CliRunner.run("generate", "--model", m, "--label", "2", "--count", "1", "--inference-steps", "0",
+                "--image-start", "mean", "--out", a.toString()).code());
+        assertEquals(0, CliRunner.run("generate", "--model", m, "--label", "2", "--count", "1", "--inference-steps", "0",
+                "--image-start", "default", "--out", b.toString()).code());
+        assertFalse(Arrays.equals(Idx.readImages(a).pixels(), Idx.readImages(b).pixels()));
+        assertEquals(0, CliRunner.run("generate", "--model", m, "--label", "2", "--count", "1", "--label-precision", "10",
+                "--out", tmp.resolve("g-p.idx").toString()).code());
+        assertEquals(0, CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp", "top-half",
+                "--image-start", "mean", "--inference-steps", "0", "--out", tmp.resolve("c-mean.idx").toString()).code());
+        for (String[] bad : new String[][] {{"--image-start", "middle"}, {"--label-precision", "0"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("generate", "--model", m, "--label", "2", "--out",
+                    tmp.resolve("bad.idx").toString()));
+            args.addAll(List.of(bad));
+            r = CliRunner.run(args.toArray(new String[0]));
+            assertNotEquals(0, r.code());
+            assertEquals(1, r.err().trim().lines().count(), r.err());
         }
     }
 

@@ -94,6 +94,17 @@ public final class Generative {
      * Langevin noise the samples differ) and returns the image node's prediction mu (batch x size).
      */
     public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps) {
+        return generate(t, image, label, cls, batch, steps, null);
+    }
+
+    /**
+     * As {@link #generate(Trainer, Node, Node, int, int, int)}, with the image starting at
+     * {@code imageStart} (one image, size values, e.g. the training mean) instead of its default
+     * initialization. In a graph with cycles the default start is zero, which for a fully connected
+     * graph is the grey fixed point of its pixel-to-pixel predictions; the mean image lets the
+     * clamped label pull the image towards its class.
+     */
+    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps, float[] imageStart) {
         if (cls < 0 || cls >= label.size()) {
             throw new PcnException("class " + cls + " is outside the model's label set 0.." + (label.size() - 1));
         }
@@ -101,7 +112,11 @@ public final class Generative {
         for (int i = 0; i < batch; i++) {
             y[i * label.size() + cls] = 1f;
         }
-        t.infer(Map.of(label, y), batch, steps);
+        if (imageStart == null) {
+            t.infer(Map.of(label, y), batch, steps);
+        } else {
+            t.infer(Map.of(label, y), Map.of(), Map.of(image, tile(imageStart, image, batch)), batch, steps);
+        }
         return Arrays.copyOf(image.prediction(), batch * image.size());
     }
 
@@ -112,11 +127,34 @@ public final class Generative {
      * the cues (denoising). Returns the image node's state after {@code steps} inference steps.
      */
     public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
+        return complete(t, image, cues, mask, batch, steps, null);
+    }
+
+    /**
+     * As {@link #complete(Trainer, Node, float[], float[], int, int)}; with {@code imageStart} (one
+     * image, e.g. the training mean) the unknown pixels start there instead of at the network's
+     * initialization (ignored without a mask: denoising starts at the cue).
+     */
+    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps,
+                                   float[] imageStart) {
         if (mask == null) {
             t.infer(Map.of(), Map.of(), Map.of(image, cues), batch, steps);
-        } else {
+        } else if (imageStart == null) {
             t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(), batch, steps);
+        } else {
+            t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(image, tile(imageStart, image, batch)), batch, steps);
         }
         return Arrays.copyOf(image.state(), batch * image.size());
+    }
+
+    private static float[] tile(float[] one, Node image, int batch) {
+        if (one.length != image.size()) {
+            throw new PcnException("image start has " + one.length + " values, the image node " + image.size());
+        }
+        float[] out = new float[batch * image.size()];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(one, 0, out, i * image.size(), image.size());
+        }
+        return out;
     }
 }

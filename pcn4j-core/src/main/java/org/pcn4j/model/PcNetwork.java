@@ -252,13 +252,22 @@ public final class PcNetwork {
      * state gradient is zeroed). Both arrays are copied.
      */
     public void clampUnits(Node n, float[] values, float[] mask) {
+        clampUnits(n, values, mask, false);
+    }
+
+    /**
+     * As {@link #clampUnits(Node, float[], float[])}; with {@code startFree} the free units also
+     * start at their entries of {@code values} (kept through the feedforward initialization, as
+     * {@link #startAt} does for a whole node) instead of the initialization's.
+     */
+    public void clampUnits(Node n, float[] values, float[] mask, boolean startFree) {
         int len = batch * n.size();
         if (values.length < len || mask.length < len) {
             throw new IllegalArgumentException("clampUnits " + n.name() + ": need " + len + " values and mask entries");
         }
         System.arraycopy(values, 0, n.x, 0, len);
         n.clamped = false;
-        n.keepState = false;
+        n.keepState = startFree;
         n.mask = java.util.Arrays.copyOf(mask, len);
         n.touch();
     }

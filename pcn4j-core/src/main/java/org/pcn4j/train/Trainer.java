@@ -458,7 +458,8 @@ public final class Trainer {
      * {@code unitMasks} has the units where its mask (batch x size) is 1 clamped to its values in
      * {@code clamps} and the others free ({@link PcNetwork#clampUnits}); a free node in
      * {@code starts} begins at the given state instead of the feedforward one
-     * ({@link PcNetwork#startAt}).
+     * ({@link PcNetwork#startAt}); a node with a unit mask and a start has its free units begin
+     * at the start's values.
      */
     public void infer(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
                       int steps) {
@@ -468,7 +469,19 @@ public final class Trainer {
             float[] v = clamps.get(n);
             float[] m = unitMasks.get(n);
             if (v != null && m != null) {
-                net.clampUnits(n, v, m);
+                float[] s = starts.get(n);
+                if (s == null) {
+                    net.clampUnits(n, v, m);
+                } else {
+                    // Clamped units take the clamp's values, free units start at the start's.
+                    float[] merged = Arrays.copyOf(v, batch * n.size());
+                    for (int j = 0; j < merged.length; j++) {
+                        if (m[j] == 0f) {
+                            merged[j] = s[j];
+                        }
+                    }
+                    net.clampUnits(n, merged, m, true);
+                }
             } else if (m != null) {
                 throw new IllegalArgumentException("node " + n.name() + " has a unit mask but no values");
             } else if (v != null) {

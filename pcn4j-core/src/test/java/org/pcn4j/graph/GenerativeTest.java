@@ -107,6 +107,12 @@ class GenerativeTest {
         assertEquals(1, out[6], 0.3);
         assertEquals(1, out[7], 0.3);
         assertFalse(image.isClamped());
+        // With an image start the unknown pixels begin there (and the known ones at the cue).
+        float[] s0 = Generative.complete(t, image, cues, mask, 2, 0, new float[] {9, 8, 7, 6});
+        assertArrayEquals(new float[] {1, 1, 7, 6, -1, -1, 7, 6}, s0);
+        float[] s1 = Generative.complete(t, image, cues, mask, 2, 200, new float[] {0, 0, 0, 0});
+        assertEquals(-1, s1[2], 0.3);
+        assertEquals(1, s1[7], 0.3);
         // Denoising: nothing clamped, the image starts at the cue (not at the feedforward value) and
         // inference lowers the energy from there. (With flat priors the image is also pulled towards
         // the prediction of a zero label, so it need not get closer to a prototype: not asserted.)
