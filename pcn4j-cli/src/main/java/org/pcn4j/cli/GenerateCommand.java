@@ -26,7 +26,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.idx", description = "IDX file to write.")
     Path out;
 
-    @Option(names = "--inference-steps", defaultValue = "50", paramLabel = "N", description = "Inference steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--inference-steps", paramLabel = "N",
+            description = "Inference steps (default: 50 for layered models, 500 for graphs with cycles, whose image"
+                    + " relaxes from its start rather than being predicted top-down).")
+    Integer inferenceStepsOption;
+
     int inferenceSteps;
 
     @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
@@ -60,10 +64,12 @@ public final class GenerateCommand implements Callable<Integer> {
         if (count <= 0) {
             throw new PcnException("--count must be positive, got " + count);
         }
+        QueryModel q = QueryModel.load(model);
+        inferenceSteps = inferenceStepsOption != null ? inferenceStepsOption
+                : q.loaded.model().network().isAcyclic() ? 50 : 500;
         if (inferenceSteps < 0) {
             throw new PcnException("--inference-steps must be >= 0, got " + inferenceSteps);
         }
-        QueryModel q = QueryModel.load(model);
         q.checkQueryable(model);
         if (label < 0 || label >= q.label.size()) {
             throw new PcnException("--label " + label + " is outside the model's label set 0.." + (q.label.size() - 1));
