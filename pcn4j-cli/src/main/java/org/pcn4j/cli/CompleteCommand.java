@@ -35,10 +35,8 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
     Double stateLr;
 
-    @Option(names = "--image-start", defaultValue = "auto", paramLabel = "auto|mean|default",
-            description = "Where the unknown pixels start: 'mean' the training mean saved in the model, 'default' the"
-                    + " network's initialization; 'auto' is mean for graphs with cycles (default: ${DEFAULT-VALUE}).")
-    String imageStart;
+    @Mixin
+    ImageStartOption imageStart = new ImageStartOption();
 
     @Mixin
     Truth truth = new Truth();
@@ -62,7 +60,7 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] x = q.readImages(cues, count);
         int n = count[0];
         float[] mask = Masks.parse(clamp, n, rows, cols);
-        float[] startImage = q.imageStart(imageStart, model);
+        float[] startImage = imageStart.resolve(q, model);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         byte[] px = new byte[n * f];
         for (int start = 0; start < n; start += Evaluation.BATCH) {

@@ -44,11 +44,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--image-start", defaultValue = "auto", paramLabel = "auto|mean|default",
-            description = "Where the free image starts: 'mean' the training mean saved in the model, 'default' the"
-                    + " network's own initialization (top-down for layered models, zero in graphs with cycles); 'auto' is"
-                    + " mean for graphs with cycles, default otherwise (default: ${DEFAULT-VALUE}).")
-    String imageStart;
+    @Mixin
+    ImageStartOption imageStart = new ImageStartOption();
 
     @Option(names = "--label-precision", defaultValue = "1", paramLabel = "PI",
             description = "Precision of the clamped label's prediction error during generation: above 1 the label"
@@ -77,7 +74,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!(labelPrecision > 0) || !Float.isFinite(labelPrecision)) {
             throw new PcnException("--label-precision must be positive, got " + labelPrecision);
         }
-        float[] startImage = q.imageStart(imageStart, model);
+        float[] startImage = imageStart.resolve(q, model);
         Trainer t = q.trainer(inferenceSteps, stateLr);
         t.setLangevinNoise(noise, seed);
         // The label node's precision matters only for this query; the model file is not written.

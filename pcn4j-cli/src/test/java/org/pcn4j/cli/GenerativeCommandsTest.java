@@ -286,14 +286,9 @@ class GenerativeCommandsTest {
 
     @Test
     void fullyConnectedGraphsClassifyGenerateAndComplete() throws IOException {
-        Path spec = tmp.resolve("fc.yaml");
-        Files.writeString(spec, "nodes:\n  - {name: image, size: 64, role: input}\n  - {name: label, size: 10, role: target}\n"
-                + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
-        Path fc = tmp.resolve("fc");
-        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs", "3",
-                "--quiet", "--no-plots", "--out", fc.toString());
-        assertEquals(0, r.code(), r.err());
+        Path fc = trainFullyConnected("fc", 3);
         String m = fc.resolve("model.safetensors").toString();
+        CliRunner.Result r;
         r = CliRunner.run("classify", "--model", m, "--images", testImages.toString(), "--labels", testLabels.toString());
         assertEquals(0, r.code(), r.err());
         double acc = ((Number) Json.parseObject(r.out().trim()).get("accuracy")).doubleValue();
@@ -317,14 +312,9 @@ class GenerativeCommandsTest {
 
     @Test
     void graphModelsKeepTheImageMeanForGenerationToStartFrom() throws IOException {
-        Path spec = tmp.resolve("fc2.yaml");
-        Files.writeString(spec, "nodes:\n  - {name: image, size: 64, role: input}\n  - {name: label, size: 10, role: target}\n"
-                + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
-        Path fc = tmp.resolve("fc2");
-        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs", "1",
-                "--quiet", "--no-plots", "--out", fc.toString());
-        assertEquals(0, r.code(), r.err());
+        Path fc = trainFullyConnected("fc2", 1);
         String m = fc.resolve("model.safetensors").toString();
+        CliRunner.Result r;
         // The mean of the normalized training images, as the image node sees them.
         List<?> mean = (List<?>) Json.parse(SafeTensors.read(fc.resolve("model.safetensors")).metadata().get("image_mean"));
         assertEquals(64, mean.size());
@@ -382,5 +372,17 @@ class GenerativeCommandsTest {
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("nothing predicts the image"), r.err());
         assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
+
+    /** Trains a fully connected graph (image 64, label 10, one self block) on the digits into tmp/NAME. */
+    private static Path trainFullyConnected(String name, int epochs) throws IOException {
+        Path spec = tmp.resolve(name + ".yaml");
+        Files.writeString(spec, "nodes:\n  - {name: image, size: 64, role: input}\n  - {name: label, size: 10, role: target}\n"
+                + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
+        Path fc = tmp.resolve(name);
+        CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs",
+                Integer.toString(epochs), "--quiet", "--no-plots", "--out", fc.toString());
+        assertEquals(0, r.code(), r.err());
+        return fc;
     }
 }
