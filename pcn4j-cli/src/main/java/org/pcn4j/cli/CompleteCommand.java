@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
 import org.pcn4j.graph.Generative;
+import org.pcn4j.model.DivergenceException;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,14 +62,29 @@ public final class CompleteCommand implements Callable<Integer> {
         int n = count[0];
         float[] mask = Masks.parse(clamp, n, rows, cols);
         float[] startImage = imageStart.resolve(q, model);
-        Trainer t = q.trainer(inferenceSteps, stateLr);
         byte[] px = new byte[n * f];
-        for (int start = 0; start < n; start += Evaluation.BATCH) {
-            int b = Math.min(Evaluation.BATCH, n - start);
-            float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
-            float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
-            float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps, startImage);
-            ImageFiles.toPixels(img, b, f, q.affine, px, start);
+        double rate = q.trainer(inferenceSteps, stateLr).config().inference().lr();
+        for (int attempt = 0; ; attempt++) {
+            Trainer t = q.trainer(inferenceSteps, rate);
+            try {
+                for (int start = 0; start < n; start += Evaluation.BATCH) {
+                    int b = Math.min(Evaluation.BATCH, n - start);
+                    float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
+                    float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
+                    float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps, startImage);
+                    ImageFiles.toPixels(img, b, f, q.affine, px, start);
+                }
+                break;
+            } catch (DivergenceException d) {
+                // The training rate can be too large for long inference with most of the image
+                // free; without an explicit --state-lr, retry smaller (said on stderr).
+                if (stateLr != null || attempt == 2) {
+                    throw d;
+                }
+                System.err.printf(java.util.Locale.ROOT, "pcn4j: %s at state rate %.3g; retrying at %.3g%n", d.getMessage(),
+                        rate, rate / 3);
+                rate /= 3;
+            }
         }
         Path png = ImageFiles.write(out, px, n, rows, cols);
         System.out.println("wrote " + n + " completed images to " + out + (png != null ? " and " + png : ""));

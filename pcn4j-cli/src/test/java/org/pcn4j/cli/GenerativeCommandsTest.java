@@ -353,6 +353,24 @@ class GenerativeCommandsTest {
     }
 
     @Test
+    void completeRetriesAtASmallerStateRateWhenInferenceDiverges() {
+        Path div = tmp.resolve("div");
+        assertEquals(0, CliRunner.run("train", "--dataset", "digits", "--mode", "generative", "--epochs", "1",
+                "--state-lr", "4", "--quiet", "--no-plots", "--out", div.toString()).code());
+        String m = div.resolve("model.safetensors").toString();
+        CliRunner.Result r = CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp",
+                "top-half", "--out", tmp.resolve("div.idx").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("retrying at 1.33"), r.err());
+        // An explicit rate is the user's: no retry, a one-line error.
+        r = CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp", "top-half",
+                "--state-lr", "4", "--out", tmp.resolve("div.idx").toString());
+        assertNotEquals(0, r.code());
+        assertEquals(1, r.err().trim().lines().count(), r.err());
+        assertTrue(r.err().contains("diverged"), r.err());
+    }
+
+    @Test
     void dataExportWritesTheSplitAsIdx() {
         String prefix = tmp.resolve("exported").toString();
         CliRunner.Result r = CliRunner.run("data", "export", "--dataset", "digits", "--split", "test", "--out", prefix);
