@@ -19,16 +19,8 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative, or a graph model whose image node is predicted.")
     Path model;
 
-    @Option(names = "--cues", required = true, paramLabel = "X.idx", description = "IDX images (uint8), raw pixel values.")
-    Path cues;
-
-    @Option(names = "--clamp", required = true, paramLabel = "WHICH",
-            description = "Known pixels: top-half, left-half, none (denoise: start from the cue, clamp nothing) or MASK.idx"
-                    + " (IDX images of the same size, non-zero where a pixel is known; one mask for all cues or one per cue).")
-    String clamp;
-
-    @Option(names = "--out", required = true, paramLabel = "OUT.idx", description = "IDX file to write.")
-    Path out;
+    @Mixin
+    CueOptions io = new CueOptions();
 
     @Option(names = "--inference-steps", defaultValue = "100", paramLabel = "N", description = "Inference steps (default: ${DEFAULT-VALUE}).")
     int inferenceSteps;
@@ -58,9 +50,9 @@ public final class CompleteCommand implements Callable<Integer> {
         int cols = shape[1];
         int f = q.image.size();
         int[] count = new int[1];
-        float[] x = q.readImages(cues, count);
+        float[] x = q.readImages(io.cues, count);
         int n = count[0];
-        float[] mask = Masks.parse(clamp, n, rows, cols);
+        float[] mask = Masks.parse(io.clamp, n, rows, cols);
         float[] startImage = imageStart.resolve(q, model);
         byte[] px = new byte[n * f];
         double rate = q.trainer(inferenceSteps, stateLr).config().inference().lr();
@@ -86,8 +78,8 @@ public final class CompleteCommand implements Callable<Integer> {
                 rate /= 3;
             }
         }
-        Path png = ImageFiles.write(out, px, n, rows, cols);
-        System.out.println("wrote " + n + " completed images to " + out + (png != null ? " and " + png : ""));
+        Path png = ImageFiles.write(io.out, px, n, rows, cols);
+        System.out.println("wrote " + n + " completed images to " + io.out + (png != null ? " and " + png : ""));
         truth.print(px, mask, n, rows, cols);
         return 0;
     }

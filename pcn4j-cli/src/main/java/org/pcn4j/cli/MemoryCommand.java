@@ -254,16 +254,8 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'memory store'.")
         Path model;
 
-        @Option(names = "--cues", required = true, paramLabel = "X.idx", description = "IDX images (uint8), raw pixel values.")
-        Path cues;
-
-        @Option(names = "--clamp", required = true, paramLabel = "WHICH",
-                description = "Known pixels: top-half, left-half, none (a noisy cue: nothing known exactly) or MASK.idx"
-                        + " (non-zero where known; one mask for all cues or one per cue).")
-        String clamp;
-
-        @Option(names = "--out", required = true, paramLabel = "OUT.idx", description = "IDX file to write.")
-        Path out;
+        @Mixin
+        CueOptions io = new CueOptions();
 
         @Option(names = "--recall-steps", paramLabel = "N", description = "Inference steps (default: the model's).")
         Integer steps;
@@ -289,9 +281,9 @@ public final class MemoryCommand implements Runnable {
             }
             int f = m.imageSize();
             int[] shape = shape(loaded.metadata().get("image_shape"), f);
-            Idx.Images im = Idx.readImages(cues);
+            Idx.Images im = Idx.readImages(io.cues);
             if (im.rows() * im.cols() != f || im.rows() != shape[0]) {
-                throw new PcnException(cues + ": images are " + im.rows() + "x" + im.cols() + ", the memory stores "
+                throw new PcnException(io.cues + ": images are " + im.rows() + "x" + im.cols() + ", the memory stores "
                         + shape[0] + "x" + shape[1]);
             }
             int n = im.count();
@@ -301,12 +293,12 @@ public final class MemoryCommand implements Runnable {
             for (int i = 0; i < n * f; i++) {
                 x[i] = a.apply(i % f, p[i] & 0xFF);
             }
-            float[] mask = Masks.parse(clamp, n, shape[0], shape[1]);
+            float[] mask = Masks.parse(io.clamp, n, shape[0], shape[1]);
             float[] rec = m.recall(x, mask, n);
             byte[] px = new byte[n * f];
             ImageFiles.toPixels(rec, n, f, a, px, 0);
-            Path png = ImageFiles.write(out, px, n, shape[0], shape[1]);
-            System.out.println("wrote " + n + " recalled images to " + out + (png != null ? " and " + png : ""));
+            Path png = ImageFiles.write(io.out, px, n, shape[0], shape[1]);
+            System.out.println("wrote " + n + " recalled images to " + io.out + (png != null ? " and " + png : ""));
             truth.print(px, mask, n, shape[0], shape[1]);
             return 0;
         }

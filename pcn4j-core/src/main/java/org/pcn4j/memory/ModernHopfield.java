@@ -109,7 +109,8 @@ public final class ModernHopfield {
                     }
                 }
             }
-            softmaxRows(scores, queries, count);
+            // Row-wise, in place, the row maximum subtracted first (the kernels' stable softmax).
+            Kernels.get().softmax(scores, 0, scores, 0, queries, count);
             k.sgemm(false, false, queries, dim, count, 1f, scores, 0, count, x, 0, dim, 0f, out, 0, dim);
             if (step + 1 < steps) {
                 for (int i = 0; i < n; i++) {
@@ -125,27 +126,6 @@ public final class ModernHopfield {
             }
         }
         return out;
-    }
-
-    /** Row-wise softmax in place, subtracting the row maximum first; sums in double. */
-    static void softmaxRows(float[] s, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, s[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                float e = (float) Math.exp(s[o + j] - max);
-                s[o + j] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int j = 0; j < cols; j++) {
-                s[o + j] *= inv;
-            }
-        }
     }
 
     private float[] xSquared() {
