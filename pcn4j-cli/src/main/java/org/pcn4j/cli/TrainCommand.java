@@ -164,7 +164,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--eval-inference-steps", description = "Evaluate by this many inference steps with the output free;"
             + " 0: a feedforward pass, the energy minimum of an acyclic network (default: 0, or T for a graph with cycles,"
-            + " where a feedforward pass is not the minimum).")
+            + " where a feedforward pass is not the minimum; generative models: " + GENERATIVE_EVAL_STEPS
+            + " steps per clamped label, lowest energy wins).")
     Integer evalInferenceSteps;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for init and shuffling (default: ${DEFAULT-VALUE}).")
