@@ -47,4 +47,37 @@ final class ImageFiles {
         Plot.imageGrid(png, grid, rows, cols, Math.min(n, 10), rows >= 20 ? 2 : 4);
         return png;
     }
+
+    /** IDX pixels (n x f, uint8) mapped by the input affine to what the image node sees. */
+    static float[] toModel(Idx.Images im, InputAffine affine) {
+        int f = im.rows() * im.cols();
+        byte[] px = im.pixels();
+        float[] x = new float[im.count() * f];
+        for (int i = 0; i < im.count(); i++) {
+            for (int j = 0; j < f; j++) {
+                x[i * f + j] = affine.apply(j, px[i * f + j] & 0xFF);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Image shape for output: a model's {@code image_shape} metadata (a JSON pair) when it fits
+     * {@code size} values, else square when size is a square, else 1 x size.
+     */
+    static int[] shape(String imageShapeJson, int size) {
+        if (imageShapeJson != null) {
+            Object parsed = org.pcn4j.io.Json.parse(imageShapeJson);
+            java.util.List<?> l = parsed instanceof java.util.List ? (java.util.List<?>) parsed : java.util.List.of();
+            if (l.size() == 2) {
+                int r = ((Number) l.get(0)).intValue();
+                int c = ((Number) l.get(1)).intValue();
+                if (r * c == size) {
+                    return new int[] {r, c};
+                }
+            }
+        }
+        int side = (int) Math.round(Math.sqrt(size));
+        return side * side == size ? new int[] {side, side} : new int[] {1, size};
+    }
 }

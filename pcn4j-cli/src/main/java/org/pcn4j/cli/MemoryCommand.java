@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
@@ -280,19 +279,15 @@ public final class MemoryCommand implements Runnable {
                         steps != null ? steps : r.steps(), r.rounds()));
             }
             int f = m.imageSize();
-            int[] shape = shape(loaded.metadata().get("image_shape"), f);
+            int[] shape = ImageFiles.shape(loaded.metadata().get("image_shape"), f);
             Idx.Images im = Idx.readImages(io.cues);
             if (im.rows() * im.cols() != f || im.rows() != shape[0]) {
                 throw new PcnException(io.cues + ": images are " + im.rows() + "x" + im.cols() + ", the memory stores "
                         + shape[0] + "x" + shape[1]);
             }
             int n = im.count();
-            float[] x = new float[n * f];
-            byte[] p = im.pixels();
             InputAffine a = loaded.affine();
-            for (int i = 0; i < n * f; i++) {
-                x[i] = a.apply(i % f, p[i] & 0xFF);
-            }
+            float[] x = ImageFiles.toModel(im, a);
             float[] mask = Masks.parse(io.clamp, n, shape[0], shape[1]);
             float[] rec = m.recall(x, mask, n);
             byte[] px = new byte[n * f];
@@ -302,20 +297,5 @@ public final class MemoryCommand implements Runnable {
             truth.print(px, mask, n, shape[0], shape[1]);
             return 0;
         }
-    }
-
-    static int[] shape(String json, int f) {
-        if (json != null) {
-            List<?> l = (List<?>) org.pcn4j.io.Json.parse(json);
-            if (l.size() == 2) {
-                int r = ((Number) l.get(0)).intValue();
-                int c = ((Number) l.get(1)).intValue();
-                if (r * c == f) {
-                    return new int[] {r, c};
-                }
-            }
-        }
-        int side = (int) Math.round(Math.sqrt(f));
-        return side * side == f ? new int[] {side, side} : new int[] {1, f};
     }
 }

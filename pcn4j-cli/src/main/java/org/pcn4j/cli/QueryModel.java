@@ -131,33 +131,14 @@ final class QueryModel {
             throw new PcnException(file + ": images are " + im.rows() + "x" + im.cols() + " (" + f
                     + " values), the model expects " + image.size());
         }
-        byte[] px = im.pixels();
-        float[] x = new float[im.count() * f];
-        for (int i = 0; i < im.count(); i++) {
-            for (int j = 0; j < f; j++) {
-                x[i * f + j] = affine.apply(j, px[i * f + j] & 0xFF);
-            }
-        }
+        float[] x = ImageFiles.toModel(im, affine);
         countOut[0] = im.count();
         return x;
     }
 
     /** Image shape for output: the saved image_shape, else square when the size is a square, else 1 x size. */
     int[] imageShape() {
-        String s = loaded.metadata().get("image_shape");
-        if (s != null) {
-            Object parsed = org.pcn4j.io.Json.parse(s);
-            java.util.List<?> l = parsed instanceof java.util.List ? (java.util.List<?>) parsed : java.util.List.of();
-            if (l.size() == 2) {
-                int r = ((Number) l.get(0)).intValue();
-                int c = ((Number) l.get(1)).intValue();
-                if (r * c == image.size()) {
-                    return new int[] {r, c};
-                }
-            }
-        }
-        int side = (int) Math.round(Math.sqrt(image.size()));
-        return side * side == image.size() ? new int[] {side, side} : new int[] {1, image.size()};
+        return ImageFiles.shape(loaded.metadata().get("image_shape"), image.size());
     }
 
     /**
