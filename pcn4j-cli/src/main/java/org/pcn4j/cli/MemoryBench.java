@@ -142,10 +142,10 @@ final class MemoryBench implements Callable<Integer> {
         float[] u = java.util.Arrays.copyOfRange(all.values(), maxN * d, (maxN + unseen) * d);
         Cue cue = Cues.bottomHalfHidden(u, unseen, all.cols(), all.rows());
         long t0 = System.nanoTime();
-        float[] r = memoryPc.recall(cue.values(), cue.mask(), unseen);
-        record(maxN, cue, "unseen:pc-memory", r, u, Double.NaN, memoryPc.footprintBytes(), 0, secs(t0));
+        float[] fromMemory = memoryPc.recall(cue.values(), cue.mask(), unseen);
+        record(maxN, cue, "unseen:pc-memory", fromMemory, u, Double.NaN, memoryPc.footprintBytes(), 0, secs(t0));
         ModernHopfield mhn = new ModernHopfield(java.util.Arrays.copyOf(all.values(), maxN * d), maxN, d);
-        r = mhn.recall(cue, ModernHopfield.Similarity.EUCLIDEAN_KNOWN, 100, 1, true);
+        float[] r = mhn.recall(cue, ModernHopfield.Similarity.EUCLIDEAN_KNOWN, 100, 1, true);
         record(maxN, cue, "unseen:modern-euclidean(beta=100)", r, u, 100, mhn.footprintBytes(), 0, 0);
         if (generativeTrain > 0) {
             MemoryCommand.Images train = MemoryCommand.load(dataset, dataDir, "train", generativeTrain);
@@ -171,7 +171,7 @@ final class MemoryBench implements Callable<Integer> {
             record(generativeTrain, cue, "unseen:generative-pcn(train split)", r, u, Double.NaN, gen.footprintBytes(),
                     storeSecs, secs(t0));
             Map<String, float[]> outs = new LinkedHashMap<>();
-            outs.put("memory", memoryPc.recall(cue.values(), cue.mask(), unseen));
+            outs.put("memory", fromMemory);
             outs.put("generative", r);
             outs.put("mean", m);
             gridRows(run.path(String.format(Locale.ROOT, "memory-%s-unseen.png", dataset)), cue, outs, u, all, unseen);
