@@ -55,7 +55,7 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] mask = Masks.parse(io.clamp, n, rows, cols);
         float[] startImage = imageStart.resolve(q, model);
         byte[] px = new byte[n * f];
-        double rate = q.trainer(inferenceSteps, stateLr).config().inference().lr();
+        double rate = q.stateLr(stateLr);
         for (int attempt = 0; ; attempt++) {
             Trainer t = q.trainer(inferenceSteps, rate);
             try {

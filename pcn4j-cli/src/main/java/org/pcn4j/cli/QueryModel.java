@@ -97,12 +97,17 @@ final class QueryModel {
      * A trainer for inference only (no weight updates): the state optimizer, rate and momentum the
      * model was trained with (its saved config; SGD, 0.1, 0 when absent), {@code stateLr} overriding the rate.
      */
+    /** The state learning rate of a query: the override if given, else the model's training rate (0.1 if unknown). */
+    double stateLr(Double override) {
+        Object lr = config().get("state-lr");
+        return override != null ? override : lr instanceof Number ? ((Number) lr).doubleValue() : 0.1;
+    }
+
     Trainer trainer(int steps, Double stateLr) {
         Map<String, Object> cfg = config();
         OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
                 ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
-        double lr = stateLr != null ? stateLr
-                : cfg.get("state-lr") instanceof Number ? ((Number) cfg.get("state-lr")).doubleValue() : 0.1;
+        double lr = stateLr(stateLr);
         double momentum = cfg.get("state-momentum") instanceof Number ? ((Number) cfg.get("state-momentum")).doubleValue() : 0;
         TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, kind, lr, momentum, 0),
                 OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
