@@ -3,13 +3,16 @@ package org.pcn4j.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.pcn4j.model.Node;
 
 /** The PNG plots of a training run: accuracy and energy against epochs, energy against inference steps. */
 final class RunPlots {
     private RunPlots() {}
 
-    static void write(RunDir run, List<Map<String, Object>> history, List<Node> nodes) {
+    /**
+     * Writes accuracy.png, energy.png and inference.png into the run folder; {@code outputNode} is
+     * the model's output node, named as such in the inference plot.
+     */
+    static void write(RunDir run, List<Map<String, Object>> history, String outputNode) {
         int n = history.size();
         double[] epochs = new double[n];
         for (int i = 0; i < n; i++) {
@@ -38,10 +41,11 @@ final class RunPlots {
             for (int t = 0; t < y.length; t++) {
                 x[t] = t;
             }
-            inf.add(new Plot.Series(e.getKey(), x, y));
+            String name = e.getKey().equals(outputNode) ? e.getKey() + " (output)" : e.getKey();
+            inf.add(new Plot.Series(name, x, y));
         }
-        Plot.lines(run.path("inference.png"), "Energy during inference (epoch " + n + ")", "inference step",
-                "mean energy per sample", inf, true);
+        Plot.lines(run.path("inference.png"), "Energy per node during inference (epoch " + n + ", output node "
+                + outputNode + ")", "inference step", "mean energy per sample", inf, true);
     }
 
     private static double[] column(List<Map<String, Object>> history, String key, double scale) {
