@@ -43,8 +43,8 @@ public final class GraphCommand implements Runnable {
         boolean noPng;
 
         @Option(names = "--dot", paramLabel = "FILE", description = {"Also write the graph as Graphviz DOT to FILE "
-                + "(render it with dot -Tsvg FILE).", "With -, the DOT goes to standard output and the text "
-                + "description to standard error, for piping: graph show g.yaml --dot - | dot -Tsvg > g.svg."})
+                + "(render it with dot -Tsvg).", "With -, the DOT alone goes to standard output and the text to "
+                + "standard error, for piping into dot."})
         String dot;
 
         @Override
