@@ -114,8 +114,13 @@ public final class Plot {
         return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0) ? y : Double.NaN;
     }
 
-    /** The chart as an image; series without a drawable point are left out (XChart rejects them). */
+    /** The chart as an image. */
     static BufferedImage render(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        return BitmapEncoder.getBufferedImage(chart(title, xLabel, yLabel, series, logY));
+    }
+
+    /** The XChart chart; series without a drawable point are left out (XChart rejects them). */
+    static XYChart chart(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
         List<Series> all = series == null ? List.of() : series;
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title == null ? "" : title)
@@ -185,7 +190,7 @@ public final class Plot {
             // Many series (a deep graph's nodes) get the legend beside the plot, not over the lines.
             st.setLegendPosition(drawn > 6 ? LegendPosition.OutsideE : quietestCorner(corners));
         }
-        return BitmapEncoder.getBufferedImage(chart);
+        return chart;
     }
 
     /**

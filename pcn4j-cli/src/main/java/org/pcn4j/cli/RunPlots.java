@@ -31,9 +31,18 @@ final class RunPlots {
         en.add(new Plot.Series("energy after inference", epochs, column(history, "train_energy", 1)));
         Plot.lines(run.path("energy.png"), "Training energy", "epoch", "mean energy per sample", en, true);
 
-        // Energy per node against inference step, averaged over the last epoch's batches.
+        Plot.lines(run.path("inference.png"), inferenceTitle(n, outputNode), "inference step", "mean energy per sample",
+                inferenceSeries(history.get(n - 1), outputNode), true);
+    }
+
+    static String inferenceTitle(int epoch, String outputNode) {
+        return "Energy per node during inference (epoch " + epoch + ", output node " + outputNode + ")";
+    }
+
+    /** Energy per node against inference step, averaged over the epoch's batches; the output node is marked. */
+    static List<Plot.Series> inferenceSeries(Map<String, Object> epoch, String outputNode) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> trace = (Map<String, Object>) history.get(n - 1).get("inference_energy");
+        Map<String, Object> trace = (Map<String, Object>) epoch.get("inference_energy");
         List<Plot.Series> inf = new ArrayList<>();
         for (Map.Entry<String, Object> e : trace.entrySet()) {
             double[] y = (double[]) e.getValue();
@@ -44,8 +53,7 @@ final class RunPlots {
             String name = e.getKey().equals(outputNode) ? e.getKey() + " (output)" : e.getKey();
             inf.add(new Plot.Series(name, x, y));
         }
-        Plot.lines(run.path("inference.png"), "Energy per node during inference (epoch " + n + ", output node "
-                + outputNode + ")", "inference step", "mean energy per sample", inf, true);
+        return inf;
     }
 
     private static double[] column(List<Map<String, Object>> history, String key, double scale) {

@@ -124,6 +124,34 @@ class PlotTest {
     }
 
     @Test
+    void chartsHoldTheDrawableSeriesUnderTheirNames() {
+        org.knowm.xchart.XYChart c = Plot.chart("Training energy", "epoch", "energy", List.of(
+                Series.of("loss", new double[] {3, 2, 1}),
+                Series.of("negative only", new double[] {-1, -2, -3}), // nothing to draw on a log axis
+                Series.of("", new double[] {2, 1, 0.5})), true);
+        assertEquals("Training energy", c.getTitle());
+        assertEquals("epoch", c.getXAxisTitle());
+        assertTrue(c.getStyler().isYAxisLogarithmic());
+        assertEquals(List.of("loss", "series 3"), List.copyOf(c.getSeriesMap().keySet()));
+        assertTrue(c.getSeriesMap().get("loss").isShowInLegend());
+        assertTrue(!c.getSeriesMap().get("series 3").isShowInLegend(), "an unnamed series stays out of the legend");
+        org.knowm.xchart.XYChart gaps = Plot.chart("t", "x", "y", List.of(Series.of("g", new double[] {1, 0, 2})), true);
+        assertTrue(Double.isNaN(gaps.getSeriesMap().get("g").getYData()[1]), "a value <= 0 is a gap on a log axis");
+    }
+
+    @Test
+    void theInferencePlotNamesTheOutputNode() {
+        java.util.Map<String, Object> trace = new java.util.LinkedHashMap<>();
+        trace.put("total", new double[] {1, 0.5});
+        trace.put("h1", new double[] {0.1, 0.2});
+        trace.put("label", new double[] {0.9, 0.3});
+        List<Series> s = RunPlots.inferenceSeries(java.util.Map.of("inference_energy", trace), "label");
+        assertEquals(List.of("total", "h1", "label (output)"), s.stream().map(Series::name).toList());
+        assertEquals(List.of(0.0, 1.0), java.util.Arrays.stream(s.get(0).x()).boxed().toList(), "x is the step, from 0");
+        assertTrue(RunPlots.inferenceTitle(3, "label").contains("output node label"));
+    }
+
+    @Test
     void runPlotsWriteTheThreeCharts() throws IOException {
         java.util.List<java.util.Map<String, Object>> history = new java.util.ArrayList<>();
         for (int e = 1; e <= 3; e++) {
