@@ -145,6 +145,18 @@ class DocsTest {
     }
 
     @Test
+    void theReadmeStaysShortAndKeepsTheSetUpCommands() throws IOException {
+        String readme = Files.readString(root().resolve("README.md"));
+        int words = readme.split("\\s+").length;
+        assertTrue(words <= 900, "README.md has " + words + " words; reference text belongs in docs/");
+        assertTrue(readme.contains("```sh\n./pcn4j train --dataset digits\n```"), "the first set-up command");
+        assertTrue(readme.contains("```sh\n./mvnw -B verify\n```"), "the second set-up command");
+        for (String page : new String[] {"cli", "graphs", "generation", "memory", "library", "algorithms"}) {
+            assertTrue(readme.contains("](docs/" + page + ".md)"), "the docs map links docs/" + page + ".md");
+        }
+    }
+
+    @Test
     void relativeLinksInTheDocsPointAtFiles() throws IOException {
         for (Path doc : documents()) {
             // Code blocks are not prose: Python's layers[-1](x) is not a link.
