@@ -28,7 +28,7 @@ public final class GraphCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code pcn4j graph show FILE}: the topology as text and as a PNG drawing. */
+    /** {@code pcn4j graph show FILE}: the topology as text, as a PNG drawing and, on request, as Graphviz DOT. */
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = {"Print a graph's nodes, edges, parameters and cycles, and draw it as a PNG.",
                     "FILE is a graph spec (.yaml, .yml, .json) or a graph model (.safetensors)."})
@@ -39,17 +39,36 @@ public final class GraphCommand implements Runnable {
         @Option(names = "--png", paramLabel = "PATH", description = "Where to write the drawing (default: FILE with .png).")
         Path png;
 
-        @Option(names = "--no-png", description = "Only print.")
+        @Option(names = "--no-png", description = "Do not write the PNG drawing.")
         boolean noPng;
+
+        @Option(names = "--dot", paramLabel = "FILE", description = {"Also write the graph as Graphviz DOT to FILE "
+                + "(render it with dot -Tsvg).", "With -, the DOT alone goes to standard output and the text to "
+                + "standard error, for piping into dot."})
+        String dot;
 
         @Override
         public Integer call() {
             GraphSpec g = GraphFiles.load(file);
-            System.out.print(describe(g, file.getFileName().toString()));
+            String name = file.getFileName().toString();
+            boolean dotToStdout = "-".equals(dot);
+            // With the DOT on stdout, everything else goes to stderr so that stdout stays one valid DOT file.
+            java.io.PrintStream text = dotToStdout ? System.err : System.out;
+            text.print(describe(g, name));
+            if (dot != null) {
+                String source = GraphDot.render(g, name);
+                if (dotToStdout) {
+                    System.out.print(source);
+                } else {
+                    Path out = Path.of(dot);
+                    GraphFiles.writeText(out, source);
+                    text.println("dot: " + out);
+                }
+            }
             if (!noPng) {
                 Path out = png != null ? png : defaultPng(file);
-                Plot.write(out, GraphDrawing.render(g, file.getFileName().toString()));
-                System.out.println("drawing: " + out);
+                Plot.write(out, GraphDrawing.render(g, name));
+                text.println("drawing: " + out);
             }
             return 0;
         }

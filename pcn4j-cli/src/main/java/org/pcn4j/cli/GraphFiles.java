@@ -8,7 +8,7 @@ import org.pcn4j.PcnException;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.io.GraphModelFile;
 
-/** Reads graph specs from YAML or JSON files (or from a graph model file's metadata). */
+/** Reads graph specs from YAML or JSON files (or from a graph model file's metadata); writes text renderings. */
 final class GraphFiles {
     private GraphFiles() {}
 
@@ -27,5 +27,15 @@ final class GraphFiles {
             m.put(String.valueOf(e.getKey()), e.getValue());
         }
         return GraphSpec.fromMap(m, where);
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file} atomically; a failure is a one-line error naming the file. */
+    static void writeText(Path file, String text) {
+        try {
+            org.pcn4j.io.AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new PcnException("cannot write " + file + ": " + m.replace('\n', ' '), e);
+        }
     }
 }

@@ -24,7 +24,7 @@ final class ImageFiles {
 
     /**
      * Writes n images of rows x cols pixels as IDX and, for n > 0, a PNG grid beside it (NAME.png,
-     * scaled to the brightest pixel). Returns the PNG's path, or null when nothing was drawn.
+     * scaled to the brightest pixel, ten images a row, labelled with their numbers). Returns the PNG's path, or null when nothing was drawn.
      */
     static Path write(Path out, byte[] px, int n, int rows, int cols) {
         Idx.writeImages(out, n, rows, cols, px);
@@ -44,7 +44,18 @@ final class ImageFiles {
         }
         String name = out.getFileName().toString();
         Path png = out.resolveSibling((name.endsWith(".idx") ? name.substring(0, name.length() - 4) : name) + ".png");
-        Plot.imageGrid(png, grid, rows, cols, Math.min(n, 10), rows >= 20 ? 2 : 4);
+        // Rows are labelled with their first image's number and columns with the offset in the row,
+        // so image i of the IDX file sits at row label + column label.
+        int gc = Math.min(n, 10);
+        java.util.List<String> rowLabels = new java.util.ArrayList<>();
+        for (int r = 0; r * gc < n; r++) {
+            rowLabels.add(Integer.toString(r * gc));
+        }
+        java.util.List<String> colLabels = new java.util.ArrayList<>();
+        for (int c = 0; c < gc; c++) {
+            colLabels.add("+" + c);
+        }
+        Plot.imageGrid(png, grid, rows, cols, gc, rows >= 20 ? 2 : 4, rowLabels, colLabels);
         return png;
     }
 

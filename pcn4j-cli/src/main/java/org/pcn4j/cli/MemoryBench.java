@@ -174,7 +174,8 @@ final class MemoryBench implements Callable<Integer> {
             outs.put("memory", fromMemory);
             outs.put("generative", r);
             outs.put("mean", m);
-            gridRows(run.path(String.format(Locale.ROOT, "memory-%s-unseen.png", dataset)), cue, outs, u, all, unseen);
+            gridRows(run.path(String.format(Locale.ROOT, "memory-%s-unseen.png", dataset)), cue, outs, u, all, unseen,
+                    maxN);
         }
     }
 
@@ -201,17 +202,29 @@ final class MemoryBench implements Callable<Integer> {
     private void grid(int n, Cue cue, Map<String, float[]> outs, float[] x, MemoryCommand.Images all) {
         Path png = run.path(String.format(Locale.ROOT, "memory-%s-%d-%s.png", dataset, n,
                 cue.name().replace("%", "pct")).replaceAll("[^A-Za-z0-9._-]", "_"));
-        gridRows(png, cue, outs, x, all, n);
+        gridRows(png, cue, outs, x, all, n, 0);
     }
 
-    /** One row per image source (cue, each method, original), the first ten images. */
-    private static void gridRows(Path png, Cue cue, Map<String, float[]> outs, float[] x, MemoryCommand.Images all, int n) {
+    /**
+     * One row per image source (cue, each method, original), the first ten images; rows are labelled
+     * with the source, columns with the image's index in the split ({@code first} is the first one's).
+     */
+    static void gridRows(Path png, Cue cue, Map<String, float[]> outs, float[] x, MemoryCommand.Images all, int n,
+                         int first) {
         int d = all.size();
         int k = Math.min(10, n);
         List<float[]> sources = new ArrayList<>();
+        List<String> rowLabels = new ArrayList<>();
         sources.add(cue.values());
+        rowLabels.add("cue");
         sources.addAll(outs.values());
+        rowLabels.addAll(outs.keySet());
         sources.add(x);
+        rowLabels.add("original");
+        List<String> colLabels = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            colLabels.add("#" + (first + i));
+        }
         float[][] g = new float[sources.size() * k][];
         for (int s = 0; s < sources.size(); s++) {
             for (int i = 0; i < k; i++) {
@@ -222,7 +235,7 @@ final class MemoryBench implements Callable<Integer> {
                 g[s * k + i] = img;
             }
         }
-        Plot.imageGrid(png, g, all.rows(), all.cols(), k, all.rows() >= 20 ? 2 : 4);
+        Plot.imageGrid(png, g, all.rows(), all.cols(), k, all.rows() >= 20 ? 2 : 4, rowLabels, colLabels);
     }
 
     /** results as a Markdown table: one row per (N, method), mse / recalled share per cue. */

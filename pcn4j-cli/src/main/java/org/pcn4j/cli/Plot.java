@@ -3,31 +3,25 @@ package org.pcn4j.cli;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.RenderingHints;
-import java.awt.Shape;
-import java.awt.geom.AffineTransform;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.pcn4j.PcnException;
 import org.pcn4j.io.AtomicFiles;
 
 /**
- * Small PNG charts drawn with Java2D in headless mode: line plots (training curves, energies) and
- * grids of grayscale images. Files are replaced atomically. Non-finite values are skipped and break
- * the line; on a log axis, values {@code <= 0} are skipped too.
+ * PNG charts in headless mode. Line plots (training curves, energies) are XChart charts; image
+ * grids are drawn by {@link ImageGrid}. Files are replaced atomically. Non-finite values are
+ * skipped and break the line; on a log axis, values {@code <= 0} are skipped too.
  */
 public final class Plot {
     static {
@@ -42,14 +36,11 @@ public final class Plot {
     /** Series with at most this many points get a marker at each point. */
     static final int MARKER_LIMIT = 40;
 
-    private static final Color[] PALETTE = {
+    /** The series colours, in order (matplotlib's tab10, which readers know from PyTorch plots). */
+    static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
     };
-    private static final float[][] DASHES = {null, {8f, 4f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
-    private static final Color GRID = new Color(0xe8e8e8);
-    private static final Color AXIS = new Color(0x444444);
-    private static final Color TEXT = new Color(0x222222);
 
     private Plot() {}
 
@@ -91,7 +82,16 @@ public final class Plot {
      * per row, separated by gray lines.
      */
     public static void imageGrid(Path png, float[][] images, int rows, int cols, int gridCols, int scale) {
-        write(png, renderGrid(images, rows, cols, gridCols, scale));
+        write(png, ImageGrid.render(images, rows, cols, gridCols, scale, null, null));
+    }
+
+    /**
+     * As {@link #imageGrid(Path, float[][], int, int, int, int)}, with a label left of each grid row
+     * and above each grid column (either list may be null: no labels on that side).
+     */
+    public static void imageGrid(Path png, float[][] images, int rows, int cols, int gridCols, int scale,
+                                 List<String> rowLabels, List<String> colLabels) {
+        write(png, ImageGrid.render(images, rows, cols, gridCols, scale, rowLabels, colLabels));
     }
 
     static void write(Path png, BufferedImage img) {
@@ -107,493 +107,196 @@ public final class Plot {
         }
     }
 
-    // ---------------------------------------------------------------- image grid
-
-    static BufferedImage renderGrid(float[][] images, int rows, int cols, int gridCols, int scale) {
-        if (images == null || images.length == 0) {
-            throw new IllegalArgumentException("no images to draw");
-        }
-        if (rows < 1 || cols < 1 || gridCols < 1 || scale < 1) {
-            throw new IllegalArgumentException("rows, cols, gridCols and scale must be positive");
-        }
-        int n = images.length;
-        int gc = Math.min(gridCols, n);
-        int gr = (n + gc - 1) / gc;
-        int gap = 2;
-        long w = (long) gc * cols * scale + (long) (gc + 1) * gap;
-        long h = (long) gr * rows * scale + (long) (gr + 1) * gap;
-        if (w > 16384 || h > 16384) {
-            throw new IllegalArgumentException("image grid of " + w + " x " + h + " pixels is too large");
-        }
-        BufferedImage img = new BufferedImage((int) w, (int) h, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-        java.util.Arrays.fill(px, (byte) 0x80);
-        int width = (int) w;
-        for (int k = 0; k < n; k++) {
-            float[] im = images[k];
-            if (im == null || im.length != rows * cols) {
-                throw new IllegalArgumentException("image " + k + " has " + (im == null ? "no" : im.length)
-                        + " values, expected " + rows + " x " + cols);
-            }
-            int x0 = gap + (k % gc) * (cols * scale + gap);
-            int y0 = gap + (k / gc) * (rows * scale + gap);
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    float v = im[r * cols + c];
-                    byte b = (byte) (v > 0 ? Math.round(Math.min(v, 1f) * 255f) : 0); // NaN and negatives: 0
-                    for (int dy = 0; dy < scale; dy++) {
-                        int row = (y0 + r * scale + dy) * width + x0 + c * scale;
-                        java.util.Arrays.fill(px, row, row + scale, b);
-                    }
-                }
-            }
-        }
-        return img;
-    }
-
     // ---------------------------------------------------------------- line plots
 
-    /** Maps data to pixels (on a log axis, callers pass log10 of the data). */
-    private static final class Axis {
-        final double lo;
-        final double hi;
-        final double p0;
-        final double p1;
-
-        Axis(double lo, double hi, double p0, double p1) {
-            this.lo = lo;
-            this.hi = hi;
-            this.p0 = p0;
-            this.p1 = p1;
-        }
-
-        /** Pixel of axis value {@code t}. */
-        double px(double t) {
-            return p0 + (t - lo) / (hi - lo) * (p1 - p0);
-        }
+    /** The y value XChart gets for a point: NaN (a gap in the line) where it cannot be drawn. */
+    private static double drawable(double x, double y, boolean logY) {
+        return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0) ? y : Double.NaN;
     }
 
-    private static boolean usable(double x, double y, boolean logY) {
-        return Double.isFinite(x) && Double.isFinite(y) && (!logY || y > 0);
-    }
-
+    /** The chart as an image. */
     static BufferedImage render(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
+        return BitmapEncoder.getBufferedImage(chart(title, xLabel, yLabel, series, logY));
+    }
+
+    /** The XChart chart; series without a drawable point are left out (XChart rejects them). */
+    static XYChart chart(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
         List<Series> all = series == null ? List.of() : series;
-        double xmin = Double.POSITIVE_INFINITY;
-        double xmax = Double.NEGATIVE_INFINITY;
-        double ymin = Double.POSITIVE_INFINITY;
-        double ymax = Double.NEGATIVE_INFINITY;
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title == null ? "" : title)
+                .xAxisTitle(xLabel == null ? "" : xLabel)
+                .yAxisTitle(yLabel == null ? "" : yLabel)
+                .build();
+        style(chart.getStyler(), logY);
         boolean integralX = true;
-        int points = 0;
+        double[] corners = new double[4]; // points near each corner, to place the legend
+        double[] range = range(all, logY);
+        int drawn = 0;
+        int longest = 0;
+        for (int k = 0; k < all.size(); k++) {
+            Series s = all.get(k);
+            int n = s.x().length;
+            double[] x = new double[n];
+            double[] y = new double[n];
+            int usable = 0;
+            for (int i = 0; i < n; i++) {
+                // XChart needs finite x values; a point with a bad x becomes a gap at the previous x.
+                x[i] = Double.isFinite(s.x()[i]) ? s.x()[i] : (i > 0 ? x[i - 1] : 0);
+                y[i] = drawable(s.x()[i], s.y()[i], logY);
+                if (!Double.isNaN(y[i])) {
+                    usable++;
+                    integralX &= x[i] == Math.rint(x[i]);
+                    countCorner(corners, range, x[i], logY ? Math.log10(y[i]) : y[i]);
+                }
+            }
+            if (usable == 0) {
+                continue;
+            }
+            longest = Math.max(longest, usable);
+            // XChart draws every series under a unique, non-empty name; a blank one is hidden from the legend.
+            boolean named = s.name() != null && !s.name().isBlank();
+            String name = named ? s.name() : "series " + (k + 1);
+            while (chart.getSeriesMap().containsKey(name)) {
+                name = name + " ";
+            }
+            XYSeries xs = chart.addSeries(name, x, y);
+            xs.setShowInLegend(named);
+            xs.setLineColor(PALETTE[k % PALETTE.length]);
+            xs.setMarkerColor(PALETTE[k % PALETTE.length]);
+            xs.setLineStyle(stroke(k));
+            xs.setMarker(usable <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            drawn++;
+        }
+        XYStyler st = chart.getStyler();
+        if (drawn == 0) {
+            // An empty chart still gets its axes and says why nothing is on them.
+            XYSeries xs = chart.addSeries("no data", new double[] {0, 1}, new double[] {Double.NaN, Double.NaN});
+            xs.setMarker(SeriesMarkers.NONE);
+            xs.setLineColor(new Color(0, 0, 0, 0));
+            st.setYAxisLogarithmic(false);
+            st.setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+            st.setLegendVisible(true);
+        } else {
+            if (integralX && range[1] - range[0] <= 60) {
+                // Epochs and steps: whole-number ticks (XChart's step is then at least 1 and labels do not repeat).
+                st.setXAxisDecimalPattern("#,##0");
+            }
+            widenDegenerate(st, range, integralX, logY);
+            // Less than a decade of data (a training curve often is) gets labels at 2, 3, ... between decades too.
+            st.setYAxisLogarithmicDecadeOnly(!(range[3] - range[2] < 1));
+            if (longest > MARKER_LIMIT) {
+                unevenXTicks(chart, range, logY);
+            }
+            // Many series (a deep graph's nodes) get the legend beside the plot, not over the lines.
+            st.setLegendPosition(drawn > 6 ? LegendPosition.OutsideE : quietestCorner(corners));
+        }
+        return chart;
+    }
+
+    /**
+     * XChart 3.8.8 puts the x ticks on the data's own x values when those are equally spaced (epochs,
+     * inference steps), and for hundreds of points it places them so densely that the labels overlap.
+     * One hidden, unevenly spaced two-point series inside the data's range sends it back to its
+     * usual round-number ticks.
+     */
+    private static void unevenXTicks(XYChart chart, double[] r, boolean logY) {
+        double y = logY ? Math.pow(10, r[2]) : r[2];
+        double x0 = r[0] + (r[1] - r[0]) * 0.25;
+        XYSeries s = chart.addSeries("\u0000ticks", new double[] {x0, x0 + (r[1] - r[0]) * 0.0137}, new double[] {y, y});
+        s.setShowInLegend(false);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(0, 0, 0, 0));
+    }
+
+    private static void style(XYStyler st, boolean logY) {
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotBorderColor(new Color(0x444444));
+        st.setPlotGridLinesColor(new Color(0xe8e8e8));
+        st.setLegendBorderColor(new Color(0xbbbbbb));
+        st.setLegendBackgroundColor(new Color(255, 255, 255, 225));
+        st.setChartTitleBoxVisible(false);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setMarkerSize(7);
+        st.setYAxisLogarithmic(logY);
+        st.setAntiAlias(true);
+    }
+
+    private static BasicStroke stroke(int k) {
+        float[][] dashes = {null, {8f, 4f}, {2f, 3f}, {10f, 3f, 2f, 3f}};
+        float[] dash = dashes[(k / PALETTE.length) % dashes.length];
+        return new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
+    }
+
+    /** {xmin, xmax, ymin, ymax} of the drawable points (y in log10 units on a log axis); NaN when none. */
+    private static double[] range(List<Series> all, boolean logY) {
+        double[] r = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
         for (Series s : all) {
             for (int i = 0; i < s.x().length; i++) {
-                double x = s.x()[i];
-                double y = s.y()[i];
-                if (!usable(x, y, logY)) {
-                    continue;
-                }
-                double t = logY ? Math.log10(y) : y;
-                xmin = Math.min(xmin, x);
-                xmax = Math.max(xmax, x);
-                ymin = Math.min(ymin, t);
-                ymax = Math.max(ymax, t);
-                integralX &= x == Math.rint(x);
-                points++;
-            }
-        }
-        if (points == 0) {
-            xmin = 0;
-            xmax = 1;
-            ymin = 0;
-            ymax = 1;
-        }
-        // Widen degenerate ranges, then pad y by 5% so lines do not run along the frame.
-        if (xmax - xmin <= Math.ulp(xmax) * 4) {
-            double d = integralX ? 1 : Math.max(Math.abs(xmin) * 0.1, 1e-9);
-            xmin -= d;
-            xmax += d;
-        } else {
-            double pad = (xmax - xmin) * 0.02; // keeps end markers off the frame
-            xmin -= pad;
-            xmax += pad;
-        }
-        if (ymax - ymin <= Math.ulp(Math.abs(ymax)) * 4) {
-            double d = logY ? 0.5 : Math.max(Math.abs(ymin) * 0.1, 1e-9);
-            if (!logY && ymin == 0) {
-                d = 1;
-            }
-            ymin -= d;
-            ymax += d;
-        } else {
-            double pad = (ymax - ymin) * 0.05;
-            ymin -= pad;
-            ymax += pad;
-        }
-
-        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-
-            Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-            Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-            Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 16);
-
-            List<Double> yTicks = logY ? logTicks(ymin, ymax) : niceTicks(ymin, ymax, 6, false);
-            List<Double> xTicks = niceTicks(xmin, xmax, 8, integralX);
-            double yStep = yTicks.size() > 1 ? Math.abs(yTicks.get(1) - yTicks.get(0)) : Math.abs(ymax - ymin);
-            double xStep = xTicks.size() > 1 ? xTicks.get(1) - xTicks.get(0) : xmax - xmin;
-            List<String> yText = new ArrayList<>();
-            for (double t : yTicks) {
-                yText.add(logY ? logLabel(t) : label(t, yStep));
-            }
-            FontMetrics tfm = g.getFontMetrics(tickFont);
-            int yTextWidth = 0;
-            for (String s : yText) {
-                yTextWidth = Math.max(yTextWidth, tfm.stringWidth(s));
-            }
-            boolean hasTitle = title != null && !title.isBlank();
-            boolean hasYLabel = yLabel != null && !yLabel.isBlank();
-            boolean hasXLabel = xLabel != null && !xLabel.isBlank();
-            int left = 14 + (hasYLabel ? 22 : 0) + yTextWidth + 8;
-            int right = WIDTH - 24;
-            int top = hasTitle ? 44 : 20;
-            int bottom = HEIGHT - (hasXLabel ? 56 : 36);
-            Rectangle area = new Rectangle(left, top, right - left, bottom - top);
-            Axis ax = new Axis(xmin, xmax, left, right);
-            Axis ay = new Axis(ymin, ymax, bottom, top);
-
-            // grid, ticks and tick labels
-            g.setFont(tickFont);
-            g.setStroke(new BasicStroke(1f));
-            for (int i = 0; i < yTicks.size(); i++) {
-                double py = ay.px(yTicks.get(i));
-                g.setColor(GRID);
-                g.draw(new Line2D.Double(left, py, right, py));
-                g.setColor(AXIS);
-                g.draw(new Line2D.Double(left - 5, py, left, py));
-                g.setColor(TEXT);
-                String s = yText.get(i);
-                g.drawString(s, left - 8 - tfm.stringWidth(s), (float) (py + tfm.getAscent() / 2.0 - 1));
-            }
-            if (logY) {
-                g.setColor(AXIS);
-                for (double m : minorLogTicks(ymin, ymax, yTicks)) {
-                    double py = ay.px(m);
-                    g.draw(new Line2D.Double(left - 3, py, left, py));
+                double y = drawable(s.x()[i], s.y()[i], logY);
+                if (!Double.isNaN(y)) {
+                    double t = logY ? Math.log10(y) : y;
+                    r[0] = Math.min(r[0], s.x()[i]);
+                    r[1] = Math.max(r[1], s.x()[i]);
+                    r[2] = Math.min(r[2], t);
+                    r[3] = Math.max(r[3], t);
                 }
             }
-            for (double t : xTicks) {
-                double px = ax.px(t);
-                g.setColor(GRID);
-                g.draw(new Line2D.Double(px, top, px, bottom));
-                g.setColor(AXIS);
-                g.draw(new Line2D.Double(px, bottom, px, bottom + 5));
-                g.setColor(TEXT);
-                String s = label(t, xStep);
-                g.drawString(s, (float) (px - tfm.stringWidth(s) / 2.0), bottom + 8 + tfm.getAscent());
-            }
-            g.setColor(AXIS);
-            g.draw(area);
-
-            // labels
-            if (hasTitle) {
-                g.setFont(titleFont);
-                g.setColor(TEXT);
-                FontMetrics fm = g.getFontMetrics();
-                String t = fit(title, fm, WIDTH - 20);
-                g.drawString(t, (left + right - fm.stringWidth(t)) / 2f, 28);
-            }
-            g.setFont(labelFont);
-            FontMetrics lfm = g.getFontMetrics();
-            if (hasXLabel) {
-                String t = fit(xLabel, lfm, right - left);
-                g.drawString(t, (left + right - lfm.stringWidth(t)) / 2f, HEIGHT - 14);
-            }
-            if (hasYLabel) {
-                String t = fit(yLabel, lfm, bottom - top);
-                AffineTransform saved = g.getTransform();
-                g.translate(14 + lfm.getAscent(), (top + bottom) / 2.0 + lfm.stringWidth(t) / 2.0);
-                g.rotate(-Math.PI / 2);
-                g.drawString(t, 0, 0);
-                g.setTransform(saved);
-            }
-            if (points == 0) {
-                g.setFont(labelFont);
-                g.setColor(Color.GRAY);
-                String t = "no data";
-                g.drawString(t, (left + right - lfm.stringWidth(t)) / 2f, (top + bottom) / 2f);
-            }
-
-            // the lines
-            Shape clip = g.getClip();
-            g.clip(new Rectangle(left - 4, top - 4, right - left + 8, bottom - top + 8));
-            for (int k = 0; k < all.size(); k++) {
-                Series s = all.get(k);
-                g.setColor(color(k));
-                g.setStroke(stroke(k, 2f));
-                Path2D.Double path = new Path2D.Double();
-                boolean pen = false;
-                int valid = 0;
-                for (int i = 0; i < s.x().length; i++) {
-                    if (!usable(s.x()[i], s.y()[i], logY)) {
-                        pen = false;
-                        continue;
-                    }
-                    valid++;
-                    double px = ax.px(s.x()[i]);
-                    double py = ay.px(logY ? Math.log10(s.y()[i]) : s.y()[i]);
-                    if (pen) {
-                        path.lineTo(px, py);
-                    } else {
-                        path.moveTo(px, py);
-                        pen = true;
-                    }
-                }
-                g.draw(path);
-                for (int i = 0; i < s.x().length; i++) {
-                    if (!usable(s.x()[i], s.y()[i], logY)) {
-                        continue;
-                    }
-                    boolean isolated = (i == 0 || !usable(s.x()[i - 1], s.y()[i - 1], logY))
-                            && (i == s.x().length - 1 || !usable(s.x()[i + 1], s.y()[i + 1], logY));
-                    if (valid <= MARKER_LIMIT || isolated) {
-                        double px = ax.px(s.x()[i]);
-                        double py = ay.px(logY ? Math.log10(s.y()[i]) : s.y()[i]);
-                        g.fill(new Ellipse2D.Double(px - 3.5, py - 3.5, 7, 7));
-                    }
-                }
-            }
-            g.setClip(clip);
-            legend(g, all, area, ax, ay, logY);
-        } finally {
-            g.dispose();
         }
-        return img;
+        return r;
     }
 
-    private static Color color(int k) {
-        return PALETTE[k % PALETTE.length];
-    }
-
-    private static BasicStroke stroke(int k, float width) {
-        float[] dash = DASHES[(k / PALETTE.length) % DASHES.length];
-        return new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
-    }
-
-    private static void legend(Graphics2D g, List<Series> all, Rectangle area, Axis ax, Axis ay, boolean logY) {
-        List<Integer> shown = new ArrayList<>();
-        for (int k = 0; k < all.size(); k++) {
-            if (all.get(k).name() != null && !all.get(k).name().isBlank()) {
-                shown.add(k);
+    /**
+     * XChart divides by the data range: a single point, a constant series or a range below a few
+     * ulps gets explicit axis bounds, and so does a range too wide for a double's difference.
+     */
+    private static void widenDegenerate(XYStyler st, double[] r, boolean integralX, boolean logY) {
+        if (!(r[1] - r[0] > Math.ulp(r[1]) * 4) || !Double.isFinite(r[1] - r[0])) {
+            double d = integralX ? 1 : Math.max(Math.abs(r[0]) * 0.1, 1e-9);
+            st.setXAxisMin(r[0] - d).setXAxisMax(r[1] + d);
+        }
+        double span = r[3] - r[2];
+        if (logY) {
+            if (!(span > 1e-9)) {
+                st.setYAxisMin(Math.pow(10, r[2] - 0.5)).setYAxisMax(Math.pow(10, r[3] + 0.5));
             }
+        } else if (!Double.isFinite(span)) {
+            st.setYAxisMin(-Double.MAX_VALUE / 4).setYAxisMax(Double.MAX_VALUE / 4);
+        } else if (!(span > Math.ulp(Math.max(Math.abs(r[2]), Math.abs(r[3]))) * 4)) {
+            double d = r[2] == 0 ? 1 : Math.max(Math.abs(r[2]) * 0.1, 1e-9);
+            st.setYAxisMin(r[2] - d).setYAxisMax(r[3] + d);
         }
-        if (shown.isEmpty()) {
-            return;
+    }
+
+    /** Counts a point into the corner quarter (NE, NW, SE, SW) of the data range it falls in, if any. */
+    private static void countCorner(double[] corners, double[] r, double x, double t) {
+        double fx = r[1] > r[0] ? (x - r[0]) / (r[1] - r[0]) : 0.5;
+        double fy = r[3] > r[2] ? (t - r[2]) / (r[3] - r[2]) : 0.5;
+        if (fx >= 0.6 && fy >= 0.6) {
+            corners[0]++;
+        } else if (fx <= 0.4 && fy >= 0.6) {
+            corners[1]++;
+        } else if (fx >= 0.6 && fy <= 0.4) {
+            corners[2]++;
+        } else if (fx <= 0.4 && fy <= 0.4) {
+            corners[3]++;
         }
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        FontMetrics fm = g.getFontMetrics();
-        int row = fm.getHeight() + 2;
-        int textWidth = 0;
-        List<String> names = new ArrayList<>();
-        for (int k : shown) {
-            String n = fit(all.get(k).name(), fm, area.width / 2);
-            names.add(n);
-            textWidth = Math.max(textWidth, fm.stringWidth(n));
-        }
-        int w = 10 + 26 + 6 + textWidth + 10;
-        int h = 8 + row * shown.size() + 4;
-        // Put the box in the corner that hides the fewest points (top right when tied).
-        int margin = 10;
-        int[][] corners = {
-            {area.x + area.width - w - margin, area.y + margin},
-            {area.x + margin, area.y + margin},
-            {area.x + area.width - w - margin, area.y + area.height - h - margin},
-            {area.x + margin, area.y + area.height - h - margin},
-        };
+    }
+
+    /** The legend goes in the corner with the fewest points (top right when tied). */
+    private static LegendPosition quietestCorner(double[] corners) {
+        LegendPosition[] pos = {LegendPosition.InsideNE, LegendPosition.InsideNW, LegendPosition.InsideSE,
+            LegendPosition.InsideSW};
         int best = 0;
-        int bestCount = Integer.MAX_VALUE;
-        for (int c = 0; c < corners.length; c++) {
-            Rectangle box = new Rectangle(corners[c][0], corners[c][1], w, h);
-            int count = 0;
-            for (Series s : all) {
-                for (int i = 0; i < s.x().length; i++) {
-                    if (usable(s.x()[i], s.y()[i], logY)
-                            && box.contains(ax.px(s.x()[i]), ay.px(logY ? Math.log10(s.y()[i]) : s.y()[i]))) {
-                        count++;
-                    }
-                }
-            }
-            if (count < bestCount) {
+        for (int c = 1; c < 4; c++) {
+            if (corners[c] < corners[best]) {
                 best = c;
-                bestCount = count;
             }
         }
-        int x = corners[best][0];
-        int y = corners[best][1];
-        g.setColor(new Color(255, 255, 255, 225));
-        g.fillRoundRect(x, y, w, h, 6, 6);
-        g.setColor(new Color(0xbbbbbb));
-        g.setStroke(new BasicStroke(1f));
-        g.drawRoundRect(x, y, w, h, 6, 6);
-        for (int j = 0; j < shown.size(); j++) {
-            int k = shown.get(j);
-            double cy = y + 6 + row * j + row / 2.0;
-            g.setColor(color(k));
-            g.setStroke(stroke(k, 2f));
-            g.draw(new Line2D.Double(x + 10, cy, x + 36, cy));
-            if (countUsable(all.get(k), logY) <= MARKER_LIMIT) {
-                g.fill(new Ellipse2D.Double(x + 23 - 3.5, cy - 3.5, 7, 7));
-            }
-            g.setColor(TEXT);
-            g.drawString(names.get(j), x + 42, (float) (cy + fm.getAscent() / 2.0 - 1));
-        }
-    }
-
-    private static int countUsable(Series s, boolean logY) {
-        int n = 0;
-        for (int i = 0; i < s.x().length; i++) {
-            if (usable(s.x()[i], s.y()[i], logY)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static String fit(String s, FontMetrics fm, int width) {
-        if (fm.stringWidth(s) <= width) {
-            return s;
-        }
-        String t = s;
-        while (t.length() > 1 && fm.stringWidth(t + "…") > width) {
-            t = t.substring(0, t.length() - 1);
-        }
-        return t + "…";
-    }
-
-    // ---------------------------------------------------------------- ticks
-
-    /** The "nice" number (1, 2, 5 times a power of ten) nearest to, or at least, {@code x}. */
-    static double nice(double x, boolean round) {
-        double exp = Math.floor(Math.log10(x));
-        double f = x / Math.pow(10, exp);
-        double nf;
-        if (round) {
-            nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-        } else {
-            nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
-        }
-        return nf * Math.pow(10, exp);
-    }
-
-    /** Ticks at multiples of a nice step inside [lo, hi], about {@code target} of them. */
-    static List<Double> niceTicks(double lo, double hi, int target, boolean integral) {
-        double step = nice((hi - lo) / Math.max(1, target - 1), true);
-        if (integral) {
-            step = Math.max(1, step);
-        }
-        List<Double> ticks = new ArrayList<>();
-        double first = Math.ceil(lo / step - 1e-9) * step;
-        for (int i = 0; i < 100; i++) {
-            double t = first + i * step;
-            if (t > hi + step * 1e-9) {
-                break;
-            }
-            ticks.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
-        }
-        return ticks;
-    }
-
-    /** Ticks for a log axis whose range [lo, hi] is in log10 units; returned in log10 units. */
-    static List<Double> logTicks(double lo, double hi) {
-        double span = hi - lo;
-        List<Double> ticks = new ArrayList<>();
-        if (span >= 2.5) {
-            int every = (int) Math.ceil(span / 8);
-            for (int k = (int) Math.ceil(lo - 1e-9); k <= Math.floor(hi + 1e-9); k++) {
-                if (Math.floorMod(k, every) == 0) {
-                    ticks.add((double) k);
-                }
-            }
-            return ticks;
-        }
-        if (span >= 0.8) {
-            for (int k = (int) Math.floor(lo); k <= Math.ceil(hi); k++) {
-                for (int m : new int[] {1, 2, 5}) {
-                    double t = k + Math.log10(m);
-                    if (t >= lo - 1e-9 && t <= hi + 1e-9) {
-                        ticks.add(t);
-                    }
-                }
-            }
-            if (ticks.size() >= 3) {
-                return ticks;
-            }
-            ticks.clear();
-        }
-        // Less than a decade: linear nice ticks placed on the log axis.
-        for (double v : niceTicks(Math.pow(10, lo), Math.pow(10, hi), 7, false)) {
-            if (v > 0) {
-                ticks.add(Math.log10(v));
-            }
-        }
-        return ticks;
-    }
-
-    /** Unlabelled minor ticks at 2..9 times each decade, when the major ticks are whole decades one apart. */
-    private static List<Double> minorLogTicks(double lo, double hi, List<Double> major) {
-        List<Double> out = new ArrayList<>();
-        if (major.size() < 2 || Math.abs(major.get(1) - major.get(0) - 1) > 1e-9 || hi - lo > 12) {
-            return out;
-        }
-        for (int k = (int) Math.floor(lo); k <= Math.ceil(hi); k++) {
-            for (int m = 2; m <= 9; m++) {
-                double t = k + Math.log10(m);
-                if (t > lo && t < hi) {
-                    out.add(t);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Label for a linear tick {@code v} on an axis with tick spacing {@code step}. */
-    static String label(double v, double step) {
-        if (v == 0 || Math.abs(v) < Math.abs(step) * 1e-9) {
-            return "0";
-        }
-        double a = Math.abs(v);
-        int stepExp = (int) Math.floor(Math.log10(Math.abs(step)) + 1e-9);
-        if (a >= 1e5 || a < 1e-3) {
-            int vExp = (int) Math.floor(Math.log10(a) + 1e-12);
-            int digits = Math.max(0, Math.min(6, vExp - stepExp));
-            return sci(v, digits);
-        }
-        int decimals = Math.max(0, Math.min(10, -stepExp));
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    /** Label for a log-axis tick at log10 value {@code t}: "0.01", "200", "1e-5", "5e6". */
-    static String logLabel(double t) {
-        double v = Math.pow(10, t);
-        int exp = (int) Math.floor(t + 1e-9);
-        if (exp >= -3 && exp <= 4) {
-            BigDecimal b = new BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros();
-            return b.toPlainString();
-        }
-        return sci(v, Math.abs(v / Math.pow(10, exp) - Math.rint(v / Math.pow(10, exp))) < 1e-6 ? 0 : 2);
-    }
-
-    private static String sci(double v, int digits) {
-        String s = String.format(Locale.ROOT, "%." + digits + "e", v); // like 1.50e-05
-        int e = s.indexOf('e');
-        String mantissa = s.substring(0, e);
-        int exp = Integer.parseInt(s.substring(e + 1));
-        return mantissa + "e" + exp;
+        return pos[best];
     }
 }

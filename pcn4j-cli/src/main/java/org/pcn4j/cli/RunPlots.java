@@ -3,13 +3,16 @@ package org.pcn4j.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.pcn4j.model.Node;
 
 /** The PNG plots of a training run: accuracy and energy against epochs, energy against inference steps. */
 final class RunPlots {
     private RunPlots() {}
 
-    static void write(RunDir run, List<Map<String, Object>> history, List<Node> nodes) {
+    /**
+     * Writes accuracy.png, energy.png and inference.png into the run folder; {@code outputNode} is
+     * the model's output node, named as such in the inference plot.
+     */
+    static void write(RunDir run, List<Map<String, Object>> history, String outputNode) {
         int n = history.size();
         double[] epochs = new double[n];
         for (int i = 0; i < n; i++) {
@@ -28,9 +31,18 @@ final class RunPlots {
         en.add(new Plot.Series("energy after inference", epochs, column(history, "train_energy", 1)));
         Plot.lines(run.path("energy.png"), "Training energy", "epoch", "mean energy per sample", en, true);
 
-        // Energy per node against inference step, averaged over the last epoch's batches.
+        Plot.lines(run.path("inference.png"), inferenceTitle(n, outputNode), "inference step", "mean energy per sample",
+                inferenceSeries(history.get(n - 1), outputNode), true);
+    }
+
+    static String inferenceTitle(int epoch, String outputNode) {
+        return "Energy per node during inference (epoch " + epoch + ", output node " + outputNode + ")";
+    }
+
+    /** Energy per node against inference step, averaged over the epoch's batches; the output node is marked. */
+    static List<Plot.Series> inferenceSeries(Map<String, Object> epoch, String outputNode) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> trace = (Map<String, Object>) history.get(n - 1).get("inference_energy");
+        Map<String, Object> trace = (Map<String, Object>) epoch.get("inference_energy");
         List<Plot.Series> inf = new ArrayList<>();
         for (Map.Entry<String, Object> e : trace.entrySet()) {
             double[] y = (double[]) e.getValue();
@@ -38,10 +50,10 @@ final class RunPlots {
             for (int t = 0; t < y.length; t++) {
                 x[t] = t;
             }
-            inf.add(new Plot.Series(e.getKey(), x, y));
+            String name = e.getKey().equals(outputNode) ? e.getKey() + " (output)" : e.getKey();
+            inf.add(new Plot.Series(name, x, y));
         }
-        Plot.lines(run.path("inference.png"), "Energy during inference (epoch " + n + ")", "inference step",
-                "mean energy per sample", inf, true);
+        return inf;
     }
 
     private static double[] column(List<Map<String, Object>> history, String key, double scale) {

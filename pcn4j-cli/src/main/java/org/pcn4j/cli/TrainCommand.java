@@ -405,7 +405,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println(epochLine(m));
         }
         if (!noPlots) {
-            RunPlots.write(run, history, trainer.tracedNodes());
+            RunPlots.write(run, history, net.output().name());
         }
         Map<String, Object> last = history.get(history.size() - 1);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -181,6 +181,43 @@ class GraphCommandTest {
         assertTrue(c.out().contains("cycles: no"), c.out());
     }
 
+    @Test
+    void dotGoesToAFileOrAloneToStdout() throws IOException {
+        Path g = write("cyclic.yaml", CYCLIC);
+        Path dot = tmp.resolve("cyclic.dot");
+        CliRunner.Result r = CliRunner.run("graph", "show", g.toString(), "--no-png", "--dot", dot.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("cycles: yes") && r.out().contains("dot: " + dot), r.out());
+        String text = Files.readString(dot);
+        assertTrue(text.startsWith("digraph \"cyclic.yaml\" {\n") && text.endsWith("}\n"), text);
+        for (String n : new String[] {"image", "h1", "h2", "label"}) {
+            assertTrue(text.contains("  \"" + n + "\" [label=\"" + n + "\\n"), n + " declared: " + text);
+        }
+        assertTrue(text.contains("\"image\" -> \"h1\" [label=\"tanh\"];"), text);
+        assertTrue(text.contains("\"h2\" -> \"label\";"), "identity edges carry no label: " + text);
+        assertTrue(text.contains("\"h2\" -> \"h1\" [label=\"tanh\", style=dashed, color=\"#d62728\", constraint=false];"),
+                "the back edge is dashed and leaves the ranking alone: " + text);
+        assertEquals(5, text.split(" -> ", -1).length - 1, "one arrow per edge");
+
+        // "-": stdout is exactly the DOT source, the description moves to stderr.
+        CliRunner.Result s = CliRunner.run("graph", "show", g.toString(), "--no-png", "--dot", "-");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(text, s.out());
+        assertTrue(s.err().contains("4 nodes, 5 edges"), s.err());
+
+        // A fully connected block is one masked edge: a cluster around its members, no arrows.
+        Path fc = write("fc.yaml", "nodes:\n  - {name: image, size: 4, role: input}\n  - {name: h, size: 3}\n"
+                + "  - {name: label, size: 2, role: target}\n"
+                + "fully_connected: {nodes: [image, h, label], activation: tanh, self: true}\n");
+        CliRunner.Result f = CliRunner.run("graph", "show", fc.toString(), "--no-png", "--dot", "-");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("subgraph \"cluster_fc0\" {\n    label=\"fully connected: tanh, self\";"), f.out());
+        assertTrue(!f.out().contains(" -> "), f.out());
+
+        assertOneLineError(CliRunner.run("graph", "show", g.toString(), "--no-png", "--dot",
+                tmp.resolve("no/such/dir/g.dot").toString()), "cannot write " + tmp.resolve("no/such/dir/g.dot"));
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -44,6 +44,11 @@ class PlotTest {
 
     private BufferedImage plot(String name, List<Series> series, boolean logY) throws IOException {
         Path f = dir.resolve(name);
+        String keep = System.getProperty("pcn4j.plotDir"); // -Dpcn4j.plotDir=DIR keeps the PNGs to look at
+        if (keep != null) {
+            Files.createDirectories(Path.of(keep));
+            Plot.lines(Path.of(keep, name), "title", "epoch", "value", series, logY);
+        }
         Plot.lines(f, "title", "epoch", "value", series, logY);
         BufferedImage img = readPng(f);
         assertEquals(Plot.WIDTH, img.getWidth());
@@ -80,6 +85,8 @@ class PlotTest {
 
     @Test
     void degenerateInputsDoNotCrash() throws IOException {
+        plot("three.png", List.of(Series.of("train", new double[] {0.5, 0.7, 0.8}),
+                Series.of("test", new double[] {0.45, 0.6, 0.7})), false);
         plot("one.png", List.of(new Series("one", new double[] {3}, new double[] {0.5})), false);
         plot("one-log.png", List.of(new Series("one", new double[] {3}, new double[] {0.5})), true);
         plot("constant.png", List.of(Series.of("c", new double[] {2, 2, 2, 2})), false);
@@ -109,7 +116,67 @@ class PlotTest {
             }
             many[k] = Series.of("series " + k + " with a rather long name to test the legend box", y);
         }
-        plot("many.png", List.of(many), false);
+        BufferedImage manyImg = plot("many.png", List.of(many), false);
+        for (int k = 0; k < 10; k++) {
+            int rgb = Plot.PALETTE[k].getRGB() & 0xffffff;
+            assertTrue(countColor(manyImg, rgb) > 100, "series " + k + " drawn in its colour");
+        }
+    }
+
+    @Test
+    void chartsHoldTheDrawableSeriesUnderTheirNames() {
+        org.knowm.xchart.XYChart c = Plot.chart("Training energy", "epoch", "energy", List.of(
+                Series.of("loss", new double[] {3, 2, 1}),
+                Series.of("negative only", new double[] {-1, -2, -3}), // nothing to draw on a log axis
+                Series.of("", new double[] {2, 1, 0.5})), true);
+        assertEquals("Training energy", c.getTitle());
+        assertEquals("epoch", c.getXAxisTitle());
+        assertTrue(c.getStyler().isYAxisLogarithmic());
+        assertEquals(List.of("loss", "series 3"), List.copyOf(c.getSeriesMap().keySet()));
+        assertTrue(c.getSeriesMap().get("loss").isShowInLegend());
+        assertTrue(!c.getSeriesMap().get("series 3").isShowInLegend(), "an unnamed series stays out of the legend");
+        org.knowm.xchart.XYChart gaps = Plot.chart("t", "x", "y", List.of(Series.of("g", new double[] {1, 0, 2})), true);
+        assertTrue(Double.isNaN(gaps.getSeriesMap().get("g").getYData()[1]), "a value <= 0 is a gap on a log axis");
+    }
+
+    @Test
+    void theInferencePlotNamesTheOutputNode() {
+        java.util.Map<String, Object> trace = new java.util.LinkedHashMap<>();
+        trace.put("total", new double[] {1, 0.5});
+        trace.put("h1", new double[] {0.1, 0.2});
+        trace.put("label", new double[] {0.9, 0.3});
+        List<Series> s = RunPlots.inferenceSeries(java.util.Map.of("inference_energy", trace), "label");
+        assertEquals(List.of("total", "h1", "label (output)"), s.stream().map(Series::name).toList());
+        assertEquals(List.of(0.0, 1.0), java.util.Arrays.stream(s.get(0).x()).boxed().toList(), "x is the step, from 0");
+        assertTrue(RunPlots.inferenceTitle(3, "label").contains("output node label"));
+    }
+
+    @Test
+    void runPlotsWriteTheThreeCharts() throws IOException {
+        java.util.List<java.util.Map<String, Object>> history = new java.util.ArrayList<>();
+        for (int e = 1; e <= 3; e++) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("epoch", e);
+            m.put("train_loss", 0.5 / e);
+            m.put("train_energy", 0.3 / e);
+            m.put("train_accuracy", 0.6 + 0.1 * e);
+            m.put("test_accuracy", 0.55 + 0.1 * e);
+            java.util.Map<String, Object> trace = new java.util.LinkedHashMap<>();
+            trace.put("total", new double[] {1, 0.5, 0.3});
+            trace.put("h1", new double[] {0.01, 0.1, 0.1});
+            trace.put("label", new double[] {0.99, 0.4, 0.2});
+            m.put("inference_energy", trace);
+            history.add(m);
+        }
+        RunPlots.write(RunDir.create(dir), history, "label");
+        for (String name : new String[] {"accuracy.png", "energy.png", "inference.png"}) {
+            BufferedImage img = readPng(dir.resolve(name));
+            assertEquals(Plot.WIDTH, img.getWidth(), name);
+            assertEquals(Plot.HEIGHT, img.getHeight(), name);
+            assertTrue(countColor(img, 0x1f77b4) > 100, name + ": first series drawn");
+            assertTrue(countColor(img, 0xff7f0e) > 100, name + ": second series drawn");
+        }
+        assertTrue(countColor(readPng(dir.resolve("inference.png")), 0x2ca02c) > 100, "one line per node");
     }
 
     @Test
@@ -136,27 +203,6 @@ class PlotTest {
     }
 
     @Test
-    void niceTicksAndLabels() {
-        assertEquals(List.of(0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0), Plot.niceTicks(0, 1, 6, false));
-        assertEquals(List.of(5.0, 10.0, 15.0, 20.0, 25.0), Plot.niceTicks(0.5, 25.5, 8, true));
-        assertEquals(List.of(1.0, 2.0, 3.0), Plot.niceTicks(0.9, 3.1, 8, true), "integral axes never step below 1");
-        assertEquals("0.6", Plot.label(0.6000000000000001, 0.2));
-        assertEquals("0", Plot.label(1e-17, 0.1));
-        assertEquals("15", Plot.label(15, 5));
-        assertEquals("2.5e5", Plot.label(250000, 50000));
-        assertEquals("1.5e-5", Plot.label(1.5e-5, 5e-6));
-        assertEquals("-0.25", Plot.label(-0.25, 0.05));
-        assertEquals(List.of(-2.0, -1.0, 0.0, 1.0, 2.0, 3.0), Plot.logTicks(-2.1, 3.2));
-        assertEquals("0.001", Plot.logLabel(-3));
-        assertEquals("1e-5", Plot.logLabel(-5));
-        assertEquals("1000", Plot.logLabel(3));
-        assertEquals("1e6", Plot.logLabel(6));
-        assertEquals("2e-7", Plot.logLabel(Math.log10(2e-7)));
-        assertEquals("50", Plot.logLabel(Math.log10(50)));
-        assertTrue(Plot.logTicks(Math.log10(0.3), Math.log10(0.45)).size() >= 2, "sub-decade ranges still get ticks");
-    }
-
-    @Test
     void imageGridTilesAndClamps() throws IOException {
         float[][] images = new float[5][];
         for (int k = 0; k < 5; k++) {
@@ -179,6 +225,54 @@ class PlotTest {
         }
         // the unused sixth tile stays gap-colored
         assertEquals(128, img.getRaster().getSample(2 + 2 * (3 * 4 + 2) + 3, 2 + (2 * 4 + 2) + 3, 0));
+    }
+
+    @Test
+    void labelledGridKeepsPixelsAndDrawsItsLabels() throws IOException {
+        float[][] images = new float[6][];
+        for (int k = 0; k < 6; k++) {
+            images[k] = new float[64];
+            java.util.Arrays.fill(images[k], k / 5f);
+        }
+        Path f = dir.resolve("labelled.png");
+        Plot.imageGrid(f, images, 8, 8, 3, 4, List.of("cue", "original"), List.of("#0", "#1", "#2"));
+        BufferedImage img = readPng(f);
+        int tilesW = 3 * 8 * 4 + 4 * ImageGrid.GAP;
+        int tilesH = 2 * 8 * 4 + 3 * ImageGrid.GAP;
+        int left = img.getWidth() - tilesW;
+        int top = img.getHeight() - tilesH;
+        assertTrue(left > 20 && top > 10, "room for the labels: " + left + " x " + top);
+        for (int k = 0; k < 6; k++) {
+            int x = left + ImageGrid.GAP + (k % 3) * (32 + ImageGrid.GAP) + 16;
+            int y = top + ImageGrid.GAP + (k / 3) * (32 + ImageGrid.GAP) + 16;
+            assertEquals(Math.round(k / 5f * 255), img.getRaster().getSample(x, y, 0), "tile " + k + " unchanged");
+        }
+        // Each row label and each column label puts dark text in its stretch of the white margin.
+        for (int r = 0; r < 2; r++) {
+            int y0 = top + ImageGrid.GAP + r * (32 + ImageGrid.GAP);
+            assertTrue(dark(img, 0, left, y0, y0 + 32) > 10, "row label " + r + " rendered");
+        }
+        for (int c = 0; c < 3; c++) {
+            int x0 = left + ImageGrid.GAP + c * (32 + ImageGrid.GAP);
+            assertTrue(dark(img, x0, x0 + 32, 0, top) > 5, "column label " + c + " rendered");
+        }
+        assertEquals(ImageGrid.MARGIN_GRAY, img.getRaster().getSample(0, img.getHeight() - 1, 0), "margin is white");
+        assertThrows(IllegalArgumentException.class,
+                () -> Plot.imageGrid(f, images, 8, 8, 3, 4, List.of("only one"), null), "one label per grid row");
+        assertThrows(IllegalArgumentException.class,
+                () -> Plot.imageGrid(f, images, 8, 8, 3, 4, null, List.of("a", "b")), "one label per grid column");
+    }
+
+    private static int dark(BufferedImage img, int x0, int x1, int y0, int y1) {
+        int n = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                if (img.getRaster().getSample(x, y, 0) < 128) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     @Test
