@@ -190,6 +190,12 @@ public final class FilterCommand implements Runnable {
                 per[i] = s / Math.max(1, y.length);
             }
             report.put("mse_per_state", toList(per));
+            if (learn != null) {
+                // A learned model's states live in its own basis (A, C are identified only up to a
+                // similarity transform): the state MSE is printed but forecast_mse is the measure.
+                report.put("mse_note", "learned A, C are identified up to a similarity transform: compare forecast_mse, "
+                        + "not the state mse");
+            }
             if (sys.activation() == Activation.IDENTITY && learn == null) {
                 analytic(sys, m, report);
             }

@@ -30,7 +30,9 @@ final class XPlots {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
                 .build();
         chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        // Below the plot: inside, the legend hides the end of the lines.
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         for (Line l : lines) {
             double[][] xy = downsample(l.x(), l.y(), 4000);
             XYSeries s = chart.addSeries(l.name(), xy[0], xy[1]);

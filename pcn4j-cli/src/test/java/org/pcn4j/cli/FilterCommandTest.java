@@ -123,4 +123,18 @@ class FilterCommandTest {
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("identity", "tanh")).toString(), "--data",
                 obs, "--out", out, "--method", "kalman"), "kalman needs activation identity");
     }
+
+    @Test
+    void benchTrackingPartReportsAnalyticAndSimulatedErrors() {
+        Path dir = tmp.resolve("bench");
+        CliRunner.Result r = CliRunner.run("filter", "bench", "--part", "tracking", "--seeds", "2", "--out",
+                dir.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> tr = Json.getObject(Json.parseObject(r.out()), "tracking");
+        double lyap = Json.getDouble(tr, "lyapunov_mse");
+        double ric = Json.getDouble(tr, "riccati_mse");
+        assertTrue(ric < lyap, ric + " vs " + lyap);
+        assertEquals(28, Json.getList(tr, "iterative").size());
+        assertTrue(Files.exists(dir.resolve("tpc-mse-T-eta.png")));
+    }
 }
