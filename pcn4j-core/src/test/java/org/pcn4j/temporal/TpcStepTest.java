@@ -148,4 +148,19 @@ class TpcStepTest {
             assertTrue(Double.isFinite(est[0] + est[1] + est[2]));
         }
     }
+
+    @Test
+    void learningOnlyTheNamedMatrixLeavesTheOtherUntouched() {
+        LinearSystem s = small(Activation.IDENTITY);
+        LinearSystem.Trajectory tr = s.simulate(50, 9);
+        TpcModel m = new TpcModel(s);
+        new TpcFilter(m, TpcFilter.Config.iterative(10, 0.05), s.x0(), 1e-3, true, false).run(tr.inputs(),
+                tr.observations());
+        assertTrue(Mat.maxAbs(Mat.sub(m.a(), s.a())) > 0, "A should move");
+        assertEquals(0, Mat.maxAbs(Mat.sub(m.c(), s.c())));
+        TpcLearner.Config parsed = TpcLearner.Config.parse("c", 3, 0.1, 0);
+        assertTrue(parsed.learnC() && !parsed.learnA());
+        assertThrows(PcnException.class, () -> TpcLearner.Config.parse("A,B", 3, 0.1, 0));
+        assertEquals(0.05, new TpcLearner.Config(10, 0.1, true, true, 2).rate(2), 1e-15);
+    }
 }
