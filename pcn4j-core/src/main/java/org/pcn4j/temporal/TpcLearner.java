@@ -13,8 +13,8 @@ import org.pcn4j.PcnException;
 public final class TpcLearner {
     /**
      * Learning settings. The rate of epoch e (0-based) is {@code lr / (1 + e / lrDecay)}; lrDecay 0
-     * keeps it constant. A decaying rate lets the online rules settle: at a constant rate the model
-     * keeps tracking the last stretch of the sequence and a frozen copy forecasts worse.
+     * keeps it constant. A decaying rate lets the online rules settle: at the issue's constant 2e-5 a
+     * frozen copy of the model forecasts several times worse than it did online (docs/temporal.md).
      */
     public record Config(int epochs, double lr, boolean learnA, boolean learnC, double lrDecay) {
         public Config(int epochs, double lr, boolean learnA, boolean learnC) {
