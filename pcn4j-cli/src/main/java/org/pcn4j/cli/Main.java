@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
                 GraphCommand.class,
                 DataCommand.class,
                 BenchCommand.class,
+                FilterCommand.class,
+                ControlCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

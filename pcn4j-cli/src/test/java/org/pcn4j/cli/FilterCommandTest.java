@@ -1,0 +1,140 @@
+package org.pcn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pcn4j.cli.TrainCommandTest.assertOneLineError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pcn4j.io.Json;
+
+class FilterCommandTest {
+    @TempDir
+    Path tmp;
+
+    static final String SYS = "A: [[1.0, 0.1], [0.0, 1.0]]\n"
+            + "B: [[0.0], [1.0]]\n"
+            + "C: [[1.0, 0.0], [0.3, 0.8]]\n"
+            + "Q: [[1.0, 0.0], [0.0, 1.0]]\n"
+            + "R: [[1.0, 0.0], [0.0, 1.0]]\n"
+            + "x0: [0.0, 0.0]\n"
+            + "activation: identity\n"
+            + "input: {scale: [1.0], decay: 0.01}\n";
+
+    private Path sys(String text) throws Exception {
+        Path p = tmp.resolve("sys-" + Math.abs(text.hashCode()) + ".yaml");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private Path simulate(int steps) throws Exception {
+        Path dir = tmp.resolve("sim");
+        CliRunner.Result r = CliRunner.run("filter", "simulate", "--system", sys(SYS).toString(), "--steps",
+                String.valueOf(steps), "--seed", "3", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        return dir;
+    }
+
+    @Test
+    void simulateThenFilterWithEachMethod() throws Exception {
+        Path dir = simulate(300);
+        List<String> obs = Files.readAllLines(dir.resolve("OBS.csv"));
+        assertEquals("u1,y1,y2", obs.get(0));
+        assertEquals(301, obs.size());
+        assertEquals("x1,x2", Files.readAllLines(dir.resolve("X.csv")).get(0));
+        double kalman = 0;
+        double eq = 0;
+        for (String method : new String[] {"kalman", "tpc-equilibrium", "tpc"}) {
+            Path est = tmp.resolve(method + ".csv");
+            CliRunner.Result r = CliRunner.run("filter", "--system", sys(SYS).toString(), "--data",
+                    dir.resolve("OBS.csv").toString(), "--method", method, "--inference-steps", "50", "--state-lr", "0.1",
+                    "--out", est.toString(), "--truth", dir.resolve("X.csv").toString(), "--steps", "300");
+            assertEquals(0, r.code(), r.err());
+            Map<String, Object> j = Json.parseObject(r.out());
+            double mse = Json.getDouble(j, "mse");
+            assertTrue(mse > 0 && mse < 5, method + " mse " + mse);
+            List<String> lines = Files.readAllLines(est);
+            assertEquals("x1,x2", lines.get(0));
+            assertEquals(301, lines.size());
+            assertTrue(Files.size(tmp.resolve(method + "-x1.png")) > 1000);
+            if (method.equals("kalman")) {
+                kalman = mse;
+                assertTrue(j.containsKey("riccati_mse"));
+            } else if (method.equals("tpc-equilibrium")) {
+                eq = mse;
+                assertTrue(j.containsKey("lyapunov_mse"));
+            } else {
+                // 50 steps of 0.1 converge on this system: the iterative filter is the equilibrium.
+                assertEquals(eq, mse, 0.01 * eq);
+            }
+        }
+        assertTrue(kalman < eq, "Kalman " + kalman + " should beat the constant-gain tPC " + eq);
+    }
+
+    @Test
+    void learningSavesAModelThatLoadsBack() throws Exception {
+        Path dir = simulate(200);
+        Path est = tmp.resolve("learned.csv");
+        CliRunner.Result r = CliRunner.run("filter", "--system", sys(SYS).toString(), "--data",
+                dir.resolve("OBS.csv").toString(), "--method", "tpc-equilibrium", "--learn", "A,C", "--epochs", "5",
+                "--lr", "1e-3", "--out", est.toString());
+        assertEquals(0, r.code(), r.err());
+        Path model = tmp.resolve("learned.model.yaml");
+        assertTrue(Files.exists(model));
+        assertTrue(Files.exists(tmp.resolve("learned-learning.png")));
+        CliRunner.Result again = CliRunner.run("filter", "--system", model.toString(), "--data",
+                dir.resolve("OBS.csv").toString(), "--method", "kalman", "--out", tmp.resolve("k.csv").toString(),
+                "--no-plots");
+        assertEquals(0, again.code(), again.err());
+    }
+
+    @Test
+    void badInputIsAOneLineError() throws Exception {
+        Path dir = simulate(20);
+        String obs = dir.resolve("OBS.csv").toString();
+        String out = tmp.resolve("e.csv").toString();
+        // Mismatched sizes.
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("C: [[1.0, 0.0], [0.3, 0.8]]",
+                "C: [[1.0, 0.0, 1.0]]")).toString(), "--data", obs, "--out", out), "C has 3 columns but A is 2x2");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("C: [[1.0, 0.0], [0.3, 0.8]]",
+                "C: [[1.0, 0.0]]").replace("R: [[1.0, 0.0], [0.0, 1.0]]", "R: [[1.0]]")).toString(), "--data", obs,
+                "--out", out), "header is u1,y1,y2 but expected u1,y1");
+        // Singular noise.
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("Q: [[1.0, 0.0], [0.0, 1.0]]",
+                "Q: [[1.0, 1.0], [1.0, 1.0]]")).toString(), "--data", obs, "--out", out), "Q is singular");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("R: [[1.0, 0.0], [0.0, 1.0]]",
+                "R: [[0.0, 0.0], [0.0, 0.0]]")).toString(), "--data", obs, "--out", out), "R is singular");
+        // Non-numeric cell.
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("OBS.csv")));
+        lines.set(5, lines.get(5).replaceFirst(",[^,]*$", ",abc"));
+        Path bad = tmp.resolve("bad.csv");
+        Files.write(bad, lines);
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", bad.toString(), "--out",
+                out), "line 6, column y2: 'abc' is not a finite number");
+        // Row count against --steps.
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", obs, "--out", out,
+                "--steps", "25"), "20 rows but --steps is 25");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", obs, "--out", out,
+                "--method", "particle"), "unknown --method 'particle'");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("identity", "tanh")).toString(), "--data",
+                obs, "--out", out, "--method", "kalman"), "kalman needs activation identity");
+    }
+
+    @Test
+    void benchTrackingPartReportsAnalyticAndSimulatedErrors() {
+        Path dir = tmp.resolve("bench");
+        CliRunner.Result r = CliRunner.run("filter", "bench", "--part", "tracking", "--seeds", "2", "--out",
+                dir.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> tr = Json.getObject(Json.parseObject(r.out()), "tracking");
+        double lyap = Json.getDouble(tr, "lyapunov_mse");
+        double ric = Json.getDouble(tr, "riccati_mse");
+        assertTrue(ric < lyap, ric + " vs " + lyap);
+        assertEquals(28, Json.getList(tr, "iterative").size());
+        assertTrue(Files.exists(dir.resolve("tpc-mse-T-eta.png")));
+    }
+}
