@@ -59,7 +59,7 @@ public final class DataCommand implements Runnable {
         @Override
         public void run() {
             Normalization n = normalize == null ? null : Normalization.parse(normalize);
-            DatasetSplits s = Datasets.load(dataset, dataDir, n);
+            DatasetSplits s = Datasets.load(dataset, dataDir, n, ProgressBar.onTerminal(null));
             PrintWriter out = spec.commandLine().getOut();
             List<String> names = new ArrayList<>();
             List<Dataset> splits = new ArrayList<>();

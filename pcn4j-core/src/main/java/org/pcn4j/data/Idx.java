@@ -74,10 +74,10 @@ public final class Idx {
         long fileSize = InputChecks.regularFile(file, "");
         try (InputStream in = open(file)) {
             int[] dims = header(file, in, IMAGES_MAGIC, "image");
-            long n = (long) dims[0] * dims[1] * dims[2];
-            if (n > InputChecks.MAX_ARRAY) {
+            long n = InputChecks.product(dims[0], dims[1], dims[2]); // -1 past a long: three ints can overflow it
+            if (n < 0 || n > InputChecks.MAX_ARRAY) {
                 throw new PcnException(file + ": the header claims " + dims[0] + " images of " + dims[1] + "x"
-                        + dims[2] + " (" + n + " bytes), more than one Java array holds");
+                        + dims[2] + " (" + (n < 0 ? "over 2^63" : Long.toString(n)) + " bytes), more than one Java array holds");
             }
             String what = "pixels (" + dims[0] + " images of " + dims[1] + "x" + dims[2] + ")";
             byte[] pixels = body(file, in, (int) n, what, available(in, fileSize, 16), progress);

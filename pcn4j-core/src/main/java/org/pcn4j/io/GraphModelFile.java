@@ -83,8 +83,7 @@ public final class GraphModelFile {
 
     /** Reads a graph model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
     public static Loaded load(Path file) {
-        SafeTensors.Contents c = SafeTensors.read(file);
-        return fromContents(c, file.toString());
+        return InputChecks.loading("the model file " + file, () -> fromContents(SafeTensors.read(file), file.toString()));
     }
 
     static Loaded fromContents(SafeTensors.Contents c, String where) {

@@ -95,6 +95,28 @@ public final class InputChecks {
         }
     }
 
+    /**
+     * Runs {@code body}; an {@link OutOfMemoryError} in it is thrown again with the message
+     * "while loading WHAT", which the CLI turns into one line naming what was being loaded. (The
+     * failed allocation never happened, so there is memory to build the new error; an error already
+     * named by an inner load keeps its name.)
+     */
+    public static <T> T loading(String what, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (OutOfMemoryError e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(OOM_PREFIX)) {
+                throw e;
+            }
+            OutOfMemoryError named = new OutOfMemoryError(OOM_PREFIX + what);
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    /** How {@link #loading} starts the messages it gives. */
+    public static final String OOM_PREFIX = "while loading ";
+
     /** {@code bytes} as a short human figure ("1.9 GiB", "512 MiB"). */
     public static String gib(long bytes) {
         if (bytes >= 1L << 30) {

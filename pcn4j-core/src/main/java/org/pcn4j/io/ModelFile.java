@@ -82,6 +82,10 @@ public final class ModelFile {
 
     /** Reads a model file of either kind, by its {@code model_type}. */
     public static LoadedModel loadModel(Path file) {
+        return InputChecks.loading("the model file " + file, () -> loadModelNow(file));
+    }
+
+    private static LoadedModel loadModelNow(Path file) {
         SafeTensors.Contents c = SafeTensors.read(file);
         String type = c.metadata().getOrDefault("model_type", "mlp");
         if (type.equals("graph")) {
@@ -143,7 +147,7 @@ public final class ModelFile {
 
     /** Reads a model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
     public static Loaded load(Path file) {
-        return fromContents(SafeTensors.read(file), file.toString());
+        return InputChecks.loading("the model file " + file, () -> fromContents(SafeTensors.read(file), file.toString()));
     }
 
     private static Loaded fromContents(SafeTensors.Contents c, String where) {

@@ -181,7 +181,9 @@ public final class SafeTensors {
 
     /** Reads every tensor of {@code file}, converting them to float. */
     public static Contents read(Path file) {
-        InputChecks.regularFile(file, "model file");
+        if (java.nio.file.Files.exists(file)) { // a missing file keeps its usual message below
+            InputChecks.regularFile(file, "cannot read");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(file, ch);
         } catch (PcnException e) {
@@ -284,11 +286,13 @@ public final class SafeTensors {
         }
         InputChecks.fitsHeap("safetensors file " + file + ": its " + infos.size() + " tensors", 4 * floats);
         long base = 8 + n;
-        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        // No bigger than the data: a direct buffer is zeroed and freed late, which small files should not pay for.
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(8, expected)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         LinkedHashMap<String, Entry> tensors = new LinkedHashMap<>();
         for (Info i : infos) {
             float[] data = new float[i.count];
-            int per = CHUNK_BYTES / i.dtype.size;
+            int per = chunk.capacity() / i.dtype.size;
             long pos = base + i.begin;
             for (int off = 0; off < i.count; off += per) {
                 int k = Math.min(per, i.count - off);
