@@ -562,7 +562,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         try {
             return s.get();
         } catch (PcnException e) {
-            throw new PcnException(where + ": " + e.getMessage(), e);
+            throw new PcnException(where + ": " + org.pcn4j.io.InputChecks.quote(e.getMessage()), e);
         }
     }
 

@@ -93,7 +93,7 @@ public final class Fuzz {
     /** Prints and returns the tally: "PARSER: N cases, A accepted, R refused". */
     public String report() {
         String s = parser + ": " + cases + " cases, " + accepted + " accepted, " + refused + " refused";
-        System.out.println("fuzz " + s + " slowest " + slow);
+        System.out.println("fuzz " + s + " (slowest cases, ns: " + slow + ")");
         return s;
     }
 
