@@ -184,6 +184,9 @@ public final class Datasets {
             throw new PcnException(name + ": " + dir + " lacks " + String.join(", ", missing));
         }
         Dataset train = idxSplit(name + "/train", files[0], files[1], decoding);
+        if (train.size() == 0) {
+            throw new PcnException(files[0] + ": holds no images: the training split would be empty");
+        }
         Dataset test = idxSplit(name + "/test", files[2], files[3], decoding);
         if (!Arrays.equals(train.shape(), test.shape())) {
             throw new PcnException(name + ": train images are " + dims(train.shape()) + " but test images are "

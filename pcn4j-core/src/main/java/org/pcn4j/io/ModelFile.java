@@ -242,6 +242,14 @@ public final class ModelFile {
                 }
             }
         }
+        String shape = meta.get("image_shape");
+        if (shape != null) { // [features], [rows, cols] or [channels, rows, cols]
+            int dims = positiveInts(shape, "image_shape", where).length;
+            if (dims < 1 || dims > 4) {
+                throw new PcnException(where + ": metadata image_shape must list 1 to 4 sizes, not "
+                        + InputChecks.quote(shape));
+            }
+        }
         String config = meta.get("config");
         if (config != null) {
             try {

@@ -333,7 +333,8 @@ public final class PcMemory {
             c = configFrom(Json.parseObject(meta.get("memory")));
             r = recallFrom(Json.parseObject(meta.get("recall")));
         } catch (RuntimeException e) {
-            throw new PcnException(file + ": unreadable memory metadata (" + e.getMessage() + ")");
+            throw new PcnException(file + ": unreadable memory metadata (" + org.pcn4j.io.InputChecks.quote(e.getMessage())
+                    + ")");
         }
         return new Loaded(new PcMemory(g.graph(), c, r), g.affine(), meta);
     }

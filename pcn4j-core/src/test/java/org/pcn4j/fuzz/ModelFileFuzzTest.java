@@ -214,9 +214,9 @@ class ModelFileFuzzTest {
             headers(f, v, k);
         }
         metadata(f, mlp, "mlp", "layer_sizes", "activation", "output_activation", "convention", "output_energy",
-                "input_affine", "format", "format_version", "model_type", "classes", "config");
+                "input_affine", "format", "format_version", "model_type", "classes", "config", "image_shape");
         metadata(f, graph, "graph", "graph", "input_affine", "mode", "image_node", "label_node", "format",
-                "format_version", "model_type", "classes");
+                "format_version", "model_type", "classes", "image_shape");
         // The graph spec inside the metadata: hostile node sizes and names.
         Path p = tmp.resolve("g-base.safetensors");
         Files.write(p, graph);
