@@ -145,5 +145,11 @@ class GraphFileFuzzTest {
                 yaml("node", 1, "size", "16000000").replace("size: 4,", "size: 1000,"));
         m = assertThrows(PcnException.class, () -> GraphFiles.load(q)).getMessage();
         assertTrue(m.contains("wide.yaml") && m.contains("edge image->h1 needs a 16000000 x 1000 weight matrix"), m);
+        // Every matrix fits an array, but 1.6e9 weights (6.1 GiB) do not fit the test JVM's 2 GiB heap.
+        Path r = Files.writeString(tmp.resolve("heavy.yaml"),
+                yaml("node", 1, "size", "16000000").replace("size: 4,", "size: 100,"));
+        m = assertThrows(PcnException.class, () -> GraphFiles.load(r)).getMessage();
+        assertTrue(Runtime.getRuntime().maxMemory() > 7L << 30
+                || m.contains("heavy.yaml") && m.contains("weights and biases would need 6.1 GiB of memory, more than"), m);
     }
 }
