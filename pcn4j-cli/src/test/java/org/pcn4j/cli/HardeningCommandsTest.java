@@ -93,6 +93,21 @@ class HardeningCommandsTest {
     }
 
     @Test
+    void dataInfoShowsAtMostAHundredHistogramRows() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            sb.append(i).append(',').append(i * 7 % 150).append('\n');
+        }
+        Path csv = Files.writeString(tmp.resolve("many.csv"), sb.toString());
+        CliRunner.Result r = CliRunner.run("data", "info", "--dataset", "csv:" + csv);
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertTrue(lines.length < 120, lines.length + " lines");
+        assertEquals("(150 classes: empty ones not shown, nor 50 more with samples; --json lists all)",
+                lines[lines.length - 1]);
+    }
+
+    @Test
     void aPlainOutOfMemoryErrorNamesTheCommand() {
         String m = Errors.outOfMemory(new OutOfMemoryError("Java heap space"), "train");
         assertTrue(m.startsWith("out of memory while running 'train' (Java heap space): the JVM may use "), m);
