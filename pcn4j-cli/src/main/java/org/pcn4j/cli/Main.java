@@ -49,6 +49,10 @@ public final class Main implements Runnable {
         CommandLine cl = newCommandLine(verbose);
         try {
             applyConfigFile(cl, args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("pcn4j: error: " + Errors.outOfMemory(e, args[0]));
+            cl.getErr().flush();
+            return 1;
         } catch (RuntimeException e) {
             if (verbose) {
                 e.printStackTrace(cl.getErr());
