@@ -64,6 +64,12 @@ public final class Config {
         }
         String text;
         try {
+            // Before opening: a FIFO would block for ever; a huge file is not a config.
+            long size = Files.exists(file) ? org.pcn4j.io.InputChecks.regularFile(file, what) : 0;
+            if (size > MAX_FILE_BYTES) {
+                throw new PcnException(what + " " + file + " is " + size + " bytes, more than the limit of "
+                        + MAX_FILE_BYTES + " for a YAML or JSON file");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new PcnException(what + " not found: " + file, e);
@@ -83,6 +89,9 @@ public final class Config {
         return parseYaml(file, text, what);
     }
 
+    /** Config and graph files are small; anything above 8 MiB is refused before reading. */
+    static final long MAX_FILE_BYTES = 8L << 20;
+
     private static Object parseYaml(Path file, String text, String what) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
@@ -101,7 +110,7 @@ public final class Config {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ").trim();
+        return s == null ? "" : org.pcn4j.io.InputChecks.quote(s.replaceAll("\\s*\\n\\s*", " ").trim());
     }
 
     private static Map<String, Object> normalize(Map<?, ?> raw, Path file) {
@@ -109,15 +118,16 @@ public final class Config {
         Map<String, String> original = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : raw.entrySet()) {
             if (!(e.getKey() instanceof String)) {
-                throw new PcnException("config file " + file + ": key " + e.getKey() + " is not a string"
+                throw new PcnException("config file " + file + ": key " + org.pcn4j.io.InputChecks.quote(e.getKey())
+                    + " is not a string"
                         + " (quote it)");
             }
             String key = (String) e.getKey();
             String norm = normalizeKey(key);
             String before = original.put(norm, key);
             if (before != null) {
-                throw new PcnException("config file " + file + ": key '" + norm + "' is given twice (as '" + before
-                        + "' and '" + key + "')");
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(norm) + "' is given twice (as '" + org.pcn4j.io.InputChecks.quote(before)
+                        + "' and '" + org.pcn4j.io.InputChecks.quote(key) + "')");
             }
             out.put(norm, e.getValue());
         }
@@ -180,29 +190,73 @@ public final class Config {
             OptionSpec option = findLongOption(spec, key);
             if (option == null) {
                 String hint = closest(spec, key);
-                throw new PcnException("config file " + file + ": unknown key '" + key + "' (no option --" + key + " in '"
+                throw new PcnException("config file " + file + ": unknown key '" + org.pcn4j.io.InputChecks.quote(key) + "' (no option --" + org.pcn4j.io.InputChecks.quote(key) + " in '"
                         + spec.qualifiedName() + "'" + (hint == null ? "" : "; did you mean '" + hint + "'?") + ")");
             }
             if (option.usageHelp() || option.versionHelp() || key.equals("config")) {
-                throw new PcnException("config file " + file + ": key '" + key + "' cannot be set in a config file");
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' cannot be set in a config file");
             }
             Object v = e.getValue();
             if (v instanceof Map) {
-                throw new PcnException("config file " + file + ": key '" + key + "' must have a single value or a list, "
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' must have a single value or a list, "
                         + "not a mapping");
             }
             if (v instanceof List) {
                 List<?> list = (List<?>) v;
                 for (Object o : list) {
                     if (o instanceof Map || o instanceof List) {
-                        throw new PcnException("config file " + file + ": key '" + key + "' must be a list of plain "
+                        throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' must be a list of plain "
                                 + "values");
                     }
                 }
                 boolean splits = option.isMultiValue() && !option.splitRegex().isEmpty();
                 if (list.size() > 1 && !splits) {
-                    throw new PcnException("config file " + file + ": key '" + key + "' takes a single value, not a list");
+                    throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' takes a single value, not a list");
                 }
+            }
+            checkType(option, key, v, file);
+        }
+    }
+
+    /**
+     * A value of the wrong kind for its option ({@code epochs: ten}, {@code lr: [1, 2]} for a single
+     * number, {@code quiet: 3}) is refused here, naming the file and key; picocli would otherwise
+     * report it later without saying it came from the config file. Range checks are the options'.
+     */
+    private static void checkType(OptionSpec option, String key, Object v, Path file) {
+        if (v == null) {
+            return;
+        }
+        Class<?> t = option.isMultiValue() && option.auxiliaryTypes().length > 0 ? option.auxiliaryTypes()[0]
+                : option.type();
+        List<?> values = v instanceof List ? (List<?>) v : List.of(v);
+        for (Object o : values) {
+            String kind = null;
+            if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+                boolean ok = o instanceof Integer || o instanceof Long
+                        || (o instanceof String && ((String) o).trim().matches("[+-]?[0-9]{1,18}"));
+                if (ok && (t == int.class || t == Integer.class)) {
+                    long x = o instanceof String ? Long.parseLong(((String) o).trim()) : ((Number) o).longValue();
+                    ok = x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE;
+                }
+                kind = ok ? null : "an integer" + (t == int.class || t == Integer.class ? " that fits 32 bits" : "");
+            } else if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
+                boolean ok = o instanceof Number;
+                if (o instanceof String) {
+                    try {
+                        Double.parseDouble(((String) o).trim());
+                        ok = true;
+                    } catch (NumberFormatException e) {
+                        ok = false;
+                    }
+                }
+                kind = ok ? null : "a number";
+            } else if (t == boolean.class || t == Boolean.class) {
+                kind = o instanceof Boolean || "true".equals(o) || "false".equals(o) ? null : "true or false";
+            }
+            if (kind != null) {
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key)
+                        + "' must be " + kind + ", not " + kind(o) + " '" + org.pcn4j.io.InputChecks.quote(o) + "'");
             }
         }
     }

@@ -59,7 +59,7 @@ public final class DataCommand implements Runnable {
         @Override
         public void run() {
             Normalization n = normalize == null ? null : Normalization.parse(normalize);
-            DatasetSplits s = Datasets.load(dataset, dataDir, n);
+            DatasetSplits s = Datasets.load(dataset, dataDir, n, ProgressBar.onTerminal(null));
             PrintWriter out = spec.commandLine().getOut();
             List<String> names = new ArrayList<>();
             List<Dataset> splits = new ArrayList<>();
@@ -182,14 +182,33 @@ public final class DataCommand implements Runnable {
         for (Dataset d : splits) {
             counts.add(d.labelCounts());
         }
+        // Many classes (a CSV may have thousands): the rows with samples, at most MAX_HISTOGRAM_ROWS.
+        boolean many = s.classes() > MAX_HISTOGRAM_ROWS;
+        int shown = 0;
+        int hidden = 0;
         for (int c = 0; c < s.classes(); c++) {
+            boolean any = false;
+            for (int[] cnt : counts) {
+                any |= cnt[c] > 0;
+            }
+            if (many && (!any || shown >= MAX_HISTOGRAM_ROWS)) {
+                hidden += any ? 1 : 0;
+                continue;
+            }
+            shown++;
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6d", c));
             for (int[] cnt : counts) {
                 row.append(String.format(Locale.ROOT, " %8d", cnt[c]));
             }
             out.println(row + (showNames ? "  " + s.classNames().get(c) : ""));
         }
+        if (many) {
+            out.println("(" + s.classes() + " classes: empty ones not shown" + (hidden > 0 ? ", nor " + hidden
+                    + " more with samples" : "") + "; --json lists all)");
+        }
     }
+
+    static final int MAX_HISTOGRAM_ROWS = 100;
 
     private static void printJson(PrintWriter out, DatasetSplits s, List<String> names, List<Dataset> splits,
             List<float[]> ranges) {

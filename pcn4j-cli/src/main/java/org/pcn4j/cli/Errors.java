@@ -32,7 +32,7 @@ final class Errors {
         } else if (t instanceof FileAlreadyExistsException) {
             msg = "file exists: " + ((FileAlreadyExistsException) t).getFile();
         } else if (t instanceof OutOfMemoryError) {
-            msg = "out of memory (raise -Xmx through JAVA_OPTS, or use a smaller batch or model)";
+            msg = outOfMemory((OutOfMemoryError) t, null);
         } else if (t instanceof java.io.IOException) {
             msg = "I/O error: " + t.getMessage();
         } else {
@@ -41,6 +41,34 @@ final class Errors {
         if (msg == null) {
             msg = t.getClass().getSimpleName();
         }
-        return msg.replace('\n', ' ').trim();
+        msg = msg.replace('\r', ' ').replace('\n', ' ').trim();
+        // The last guard for one readable line: messages quote at most ~200 characters of a value,
+        // so anything longer is a value that escaped quoting (a YAML alias tree, a huge line).
+        return msg.length() <= MAX_MESSAGE ? msg : msg.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
+    static final int MAX_MESSAGE = 600;
+
+    /** {@code s} on one line, at most {@link #MAX_MESSAGE} characters. */
+    static String cap(String s) {
+        String m = s == null ? "" : s.replace('\r', ' ').replace('\n', ' ').trim();
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
+    /**
+     * One line for an OutOfMemoryError: what was being loaded (the message core's
+     * {@code InputChecks.loading} gives) or the command that ran, the JVM's limit, and how to raise
+     * it through the launcher.
+     */
+    static String outOfMemory(OutOfMemoryError e, String command) {
+        String m = e.getMessage();
+        String what = m != null && m.startsWith(org.pcn4j.io.InputChecks.OOM_PREFIX) ? m
+                : "while running " + (command == null ? "the command" : "'" + command + "'")
+                        + (m == null || m.isBlank() ? "" : " (" + m.replace('\n', ' ').trim() + ")");
+        long max = Runtime.getRuntime().maxMemory();
+        long suggest = max == Long.MAX_VALUE ? 8 : Math.max(2, 2 * ((max + (1L << 30) - 1) >> 30));
+        return "out of memory " + what + ": the JVM may use " + org.pcn4j.io.InputChecks.gib(max)
+                + "; give it more with PCN4J_JAVA_OPTS=-Xmx" + suggest + "g (if the machine has it), or use a smaller"
+                + " batch or model";
     }
 }

@@ -45,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         threads.apply();
         QueryModel q = QueryModel.load(model);
-        DatasetSplits data = Datasets.load(dataset, dataDir);
+        DatasetSplits data = Datasets.load(dataset, dataDir, null, ProgressBar.onTerminal(null));
         q.checkFits(data, "model " + model);
         Dataset d;
         if (split.equals("test")) {

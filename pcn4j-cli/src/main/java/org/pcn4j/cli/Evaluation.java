@@ -16,6 +16,11 @@ final class Evaluation {
     /** Predicted classes of a batch of normalized inputs. */
     interface Predictor {
         int[] predict(float[] x, int batch);
+
+        /** Slow predictors (generative: one relaxation per class) show progress on a terminal. */
+        default boolean slow() {
+            return false;
+        }
     }
 
     /** A discriminative network: a feedforward pass, or {@code steps} of inference with the output free. */
@@ -28,16 +33,42 @@ final class Evaluation {
      * for {@code steps} steps, pick the label of lowest energy ({@link Generative#classifyByEnergy}).
      */
     static Predictor generative(Trainer trainer, Node image, Node label, int steps) {
-        return (x, b) -> Generative.classifyByEnergy(trainer, image, label, x, b, steps);
+        return new Predictor() {
+            @Override
+            public int[] predict(float[] x, int b) {
+                return Generative.classifyByEnergy(trainer, image, label, x, b, steps);
+            }
+
+            @Override
+            public boolean slow() {
+                return true;
+            }
+        };
     }
 
+    /** Accuracy on {@code split}; a slow predictor shows a bar on a terminal (a generative test set takes minutes). */
     static double accuracy(Dataset split, InputAffine affine, Predictor predictor) {
+        return accuracy(split, affine, predictor,
+                predictor.slow() ? ProgressBar.onTerminal("samples") : org.pcn4j.ProgressListener.none());
+    }
+
+    static double accuracy(Dataset split, InputAffine affine, Predictor predictor, org.pcn4j.ProgressListener progress) {
         if (split.size() == 0) {
             return Double.NaN;
         }
+        progress.start("evaluating " + split.name(), split.size());
+        try {
+            return correct(split, affine, predictor, progress) / (double) split.size();
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private static long correct(Dataset split, InputAffine affine, Predictor predictor, org.pcn4j.ProgressListener progress) {
         Batches b = new Batches(split, affine, BATCH, false, 0);
         b.startEpoch(0);
         long correct = 0;
+        long done = 0;
         while (b.next()) {
             int[] pred = predictor.predict(b.x(), b.size());
             int[] labels = b.labels();
@@ -46,7 +77,9 @@ final class Evaluation {
                     correct++;
                 }
             }
+            done += b.size();
+            progress.update(done);
         }
-        return (double) correct / split.size();
+        return correct;
     }
 }

@@ -80,11 +80,11 @@ final class ImageFiles {
         if (imageShapeJson != null) {
             Object parsed = org.pcn4j.io.Json.parse(imageShapeJson);
             java.util.List<?> l = parsed instanceof java.util.List ? (java.util.List<?>) parsed : java.util.List.of();
-            if (l.size() == 2) {
-                int r = ((Number) l.get(0)).intValue();
-                int c = ((Number) l.get(1)).intValue();
-                if (r * c == size) {
-                    return new int[] {r, c};
+            if (l.size() == 2 && l.get(0) instanceof Long && l.get(1) instanceof Long) { // (model files check it)
+                long r = (Long) l.get(0);
+                long c = (Long) l.get(1);
+                if (r > 0 && c > 0 && r * c == size) {
+                    return new int[] {(int) r, (int) c};
                 }
             }
         }

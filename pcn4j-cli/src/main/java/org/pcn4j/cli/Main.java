@@ -51,6 +51,10 @@ public final class Main implements Runnable {
         CommandLine cl = newCommandLine(verbose);
         try {
             applyConfigFile(cl, args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("pcn4j: error: " + Errors.outOfMemory(e, args[0]));
+            cl.getErr().flush();
+            return 1;
         } catch (RuntimeException e) {
             if (verbose) {
                 e.printStackTrace(cl.getErr());
@@ -59,7 +63,18 @@ public final class Main implements Runnable {
             cl.getErr().flush();
             return 1;
         }
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli's execution exception handler sees Exceptions only: an Error passes it by, so
+            // without this catch every OutOfMemoryError was a raw stack trace.
+            if (verbose) {
+                e.printStackTrace(cl.getErr());
+            }
+            cl.getErr().println("pcn4j: error: " + Errors.outOfMemory(e, args.length > 0 ? args[0] : "pcn4j"));
+            cl.getErr().flush();
+            return 1;
+        }
     }
 
     /** {@code --config FILE} after a subcommand supplies that subcommand's option defaults. */
@@ -92,7 +107,7 @@ public final class Main implements Runnable {
             if (verbose) {
                 ex.printStackTrace(err);
             }
-            err.println("pcn4j: error: " + ex.getMessage().replace('\n', ' ').trim());
+            err.println("pcn4j: error: " + Errors.cap(ex.getMessage()));
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             err.flush();
             return 2;

@@ -69,6 +69,9 @@ final class MemoryBench implements Callable<Integer> {
     ThreadsOption threads = new ThreadsOption();
 
     private RunDir run;
+    /** Progress on a terminal (the bench runs for minutes): storing counts epochs, recalls count images. */
+    private final org.pcn4j.ProgressListener storing = ProgressBar.onTerminal("epochs");
+    private final org.pcn4j.ProgressListener recalling = ProgressBar.onTerminal("images");
     private final List<Map<String, Object>> rows = new ArrayList<>();
 
     @Override
@@ -94,7 +97,7 @@ final class MemoryBench implements Callable<Integer> {
                     Cues.gaussianNoise(x, n, d, cueSeed));
             long t0 = System.nanoTime();
             PcMemory pc = PcMemory.create(d, memory.config(), memory.recall());
-            pc.store(x, n, null);
+            store(pc, x, n, memory.config().epochs(), "storing " + n + " images");
             double storeSecs = secs(t0);
             t0 = System.nanoTime();
             ClassicalHopfield storkey = ClassicalHopfield.train(x, n, d, ClassicalHopfield.Rule.STORKEY);
@@ -106,7 +109,7 @@ final class MemoryBench implements Callable<Integer> {
                 // The cue itself (hidden pixels at 0): what recall has to improve on.
                 record(n, cue, "cue-as-is", cue.values(), x, Double.NaN, 0, 0, 0);
                 t0 = System.nanoTime();
-                float[] r = pc.recall(cue.values(), cue.mask(), n);
+                float[] r = pc.recall(cue.values(), cue.mask(), n, recalling);
                 record(n, cue, "pc", r, x, Double.NaN, pc.footprintBytes(), storeSecs, secs(t0));
                 outs.put("pc", r);
                 for (ModernHopfield.Similarity sim : ModernHopfield.Similarity.values()) {
@@ -142,7 +145,7 @@ final class MemoryBench implements Callable<Integer> {
         float[] u = java.util.Arrays.copyOfRange(all.values(), maxN * d, (maxN + unseen) * d);
         Cue cue = Cues.bottomHalfHidden(u, unseen, all.cols(), all.rows());
         long t0 = System.nanoTime();
-        float[] fromMemory = memoryPc.recall(cue.values(), cue.mask(), unseen);
+        float[] fromMemory = memoryPc.recall(cue.values(), cue.mask(), unseen, recalling);
         record(maxN, cue, "unseen:pc-memory", fromMemory, u, Double.NaN, memoryPc.footprintBytes(), 0, secs(t0));
         ModernHopfield mhn = new ModernHopfield(java.util.Arrays.copyOf(all.values(), maxN * d), maxN, d);
         float[] r = mhn.recall(cue, ModernHopfield.Similarity.EUCLIDEAN_KNOWN, 100, 1, true);
@@ -164,10 +167,10 @@ final class MemoryBench implements Callable<Integer> {
             record(generativeTrain, cue, "unseen:train-mean-image", m, u, Double.NaN, 4L * d, 0, 0);
             t0 = System.nanoTime();
             PcMemory gen = PcMemory.create(d, memory.config().withEpochs(generativeEpochs), memory.recall());
-            gen.store(train.values(), generativeTrain, null);
+            store(gen, train.values(), generativeTrain, generativeEpochs, "storing " + generativeTrain + " train images");
             double storeSecs = secs(t0);
             t0 = System.nanoTime();
-            r = gen.recall(cue.values(), cue.mask(), unseen);
+            r = gen.recall(cue.values(), cue.mask(), unseen, recalling);
             record(generativeTrain, cue, "unseen:generative-pcn(train split)", r, u, Double.NaN, gen.footprintBytes(),
                     storeSecs, secs(t0));
             Map<String, float[]> outs = new LinkedHashMap<>();
@@ -278,6 +281,15 @@ final class MemoryBench implements Callable<Integer> {
         }
         org.pcn4j.io.AtomicFiles.write(run.path("table.md"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.print(sb);
+    }
+
+    private void store(PcMemory pc, float[] x, int n, int epochs, String label) {
+        storing.start(label, epochs);
+        try {
+            pc.store(x, n, (epoch, e) -> storing.update(epoch));
+        } finally {
+            storing.finish();
+        }
     }
 
     private static String bytes(long b) {

@@ -124,7 +124,7 @@ public final class MemoryCommand implements Runnable {
 
     /** The first {@code count} images of a split, mapped to [0, 1] by the dataset's raw range. */
     static Images load(String dataset, Path dataDir, String split, int count) {
-        DatasetSplits data = Datasets.load(dataset, dataDir);
+        DatasetSplits data = Datasets.load(dataset, dataDir, null, ProgressBar.onTerminal(null));
         Dataset d;
         switch (split) {
             case "train": d = data.train(); break;
@@ -289,7 +289,7 @@ public final class MemoryCommand implements Runnable {
             InputAffine a = loaded.affine();
             float[] x = ImageFiles.toModel(im, a);
             float[] mask = Masks.parse(io.clamp, n, shape[0], shape[1]);
-            float[] rec = m.recall(x, mask, n);
+            float[] rec = m.recall(x, mask, n, ProgressBar.onTerminal("images"));
             byte[] px = new byte[n * f];
             ImageFiles.toPixels(rec, n, f, a, px, 0);
             Path png = ImageFiles.write(io.out, px, n, shape[0], shape[1]);

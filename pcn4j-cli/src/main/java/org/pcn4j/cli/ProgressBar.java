@@ -58,6 +58,34 @@ public final class ProgressBar implements ProgressListener {
     }
 
     /**
+     * A bar counting {@code unit} on stderr when it is a terminal, else a listener that ignores
+     * everything: for work that was silent before (recall, evaluation, decoding), whose logs and
+     * tests should not gain lines.
+     */
+    public static ProgressListener onTerminal(String unit) {
+        if (!isTerminal()) {
+            return ProgressListener.none();
+        }
+        ProgressBar bar = new ProgressBar(new PrintWriter(System.err, true), true, unit);
+        return new ProgressListener() {
+            @Override
+            public void start(String label, long total) {
+                bar.start(label, total);
+            }
+
+            @Override
+            public void update(long current) {
+                bar.update(current);
+            }
+
+            @Override
+            public void finish() {
+                bar.clear(); // transient: the command's own output lines stay together
+            }
+        };
+    }
+
+    /**
      * True if the JVM runs attached to a terminal. Since JDK 22, System.console() is non-null
      * even when redirected, so Console.isTerminal() (looked up by reflection: this code targets
      * Java 17) decides where it exists.

@@ -146,7 +146,46 @@ public final class Csv {
         if (rows == 0) {
             throw new PcnException(name + ": no data rows");
         }
+        checkClasses(name, labels, rows);
         return new Table(header, cols - 1, Arrays.copyOf(values, nv), Arrays.copyOf(labels, rows));
+    }
+
+    /** Most classes a CSV table may have: the label is a class index, and the network gets one output per class. */
+    public static final int MAX_CLASSES = 65_536;
+
+    /**
+     * Labels are class indices 0..K-1, and K sizes the network's output layer: a stray 100000 in a
+     * 30-row file would build a 100,001-class network. So K is capped, and the classes that occur
+     * must cover a fair part of 0..K-1 (at least half, or all but 32).
+     */
+    private static void checkClasses(String name, int[] labels, int rows) {
+        int max = 0;
+        int maxRow = 0;
+        for (int i = 0; i < rows; i++) {
+            if (labels[i] > max) {
+                max = labels[i];
+                maxRow = i;
+            }
+        }
+        long classes = max + 1L;
+        if (classes > MAX_CLASSES) {
+            throw new PcnException(name + ": label " + max + " (data row " + (maxRow + 1) + ") would make "
+                    + classes + " classes, more than the limit of " + MAX_CLASSES
+                    + "; labels must be class indices 0, 1, ...");
+        }
+        boolean[] seen = new boolean[(int) classes];
+        int distinct = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!seen[labels[i]]) {
+                seen[labels[i]] = true;
+                distinct++;
+            }
+        }
+        if (classes > Math.max(2L * distinct, distinct + 32L)) {
+            throw new PcnException(name + ": label " + max + " (data row " + (maxRow + 1) + ") would make " + classes
+                    + " classes but only " + distinct + " distinct labels occur in " + rows
+                    + " rows; labels must be dense class indices 0, 1, ... (renumber them)");
+        }
     }
 
     private static int grow(int cur, int min) {

@@ -66,6 +66,18 @@ public final class Datasets {
      * @param normalization null for the dataset's default
      */
     public static DatasetSplits load(String name, Path dataDir, Normalization normalization) {
+        return load(name, dataDir, normalization, org.pcn4j.ProgressListener.none());
+    }
+
+    /** As {@link #load(String, Path, Normalization)}, telling {@code decoding} about each IDX file's bytes decoded. */
+    public static DatasetSplits load(String name, Path dataDir, Normalization normalization,
+            org.pcn4j.ProgressListener decoding) {
+        return org.pcn4j.io.InputChecks.loading("the dataset " + name,
+                () -> loadNow(name, dataDir, normalization, decoding));
+    }
+
+    private static DatasetSplits loadNow(String name, Path dataDir, Normalization normalization,
+            org.pcn4j.ProgressListener decoding) {
         String n = name == null ? "" : name.trim();
         if (n.regionMatches(true, 0, "csv:", 0, 4)) {
             String p = n.substring(4).trim();
@@ -78,7 +90,7 @@ public final class Datasets {
             case "mnist":
             case "fashion-mnist":
                 String id = n.toLowerCase(Locale.ROOT);
-                return idx(id, findIdxDir(id, dataDir), normalization);
+                return idx(id, findIdxDir(id, dataDir), normalization, decoding);
             case "digits":
                 return digits(normalization);
             default:
@@ -154,6 +166,12 @@ public final class Datasets {
      * @param name mnist or fashion-mnist (names Fashion-MNIST's classes), or any name for messages
      */
     public static DatasetSplits idx(String name, Path dir, Normalization normalization) {
+        return idx(name, dir, normalization, org.pcn4j.ProgressListener.none());
+    }
+
+    /** As {@link #idx(String, Path, Normalization)}, telling {@code decoding} about the image bytes decoded. */
+    public static DatasetSplits idx(String name, Path dir, Normalization normalization,
+            org.pcn4j.ProgressListener decoding) {
         Path[] files = new Path[4];
         List<String> missing = new ArrayList<>();
         for (int k = 0; k < 4; k++) {
@@ -165,8 +183,11 @@ public final class Datasets {
         if (!missing.isEmpty()) {
             throw new PcnException(name + ": " + dir + " lacks " + String.join(", ", missing));
         }
-        Dataset train = idxSplit(name + "/train", files[0], files[1]);
-        Dataset test = idxSplit(name + "/test", files[2], files[3]);
+        Dataset train = idxSplit(name + "/train", files[0], files[1], decoding);
+        if (train.size() == 0) {
+            throw new PcnException(files[0] + ": holds no images: the training split would be empty");
+        }
+        Dataset test = idxSplit(name + "/test", files[2], files[3], decoding);
         if (!Arrays.equals(train.shape(), test.shape())) {
             throw new PcnException(name + ": train images are " + dims(train.shape()) + " but test images are "
                     + dims(test.shape()));
@@ -176,8 +197,8 @@ public final class Datasets {
                 normalization == null ? Normalization.SCALE01 : normalization);
     }
 
-    private static Dataset idxSplit(String name, Path imageFile, Path labelFile) {
-        Idx.Images images = Idx.readImages(imageFile);
+    private static Dataset idxSplit(String name, Path imageFile, Path labelFile, org.pcn4j.ProgressListener decoding) {
+        Idx.Images images = Idx.readImages(imageFile, decoding);
         int[] labels = Idx.readLabels(labelFile);
         if (images.count() != labels.length) {
             throw new PcnException(name + ": " + imageFile + " holds " + images.count() + " images but " + labelFile

@@ -55,26 +55,64 @@ public final class Downloader {
      * @return dir
      */
     public Path download(DatasetSource source, Path dir, ProgressListener progress, Log log) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new PcnException("cannot download into " + dir + ": it is a file, not a folder");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new PcnException("cannot create " + dir + ": " + oneLine(e), e);
+            throw new PcnException("cannot create the folder " + dir + ": " + oneLine(e), e);
         }
         for (DatasetSource.RemoteFile f : source.files()) {
             Path target = dir.resolve(f.name());
+            removeStaleParts(dir, f.name());
             if (Files.isRegularFile(target) && contentMatches(target, f.sha256())) {
                 if (log != null) {
                     log.file(f.name(), Outcome.ALREADY_PRESENT, size(target));
                 }
                 continue;
             }
-            long bytes = fetch(URI.create(source.baseUrl() + f.name()), target, f.sha256(), progress);
+            URI uri;
+            try {
+                uri = new URI(source.baseUrl() + f.name());
+            } catch (java.net.URISyntaxException e) {
+                throw new PcnException("invalid download URL " + source.baseUrl() + f.name() + ": " + oneLine(e), e);
+            }
+            long bytes = fetch(uri, target, f.sha256(), progress);
             if (log != null) {
                 log.file(f.name(), Outcome.DOWNLOADED, bytes);
             }
         }
         return dir;
     }
+
+    /**
+     * A download killed outright (kill -9, a power cut) leaves its hidden {@code .NAME.*.part} file.
+     * The next download of NAME into the folder removes those not written to for
+     * {@link #STALE_PART_MILLIS}: a live transfer writes far more often (it fails after the timeout).
+     */
+    void removeStaleParts(Path dir, String name) {
+        long cutoff = System.currentTimeMillis() - Math.max(STALE_PART_MILLIS, 2 * timeout.toMillis());
+        String prefix = "." + name + ".";
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".part"))) {
+            for (Path p : ds) {
+                try {
+                    if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException ignored) {
+                    // another process may be removing it too; a leftover is harmless
+                }
+            }
+        } catch (IOException ignored) {
+            // the folder is unreadable: the download itself will say so
+        }
+    }
+
+    /** A {@code .part} file untouched this long belongs to a download that died. */
+    static final long STALE_PART_MILLIS = 10 * 60 * 1000L;
 
     private static long size(Path p) {
         try {
@@ -121,6 +159,13 @@ public final class Downloader {
     }
 
     private long transfer(URI uri, Path tmp, String label, ProgressListener progress) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("file")) {
+            return copyLocal(uri, tmp, label, progress);
+        }
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new PcnException(uri + ": unsupported URL scheme '" + scheme + "' (use http, https or file)");
+        }
         HttpURLConnection c = connect(uri);
         long got = 0;
         long total = c.getContentLengthLong();
@@ -152,6 +197,33 @@ public final class Downloader {
         return got;
     }
 
+    /** A {@code file:} mirror (a local folder or a mounted share): copied like a transfer. */
+    private static long copyLocal(URI uri, Path tmp, String label, ProgressListener progress) {
+        Path src;
+        try {
+            src = Path.of(uri);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new PcnException(uri + ": not a usable file URL (" + oneLine(e) + "); write it as file:///abs/path/",
+                    e);
+        }
+        long total = org.pcn4j.io.InputChecks.regularFile(src, "mirror file");
+        long got = 0;
+        progress.start(label, total);
+        try (InputStream in = Files.newInputStream(src); OutputStream out = Files.newOutputStream(tmp)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0;) {
+                out.write(buf, 0, r);
+                got += r;
+                progress.update(got);
+            }
+        } catch (IOException e) {
+            throw new PcnException(uri + ": copy failed after " + got + " bytes (" + oneLine(e) + "); nothing was saved", e);
+        } finally {
+            progress.finish();
+        }
+        return got;
+    }
+
     /** Opens a GET with a 200 response, following up to 5 redirects (also between http and https). */
     private HttpURLConnection connect(URI uri) {
         URI u = uri;
@@ -159,7 +231,11 @@ public final class Downloader {
             HttpURLConnection c;
             int status;
             try {
-                c = (HttpURLConnection) u.toURL().openConnection();
+                java.net.URLConnection uc = u.toURL().openConnection();
+                if (!(uc instanceof HttpURLConnection)) { // a redirect to another scheme
+                    throw new PcnException(u + ": not an http(s) URL");
+                }
+                c = (HttpURLConnection) uc;
                 c.setConnectTimeout((int) timeout.toMillis());
                 c.setReadTimeout((int) timeout.toMillis());
                 c.setInstanceFollowRedirects(false);

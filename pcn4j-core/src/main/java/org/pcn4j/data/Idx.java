@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.pcn4j.PcnException;
+import org.pcn4j.ProgressListener;
+import org.pcn4j.io.InputChecks;
 
 /**
  * Reads IDX files (the MNIST family's format), gzip'd or raw: gzip is recognized by its magic
@@ -60,14 +62,25 @@ public final class Idx {
 
     /** Reads an image file (magic 0x00000803). */
     public static Images readImages(Path file) {
+        return readImages(file, ProgressListener.none());
+    }
+
+    /**
+     * Reads an image file (magic 0x00000803), telling {@code progress} about the bytes decoded. The
+     * header's sizes are checked against the file's length (raw files) before anything is allocated;
+     * gzip'd data is read into a buffer that grows with what the stream really holds.
+     */
+    public static Images readImages(Path file, ProgressListener progress) {
+        long fileSize = InputChecks.regularFile(file, "");
         try (InputStream in = open(file)) {
             int[] dims = header(file, in, IMAGES_MAGIC, "image");
-            long n = (long) dims[0] * dims[1] * dims[2];
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new PcnException(file + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2]
-                        + " are too many to hold in memory");
+            long n = InputChecks.product(dims[0], dims[1], dims[2]); // -1 past a long: three ints can overflow it
+            if (n < 0 || n > InputChecks.MAX_ARRAY) {
+                throw new PcnException(file + ": the header claims " + dims[0] + " images of " + dims[1] + "x"
+                        + dims[2] + " (" + (n < 0 ? "over 2^63" : Long.toString(n)) + " bytes), more than one Java array holds");
             }
-            byte[] pixels = body(file, in, (int) n, "pixels");
+            String what = "pixels (" + dims[0] + " images of " + dims[1] + "x" + dims[2] + ")";
+            byte[] pixels = body(file, in, (int) n, what, available(in, fileSize, 16), progress);
             return new Images(dims[0], dims[1], dims[2], pixels);
         } catch (IOException e) {
             throw ioError(file, e);
@@ -76,9 +89,10 @@ public final class Idx {
 
     /** Reads a label file (magic 0x00000801): one unsigned byte per label. */
     public static int[] readLabels(Path file) {
+        long fileSize = InputChecks.regularFile(file, "");
         try (InputStream in = open(file)) {
             int[] dims = header(file, in, LABELS_MAGIC, "label");
-            byte[] b = body(file, in, dims[0], "labels");
+            byte[] b = body(file, in, dims[0], "labels", available(in, fileSize, 8), ProgressListener.none());
             int[] labels = new int[b.length];
             for (int i = 0; i < b.length; i++) {
                 labels[i] = b[i] & 0xFF;
@@ -87,6 +101,11 @@ public final class Idx {
         } catch (IOException e) {
             throw ioError(file, e);
         }
+    }
+
+    /** Bytes after the header of a raw file; -1 for gzip'd data, whose length is unknown until read. */
+    private static long available(InputStream in, long fileSize, int headerBytes) {
+        return in instanceof GZIPInputStream ? -1 : fileSize - headerBytes;
     }
 
     /**
@@ -129,9 +148,7 @@ public final class Idx {
 
     /** Opens a file for reading, decompressing it if it starts with the gzip magic bytes. */
     static InputStream open(Path file) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new PcnException(file + ": is a directory, not a file");
-        }
+        InputChecks.regularFile(file, "");
         return maybeGunzip(Files.newInputStream(file));
     }
 
@@ -183,9 +200,35 @@ public final class Idx {
         return dims;
     }
 
-    private static byte[] body(Path file, InputStream in, int n, String what) throws IOException {
-        byte[] data = new byte[n];
-        int got = in.readNBytes(data, 0, n);
+    /**
+     * The {@code n} bytes the header promises. With {@code available >= 0} (a raw file) a shortfall is
+     * reported before allocating; otherwise the buffer grows as data arrives, so a tiny gzip'd file
+     * claiming gigabytes costs what it holds, not what it claims.
+     */
+    private static byte[] body(Path file, InputStream in, int n, String what, long available,
+            ProgressListener progress) throws IOException {
+        if (available >= 0 && available < n) {
+            throw new PcnException(file + ": truncated: the header promises " + n + " bytes of " + what
+                    + ", the file holds " + available);
+        }
+        byte[] data = new byte[available >= 0 ? n : Math.min(n, 1 << 22)];
+        int got = 0;
+        progress.start("decoding " + (file.getFileName() == null ? file : file.getFileName()), n);
+        try {
+            while (got < n) {
+                if (got == data.length) {
+                    data = java.util.Arrays.copyOf(data, (int) Math.min(n, 2L * data.length));
+                }
+                int r = in.read(data, got, Math.min(data.length - got, 1 << 20));
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+                progress.update(got);
+            }
+        } finally {
+            progress.finish();
+        }
         if (got < n) {
             throw new PcnException(file + ": truncated: the header promises " + n + " bytes of " + what
                     + ", the file holds " + got);

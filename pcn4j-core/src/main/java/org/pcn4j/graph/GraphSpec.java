@@ -155,6 +155,10 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             if (n.name().isBlank()) {
                 throw new PcnException(w + "a node has an empty name");
             }
+            if (n.name().length() > org.pcn4j.io.InputChecks.MAX_QUOTE) {
+                throw new PcnException(w + "node name '" + org.pcn4j.io.InputChecks.quote(n.name()) + "' is longer than "
+                        + org.pcn4j.io.InputChecks.MAX_QUOTE + " characters");
+            }
             if (n.name().contains("->")) {
                 throw new PcnException(w + "node name '" + n.name() + "' must not contain '->'");
             }
@@ -163,6 +167,10 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             }
             if (n.size() <= 0) {
                 throw new PcnException(w + "node '" + n.name() + "' has size " + n.size() + " (must be positive)");
+            }
+            if (n.size() > MAX_NODE_SIZE) {
+                throw new PcnException(w + "node '" + n.name() + "' has size " + n.size() + ", more than the limit of "
+                        + MAX_NODE_SIZE + " units");
             }
             if (!(n.precision() > 0) || !Float.isFinite(n.precision())) {
                 throw new PcnException(w + "node '" + n.name() + "' has precision " + n.precision()
@@ -174,7 +182,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         for (EdgeSpec e : edges) {
             for (String end : new String[] {e.from(), e.to()}) {
                 if (!byName.containsKey(end)) {
-                    throw new PcnException(w + "edge " + e.name() + ": unknown node '" + end + "'");
+                    throw new PcnException(w + "edge " + org.pcn4j.io.InputChecks.quote(e.name()) + ": unknown node '" + org.pcn4j.io.InputChecks.quote(end) + "'");
                 }
             }
             if (e.from().equals(e.to())) {
@@ -197,7 +205,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             }
             for (String m : b.nodes()) {
                 if (!byName.containsKey(m)) {
-                    throw new PcnException(where + ": unknown node '" + m + "'");
+                    throw new PcnException(where + ": unknown node '" + org.pcn4j.io.InputChecks.quote(m) + "'");
                 }
                 connected.add(m);
                 predictedByBlock.add(m);
@@ -208,6 +216,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 }
             }
         }
+        checkSizes(w, byName);
         int inputs = 0;
         int targets = 0;
         for (NodeSpec n : nodes) {
@@ -240,6 +249,39 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             throw new PcnException(w + "target node '" + t + "' has no incoming edge, so nothing predicts it");
         }
         return this;
+    }
+
+    /** The largest node a spec may declare (16 M units). */
+    public static final int MAX_NODE_SIZE = 1 << 24;
+
+    /**
+     * Sizes checked before anything is allocated: each edge's weight matrix and each block's
+     * [n, n] matrix must fit one Java array, and all the weights the JVM's heap (a graph with a
+     * 10^9-unit node is refused here, naming the edge, instead of overflowing an int later).
+     */
+    private void checkSizes(String w, Map<String, NodeSpec> byName) {
+        for (EdgeSpec e : edges) {
+            long to = byName.get(e.to()).size();
+            long from = byName.get(e.from()).size();
+            if (to * from > org.pcn4j.io.InputChecks.MAX_ARRAY) {
+                throw new PcnException(w + "edge " + e.name() + " needs a " + to + " x " + from + " weight matrix ("
+                        + to * from + " values), more than one Java array holds (" + org.pcn4j.io.InputChecks.MAX_ARRAY
+                        + "); make the nodes smaller");
+            }
+        }
+        for (BlockSpec b : blocks) {
+            long n = 0;
+            for (String m : b.nodes()) {
+                n += byName.get(m).size();
+            }
+            if (n * n > org.pcn4j.io.InputChecks.MAX_ARRAY) {
+                throw new PcnException(w + "fully_connected " + b.name() + " needs a " + n + " x " + n
+                        + " weight matrix, more than one Java array holds (" + org.pcn4j.io.InputChecks.MAX_ARRAY
+                        + "); make the nodes smaller");
+            }
+        }
+        org.pcn4j.io.InputChecks.fitsHeap(w + "the graph's " + parameterCount() + " weights and biases",
+                4 * parameterCount());
     }
 
     private String names(Role r) {
@@ -438,7 +480,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 case "edges": edgeList = e.getValue(); break;
                 case "fully_connected": fc = e.getValue(); break;
                 default:
-                    throw new PcnException(w + "unknown key '" + e.getKey() + "' (expected nodes, edges, fully_connected)");
+                    throw new PcnException(w + "unknown key '" + org.pcn4j.io.InputChecks.quote(e.getKey()) + "' (expected nodes, edges, fully_connected)");
             }
         }
         if (nodeList == null) {
@@ -479,7 +521,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 Object members = block.get("nodes");
                 Object self = block.get("self");
                 if (self != null && !(self instanceof Boolean)) {
-                    throw new PcnException(where + ": self must be true or false, not '" + self + "'");
+                    throw new PcnException(where + ": self must be true or false, not '" + org.pcn4j.io.InputChecks.quote(self) + "'");
                 }
                 boolean selfLinks = self != null && (Boolean) self;
                 if (!(members instanceof List) || ((List<?>) members).size() < (selfLinks ? 1 : 2)) {
@@ -507,7 +549,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         Convention c = parse(() -> Convention.parse(string(e, "convention", "", "pre")), where);
         Object bias = e.get("bias");
         if (bias != null && !(bias instanceof Boolean)) {
-            throw new PcnException(where + ": bias must be true or false, not '" + bias + "'");
+            throw new PcnException(where + ": bias must be true or false, not '" + org.pcn4j.io.InputChecks.quote(bias) + "'");
         }
         return new EdgeOptions(f, c, bias == null || (Boolean) bias);
     }
@@ -520,7 +562,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         try {
             return s.get();
         } catch (PcnException e) {
-            throw new PcnException(where + ": " + e.getMessage(), e);
+            throw new PcnException(where + ": " + org.pcn4j.io.InputChecks.quote(e.getMessage()), e);
         }
     }
 
@@ -528,7 +570,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         List<String> ok = List.of(allowed);
         for (String k : m.keySet()) {
             if (!ok.contains(key(k))) {
-                throw new PcnException(where + ": unknown key '" + k + "' (expected " + String.join(", ", ok) + ")");
+                throw new PcnException(where + ": unknown key '" + org.pcn4j.io.InputChecks.quote(k) + "' (expected " + String.join(", ", ok) + ")");
             }
         }
     }
@@ -540,7 +582,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         List<Map<String, Object>> out = new ArrayList<>();
         for (Object item : (List<?>) o) {
             if (!(item instanceof Map)) {
-                throw new PcnException(w + "each entry of '" + what + "' must be a mapping, not '" + item + "'");
+                throw new PcnException(w + "each entry of '" + what + "' must be a mapping, not '" + org.pcn4j.io.InputChecks.quote(item) + "'");
             }
             Map<String, Object> m = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) item).entrySet()) {
@@ -571,14 +613,14 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         }
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || Math.abs(((Number) v).doubleValue()) > Integer.MAX_VALUE) {
-            throw new PcnException(where + ": '" + k + "' must be an integer, not '" + v + "'");
+            throw new PcnException(where + ": '" + k + "' must be an integer, not '" + org.pcn4j.io.InputChecks.quote(v) + "'");
         }
         return ((Number) v).intValue();
     }
 
     private static double number(Object v, String k, String where) {
         if (!(v instanceof Number)) {
-            throw new PcnException(where + ": '" + k + "' must be a number, not '" + v + "'");
+            throw new PcnException(where + ": '" + k + "' must be a number, not '" + org.pcn4j.io.InputChecks.quote(v) + "'");
         }
         return ((Number) v).doubleValue();
     }

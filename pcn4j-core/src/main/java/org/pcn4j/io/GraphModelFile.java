@@ -83,21 +83,22 @@ public final class GraphModelFile {
 
     /** Reads a graph model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
     public static Loaded load(Path file) {
-        SafeTensors.Contents c = SafeTensors.read(file);
-        return fromContents(c, file.toString());
+        return InputChecks.loading("the model file " + file, () -> fromContents(SafeTensors.read(file), file.toString()));
     }
 
     static Loaded fromContents(SafeTensors.Contents c, String where) {
         Map<String, String> meta = c.metadata();
+        ModelFile.checkCommon(meta, where);
         String type = meta.getOrDefault("model_type", "mlp");
         if (!type.equals("graph")) {
-            throw new PcnException(where + ": model_type '" + type + "' is not a graph model");
+            throw new PcnException(where + ": model_type '" + InputChecks.quote(type) + "' is not a graph model");
         }
         String json = meta.get("graph");
         if (json == null) {
             throw new PcnException(where + ": metadata has no 'graph' (the graph spec)");
         }
         GraphSpec spec = GraphSpec.fromJson(json, where + " (metadata graph)");
+        checkBeforeBuilding(spec, c, meta, where);
         Graph g = new Graph(spec);
         int expected = 0;
         for (DenseEdge e : g.edges()) {
@@ -143,13 +144,72 @@ public final class GraphModelFile {
         if (c.tensors().size() != expected) {
             throw new PcnException(where + ": has " + c.tensors().size() + " tensors, the graph spec needs " + expected);
         }
-        if (meta.containsKey("image_node") && !g.network().nodes().stream().anyMatch(
-                n -> n.name().equals(meta.get("image_node")))) {
-            throw new PcnException(where + ": metadata image_node '" + meta.get("image_node") + "' is not a node of the graph");
-        }
-        InputAffine affine = ModelFile.parseAffine(meta.getOrDefault("input_affine", "[1, 0]"),
+        InputAffine affine = ModelFile.parseAffine(ModelFile.require(meta, "input_affine", where),
                 dataNode(g, meta).size(), where);
         return new Loaded(g, affine, meta);
+    }
+
+    /**
+     * What can be checked against the spec before {@code new Graph(spec)} allocates it: every
+     * connection's tensors exist with the shapes the spec's node sizes give, and are finite (so a
+     * spec claiming huge nodes costs nothing: the tensors' bytes are in the file); the metadata's
+     * mode, image_node and label_node name nodes that play those roles.
+     */
+    private static void checkBeforeBuilding(GraphSpec spec, SafeTensors.Contents c, Map<String, String> meta,
+            String where) {
+        int expected = 0;
+        for (org.pcn4j.graph.EdgeSpec e : spec.allEdges()) {
+            int to = spec.node(e.to()).size();
+            SafeTensors.Entry w = c.get("edges." + e.name() + ".weight");
+            checkShape(where, w, to, spec.node(e.from()).size());
+            ModelFile.checkFinite(where, w);
+            expected++;
+            if (e.bias()) {
+                SafeTensors.Entry b = c.get("edges." + e.name() + ".bias");
+                checkShape(where, b, to);
+                ModelFile.checkFinite(where, b);
+                expected++;
+            }
+        }
+        if (c.tensors().size() != expected) {
+            throw new PcnException(where + ": has " + c.tensors().size() + " tensors, the graph spec needs " + expected);
+        }
+        String mode = meta.get("mode");
+        if (mode != null && !mode.equals("generative") && !mode.equals("memory") && !mode.equals("discriminative")) {
+            throw new PcnException(where + ": metadata mode is '" + InputChecks.quote(mode)
+                    + "' (expected generative, memory or discriminative)");
+        }
+        boolean generative = "generative".equals(mode) || "memory".equals(mode);
+        String image = meta.get("image_node");
+        if (image == null && generative) {
+            throw new PcnException(where + ": metadata has no 'image_node' (a " + mode + " model names its image node)");
+        }
+        if (image != null) {
+            roleNode(spec, image, "image_node", org.pcn4j.graph.Role.TARGET, where);
+        }
+        String label = meta.get("label_node");
+        if (label != null) {
+            roleNode(spec, label, "label_node", org.pcn4j.graph.Role.INPUT, where);
+        }
+    }
+
+    /** {@code name} is a node of {@code spec} with {@code role}; else a one-line error naming the field. */
+    private static void roleNode(GraphSpec spec, String name, String field, org.pcn4j.graph.Role role, String where) {
+        org.pcn4j.graph.NodeSpec n = null;
+        for (org.pcn4j.graph.NodeSpec x : spec.nodes()) {
+            if (x.name().equals(name)) {
+                n = x;
+            }
+        }
+        String want = role == org.pcn4j.graph.Role.TARGET ? spec.target().name() : spec.input().name();
+        if (n == null) {
+            throw new PcnException(where + ": metadata " + field + " '" + InputChecks.quote(name)
+                    + "' is not a node of the graph (it should name '" + want + "')");
+        }
+        if (n.role() != role) {
+            throw new PcnException(where + ": metadata " + field + " '" + name + "' is a " + n.role() + " node; it must"
+                    + " name the " + role + " node ('" + want + "')");
+        }
     }
 
     /**

@@ -82,6 +82,10 @@ public final class ModelFile {
 
     /** Reads a model file of either kind, by its {@code model_type}. */
     public static LoadedModel loadModel(Path file) {
+        return InputChecks.loading("the model file " + file, () -> loadModelNow(file));
+    }
+
+    private static LoadedModel loadModelNow(Path file) {
         SafeTensors.Contents c = SafeTensors.read(file);
         String type = c.metadata().getOrDefault("model_type", "mlp");
         if (type.equals("graph")) {
@@ -143,24 +147,20 @@ public final class ModelFile {
 
     /** Reads a model file; a missing, corrupt or inconsistent file gets a one-line PcnException. */
     public static Loaded load(Path file) {
-        return fromContents(SafeTensors.read(file), file.toString());
+        return InputChecks.loading("the model file " + file, () -> fromContents(SafeTensors.read(file), file.toString()));
     }
 
     private static Loaded fromContents(SafeTensors.Contents c, String where) {
         Map<String, String> meta = c.metadata();
+        checkCommon(meta, where);
         String type = meta.getOrDefault("model_type", "mlp");
         if (!type.equals("mlp")) {
-            throw new PcnException(where + ": model_type '" + type + "' is not a layered model");
+            throw new PcnException(where + ": model_type '" + InputChecks.quote(type) + "' is not a layered model");
         }
-        int[] sizes;
-        try {
-            List<Object> list = array(require(meta, "layer_sizes", where));
-            sizes = new int[list.size()];
-            for (int i = 0; i < sizes.length; i++) {
-                sizes[i] = ((Number) list.get(i)).intValue();
-            }
-        } catch (PcnException | ClassCastException e) {
-            throw new PcnException(where + ": metadata layer_sizes is not a JSON list of integers");
+        int[] sizes = positiveInts(require(meta, "layer_sizes", where), "layer_sizes", where);
+        if (sizes.length < 2) {
+            throw new PcnException(where + ": metadata layer_sizes " + InputChecks.quote(meta.get("layer_sizes"))
+                    + " needs at least two sizes (input and output)");
         }
         MlpSpec spec;
         try {
@@ -170,24 +170,135 @@ public final class ModelFile {
                     Convention.parse(meta.getOrDefault("convention", "post")),
                     Energy.parse(meta.getOrDefault("output_energy", "gaussian")));
         } catch (PcnException e) {
-            throw new PcnException(where + ": " + e.getMessage());
+            throw new PcnException(where + ": metadata: " + InputChecks.quote(e.getMessage()));
         }
+        // The tensors are in memory already (their bytes are in the file); checking them against
+        // layer_sizes before building the model means a header claiming huge layers costs nothing.
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            SafeTensors.Entry w = c.get("layers." + i + ".weight");
+            SafeTensors.Entry b = c.get("layers." + i + ".bias");
+            checkShape(where, w, sizes[i + 1], sizes[i]);
+            checkShape(where, b, sizes[i + 1]);
+            checkFinite(where, w);
+            checkFinite(where, b);
+        }
+        if (c.tensors().size() != 2 * (sizes.length - 1)) {
+            throw new PcnException(where + ": has " + c.tensors().size() + " tensors, layer_sizes " + spec.sizesString()
+                    + " needs " + 2 * (sizes.length - 1) + " (layers.{i}.weight and layers.{i}.bias)");
+        }
+        InputAffine affine = parseAffine(require(meta, "input_affine", where), spec.inputSize(), where);
         Mlp mlp = new Mlp(spec);
         for (int i = 0; i < mlp.depth(); i++) {
             DenseEdge e = mlp.layers().get(i);
             SafeTensors.Entry w = c.get("layers." + i + ".weight");
             SafeTensors.Entry b = c.get("layers." + i + ".bias");
-            checkShape(where, w, e.to().size(), e.from().size());
-            checkShape(where, b, e.to().size());
             System.arraycopy(w.data(), 0, e.weight().data(), 0, w.data().length);
             System.arraycopy(b.data(), 0, e.bias(), 0, b.data().length);
             e.weightsChanged();
         }
-        if (c.tensors().containsKey("layers." + mlp.depth() + ".weight")) {
-            throw new PcnException(where + ": has more layers than layer_sizes " + spec.sizesString() + " says");
-        }
-        InputAffine affine = parseAffine(meta.getOrDefault("input_affine", "[1, 0]"), spec.inputSize(), where);
         return new Loaded(mlp, affine, meta);
+    }
+
+    /** The largest layer or node size a model file may claim (16 M units). */
+    public static final int MAX_SIZE = 1 << 24;
+
+    /**
+     * Checks the metadata fields every pcn4j model file shares: {@code format} and
+     * {@code format_version} (when present), {@code classes} (a JSON list) and {@code config} (a
+     * JSON object). One-line errors name the field.
+     */
+    static void checkCommon(Map<String, String> meta, String where) {
+        String format = meta.get("format");
+        if (format != null && !format.equals(FORMAT)) {
+            throw new PcnException(where + ": metadata format is '" + InputChecks.quote(format) + "', not '" + FORMAT
+                    + "' (not a pcn4j model file)");
+        }
+        String version = meta.get("format_version");
+        if (version != null && !version.equals(FORMAT_VERSION)) {
+            throw new PcnException(where + ": metadata format_version is '" + InputChecks.quote(version)
+                    + "'; this pcn4j reads version " + FORMAT_VERSION);
+        }
+        String type = meta.get("model_type");
+        if (type != null && !type.equals("mlp") && !type.equals("graph")) {
+            throw new PcnException(where + ": metadata model_type is '" + InputChecks.quote(type)
+                    + "' (expected mlp or graph)");
+        }
+        String classes = meta.get("classes");
+        if (classes != null) {
+            Object o;
+            try {
+                o = Json.parse(classes);
+            } catch (PcnException e) {
+                throw new PcnException(where + ": metadata classes is not JSON: " + InputChecks.quote(e.getMessage()));
+            }
+            if (!(o instanceof List)) {
+                throw new PcnException(where + ": metadata classes must be a JSON list of names, not "
+                        + InputChecks.quote(classes));
+            }
+            for (Object n : (List<?>) o) {
+                if (n instanceof Map || n instanceof List || n == null) {
+                    throw new PcnException(where + ": metadata classes must be a JSON list of names, not "
+                            + InputChecks.quote(classes));
+                }
+            }
+        }
+        String shape = meta.get("image_shape");
+        if (shape != null) { // [features], [rows, cols] or [channels, rows, cols]
+            int dims = positiveInts(shape, "image_shape", where).length;
+            if (dims < 1 || dims > 4) {
+                throw new PcnException(where + ": metadata image_shape must list 1 to 4 sizes, not "
+                        + InputChecks.quote(shape));
+            }
+        }
+        String config = meta.get("config");
+        if (config != null) {
+            try {
+                Json.parseObject(config);
+            } catch (PcnException e) {
+                throw new PcnException(where + ": metadata config is not a JSON object: "
+                        + InputChecks.quote(e.getMessage()));
+            }
+        }
+    }
+
+    /** A JSON list of integers 1..{@link #MAX_SIZE}; 64.5 or 4294967360 are refused naming the field. */
+    static int[] positiveInts(String json, String field, String where) {
+        Object o;
+        try {
+            o = Json.parse(json);
+        } catch (PcnException e) {
+            throw new PcnException(where + ": metadata " + field + " is not JSON: " + InputChecks.quote(e.getMessage()));
+        }
+        if (!(o instanceof List)) {
+            throw new PcnException(where + ": metadata " + field + " must be a JSON list of sizes, not "
+                    + InputChecks.quote(json));
+        }
+        List<?> l = (List<?>) o;
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = l.get(i);
+            if (!(v instanceof Long) || (Long) v <= 0) {
+                throw new PcnException(where + ": metadata " + field + "[" + i + "] is " + InputChecks.quote(Json.write(v))
+                        + ", not a positive integer");
+            }
+            if ((Long) v > MAX_SIZE) {
+                throw new PcnException(where + ": metadata " + field + "[" + i + "] is " + v
+                        + ", larger than the limit of " + MAX_SIZE + " units");
+            }
+            out[i] = (int) (long) (Long) v;
+        }
+        return out;
+    }
+
+    /** Refuses a NaN or infinite value in a weight or bias tensor, naming it. */
+    static void checkFinite(String where, SafeTensors.Entry e) {
+        float[] d = e.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new PcnException(where + ": tensor " + e.name() + " holds " + d[i] + " at index " + i
+                        + " (a model file must hold finite weights; the model that wrote it diverged?)");
+            }
+        }
     }
 
     static InputAffine parseAffine(String json, int features, String where) {
@@ -197,13 +308,12 @@ public final class ModelFile {
                 throw new PcnException("not a pair");
             }
             if (pair.get(0) instanceof Number && pair.get(1) instanceof Number) {
-                return InputAffine.uniform(features, ((Number) pair.get(0)).floatValue(),
-                        ((Number) pair.get(1)).floatValue());
+                return InputAffine.uniform(features, finite(pair.get(0)), finite(pair.get(1)));
             }
             float[] s = floats(pair.get(0), features);
             float[] o = floats(pair.get(1), features);
             return InputAffine.of(s, o);
-        } catch (PcnException | ClassCastException e) {
+        } catch (PcnException | ClassCastException | IllegalArgumentException e) {
             throw new PcnException(where + ": metadata input_affine is not a [scale, offset] pair for " + features
                     + " inputs");
         }
@@ -216,7 +326,15 @@ public final class ModelFile {
         }
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
-            f[i] = ((Number) l.get(i)).floatValue();
+            f[i] = finite(l.get(i));
+        }
+        return f;
+    }
+
+    private static float finite(Object o) {
+        float f = ((Number) o).floatValue();
+        if (!Float.isFinite(f)) {
+            throw new PcnException("not finite");
         }
         return f;
     }
@@ -231,8 +349,13 @@ public final class ModelFile {
         return l;
     }
 
-    private static String require(Map<String, String> meta, String key, String where) {
+    static String require(Map<String, String> meta, String key, String where) {
         String v = meta.get(key);
+        if (v == null && key.equals("input_affine")) {
+            // Every file pcn4j ever wrote has it; a default of [1, 0] silently fed unnormalized inputs.
+            throw new PcnException(where + ": metadata has no 'input_affine' (the [scale, offset] map from raw"
+                    + " inputs to the model's; set it to \"[1, 0]\" if the model takes raw values)");
+        }
         if (v == null) {
             throw new PcnException(where + ": metadata has no '" + key + "' (not a pcn4j model file?)");
         }

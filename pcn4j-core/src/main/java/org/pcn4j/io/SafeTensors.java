@@ -105,7 +105,7 @@ public final class SafeTensors {
                 if (have.length() > 200) {
                     have = have.substring(0, 197) + "...";
                 }
-                throw new PcnException("no tensor '" + name + "' in " + file
+                throw new PcnException("no tensor '" + InputChecks.quote(name) + "' in " + file
                         + (tensors.isEmpty() ? " (it holds no tensors)" : " (it has: " + have + ")"));
             }
             return e;
@@ -181,6 +181,9 @@ public final class SafeTensors {
 
     /** Reads every tensor of {@code file}, converting them to float. */
     public static Contents read(Path file) {
+        if (java.nio.file.Files.exists(file)) { // a missing file keeps its usual message below
+            InputChecks.regularFile(file, "cannot read");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(file, ch);
         } catch (PcnException e) {
@@ -261,10 +264,10 @@ public final class SafeTensors {
         Info previous = null;
         for (Info i : byOffset) {
             if (i.begin != expected) {
-                throw bad(file, "tensor '" + i.name + "' starts at data offset " + i.begin + " but "
+                throw bad(file, "tensor '" + InputChecks.quote(i.name) + "' starts at data offset " + i.begin + " but "
                         + (previous == null ? "the first tensor must start at 0"
-                                : i.begin < expected ? "overlaps tensor '" + previous.name + "' which ends at " + expected
-                                        : "tensor '" + previous.name + "' ends at " + expected + " (a gap)"));
+                                : i.begin < expected ? "overlaps tensor '" + InputChecks.quote(previous.name) + "' which ends at " + expected
+                                        : "tensor '" + InputChecks.quote(previous.name) + "' ends at " + expected + " (a gap)"));
             }
             expected = i.end;
             previous = i;
@@ -277,12 +280,19 @@ public final class SafeTensors {
             throw bad(file, (available - expected) + " unexpected bytes after the last tensor");
         }
 
+        long floats = 0;
+        for (Info i : infos) {
+            floats += i.count;
+        }
+        InputChecks.fitsHeap("safetensors file " + file + ": its " + infos.size() + " tensors", 4 * floats);
         long base = 8 + n;
-        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        // No bigger than the data: a direct buffer is zeroed and freed late, which small files should not pay for.
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(8, expected)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         LinkedHashMap<String, Entry> tensors = new LinkedHashMap<>();
         for (Info i : infos) {
             float[] data = new float[i.count];
-            int per = CHUNK_BYTES / i.dtype.size;
+            int per = chunk.capacity() / i.dtype.size;
             long pos = base + i.begin;
             for (int off = 0; off < i.count; off += per) {
                 int k = Math.min(per, i.count - off);
@@ -303,14 +313,14 @@ public final class SafeTensors {
         }
         for (Map.Entry<?, ?> m : ((Map<?, ?>) value).entrySet()) {
             if (!(m.getValue() instanceof String)) {
-                throw bad(file, METADATA_KEY + " value of \"" + m.getKey() + "\" is not a string");
+                throw bad(file, METADATA_KEY + " value of \"" + InputChecks.quote(m.getKey()) + "\" is not a string");
             }
             metadata.put((String) m.getKey(), (String) m.getValue());
         }
     }
 
     private static Info info(Path file, String name, Object value) {
-        String what = "tensor '" + name + "'";
+        String what = "tensor '" + InputChecks.quote(name) + "'";
         if (!(value instanceof Map)) {
             throw bad(file, what + " must be an object with dtype, shape and data_offsets");
         }
@@ -321,7 +331,7 @@ public final class SafeTensors {
         }
         Dtype dtype = Dtype.of((String) dt);
         if (dtype == null) {
-            throw bad(file, what + ": unsupported dtype '" + dt + "' (supported: " + Dtype.names() + ")");
+            throw bad(file, what + ": unsupported dtype '" + InputChecks.quote(dt) + "' (supported: " + Dtype.names() + ")");
         }
         List<Long> shapeList = longs(file, what + ": shape", m.get("shape"), -1);
         int[] shape = new int[shapeList.size()];
@@ -359,7 +369,7 @@ public final class SafeTensors {
         List<Long> out = new ArrayList<>(list.size());
         for (Object o : list) {
             if (!(o instanceof Long) || (Long) o < 0) {
-                throw bad(file, what + " must hold non-negative integers, not " + Json.write(o));
+                throw bad(file, what + " must hold non-negative integers, not " + InputChecks.quote(Json.write(o)));
             }
             out.add((Long) o);
         }

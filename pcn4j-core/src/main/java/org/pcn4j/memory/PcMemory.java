@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.pcn4j.PcnException;
+import org.pcn4j.ProgressListener;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.io.GraphModelFile;
 import org.pcn4j.io.Json;
@@ -255,12 +256,28 @@ public final class PcMemory {
      * iterated retrieval).
      */
     public float[] recall(float[] cues, float[] mask, int count) {
+        return recall(cues, mask, count, ProgressListener.none());
+    }
+
+    /** As {@link #recall(float[], float[], int)}, telling {@code progress} about the images done. */
+    public float[] recall(float[] cues, float[] mask, int count, ProgressListener progress) {
         int d = image.size();
         if (cues.length < (long) count * d || (mask != null && mask.length < (long) count * d)) {
             throw new PcnException("memory: cues and mask must hold " + count + " images of " + d + " pixels");
         }
         float[] out = new float[count * d];
         int b = Math.min(config.batch(), count);
+        progress.start("recalling " + count + " images", count);
+        try {
+            recallBatches(cues, mask, count, b, out, progress);
+        } finally {
+            progress.finish();
+        }
+        return out;
+    }
+
+    private void recallBatches(float[] cues, float[] mask, int count, int b, float[] out, ProgressListener progress) {
+        int d = image.size();
         for (int start = 0; start < count; start += b) {
             int n = Math.min(b, count - start);
             float[] cb = Arrays.copyOfRange(cues, start * d, (start + n) * d);
@@ -279,8 +296,8 @@ public final class PcMemory {
                 }
                 System.arraycopy(est, 0, out, start * d, n * d);
             }
+            progress.update(start + n);
         }
-        return out;
     }
 
     /**
@@ -316,7 +333,8 @@ public final class PcMemory {
             c = configFrom(Json.parseObject(meta.get("memory")));
             r = recallFrom(Json.parseObject(meta.get("recall")));
         } catch (RuntimeException e) {
-            throw new PcnException(file + ": unreadable memory metadata (" + e.getMessage() + ")");
+            throw new PcnException(file + ": unreadable memory metadata (" + org.pcn4j.io.InputChecks.quote(e.getMessage())
+                    + ")");
         }
         return new Loaded(new PcMemory(g.graph(), c, r), g.affine(), meta);
     }
