@@ -8,7 +8,6 @@ import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
-import org.pcn4j.model.Mlp;
 import org.pcn4j.model.Node;
 import org.pcn4j.model.PcModel;
 import org.pcn4j.model.PcNetwork;
@@ -68,7 +67,8 @@ public final class Graph implements PcModel {
      * {@link Mlp#initialize}: a chain graph starts bit-identical to the MLP with the same seed.
      */
     public void initialize(String scheme, long seed) {
-        Mlp.initializeEdges(edges, blocks, scheme, seed);
+        // Spec order is network order: the edges, then the blocks.
+        network.initialize(scheme, seed);
     }
 
     public GraphSpec spec() {

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.model.DenseBlock;
-import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Edge;
+import org.pcn4j.model.Parameter;
 import org.pcn4j.model.DivergenceException;
 import org.pcn4j.model.Energy;
 import org.pcn4j.model.Node;
@@ -47,21 +48,14 @@ public final class Trainer {
         this.target = target;
         this.config = config;
         Algorithm alg = config.algorithm();
-        if (!net.blocks().isEmpty() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
+        if (!net.edges(DenseBlock.class).isEmpty() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
             // A fully connected block is a cycle: these algorithms compute backprop's gradients on acyclic graphs.
             throw new PcnException(alg.id() + " needs an acyclic network; a fully connected block makes it cyclic");
         }
         this.weightOptimizer = Optimizer.of(config.optimizer());
-        for (DenseEdge e : net.edges()) {
-            weights.add(new Param(e.name() + ".weight", e.weight().data(), e.weightGrad().data()));
-            if (e.bias() != null) {
-                weights.add(new Param(e.name() + ".bias", e.bias(), e.biasGrad()));
-            }
-        }
-        for (DenseBlock b : net.blocks()) {
-            weights.add(new Param(b.name() + ".weight", b.weight().data(), b.weightGrad().data()));
-            if (b.bias() != null) {
-                weights.add(new Param(b.name() + ".bias", b.bias(), b.biasGrad()));
+        for (Edge e : net.edges()) {
+            for (Parameter p : e.parameters()) {
+                weights.add(new Param(e.name() + "." + p.name(), p.value(), p.grad()));
             }
         }
         this.stateOptimizer = Optimizer.of(stateOptimizerConfig(config));
@@ -222,7 +216,7 @@ public final class Trainer {
 
     private StepResult stepZil(float[] y) {
         double e0 = start(y);
-        Map<DenseEdge, Integer> distance = distanceFromTarget();
+        Map<Edge, Integer> distance = distanceFromTarget();
         int maxK = 0;
         for (int k : distance.values()) {
             maxK = Math.max(maxK, k);
@@ -242,8 +236,8 @@ public final class Trainer {
         return new StepResult(e0, e0, energyTrace.get(energyTrace.size() - 1)[0], energyTrace.size() - 1, lastCorrect);
     }
 
-    private void captureZil(Map<DenseEdge, Integer> distance, int t) {
-        for (Map.Entry<DenseEdge, Integer> en : distance.entrySet()) {
+    private void captureZil(Map<Edge, Integer> distance, int t) {
+        for (Map.Entry<Edge, Integer> en : distance.entrySet()) {
             if (en.getValue() == t) {
                 net.computeWeightGradient(en.getKey(), 1f, false);
             }
@@ -330,23 +324,25 @@ public final class Trainer {
     }
 
     /** For each edge, the number of edges on the shortest path from its target node to the output (0 for the output's own edges). */
-    private Map<DenseEdge, Integer> distanceFromTarget() {
+    private Map<Edge, Integer> distanceFromTarget() {
         Map<Node, Integer> dist = new HashMap<>();
         dist.put(target, 0);
         java.util.ArrayDeque<Node> q = new java.util.ArrayDeque<>();
         q.add(target);
         while (!q.isEmpty()) {
             Node n = q.poll();
-            for (DenseEdge e : n.incoming()) {
-                if (!dist.containsKey(e.from())) {
-                    dist.put(e.from(), dist.get(n) + 1);
-                    q.add(e.from());
+            for (Edge e : n.incoming()) {
+                for (Node s : e.sources()) {
+                    if (!dist.containsKey(s)) {
+                        dist.put(s, dist.get(n) + 1);
+                        q.add(s);
+                    }
                 }
             }
         }
-        Map<DenseEdge, Integer> out = new HashMap<>();
-        for (DenseEdge e : net.edges()) {
-            Integer d = dist.get(e.to());
+        Map<Edge, Integer> out = new java.util.LinkedHashMap<>();
+        for (Edge e : net.edges()) {
+            Integer d = dist.get(e.targets().get(0));
             if (d == null) {
                 throw new PcnException("zil: edge " + e.name() + " does not lead to the output node");
             }
@@ -360,8 +356,10 @@ public final class Trainer {
         int best = 0;
         for (Node n : net.topologicalOrder()) {
             int d = 0;
-            for (DenseEdge e : n.incoming()) {
-                d = Math.max(d, depth.getOrDefault(e.from(), 0) + 1);
+            for (Edge e : n.incoming()) {
+                for (Node s : e.sources()) {
+                    d = Math.max(d, depth.getOrDefault(s, 0) + 1);
+                }
             }
             depth.put(n, d);
             best = Math.max(best, d);
@@ -413,11 +411,8 @@ public final class Trainer {
         }
         weightOptimizer.step(weights, config.schedule().rate(updates));
         updates++;
-        for (DenseEdge e : net.edges()) {
+        for (Edge e : net.edges()) {
             e.weightsChanged();
-        }
-        for (DenseBlock b : net.blocks()) {
-            b.weightsChanged();
         }
     }
 
