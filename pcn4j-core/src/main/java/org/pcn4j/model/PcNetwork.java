@@ -385,10 +385,8 @@ public final class PcNetwork {
                         n.x[j] = n.mu[j];
                     }
                 }
-            } else if (n.energy() == Energy.CROSS_ENTROPY) {
-                Kernels.get().softmax(n.mu, 0, n.x, 0, batch, n.size());
             } else {
-                System.arraycopy(n.mu, 0, n.x, 0, len);
+                n.energy().initialState(n.mu, n.x, batch, n.size());
             }
             n.touch();
         }
@@ -423,7 +421,6 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
-        Kernels k = Kernels.get();
         double total = 0;
         for (Node n : nodes) {
             if (!n.hasPrediction()) {
@@ -435,38 +432,10 @@ public final class PcNetwork {
             float[] mu = n.mu;
             float[] eps = n.eps;
             float[] se = n.sampleEnergy;
-            if (n.energy() == Energy.GAUSSIAN) {
-                float pi = n.precision();
-                for (int r = 0; r < batch; r++) {
-                    int o = r * size;
-                    float s = 0;
-                    for (int j = 0; j < size; j++) {
-                        float d = x[o + j] - mu[o + j];
-                        eps[o + j] = pi * d;
-                        s += d * d;
-                    }
-                    se[r] = 0.5f * pi * s;
-                }
-            } else {
-                if (!n.clamped) {
-                    k.softmax(mu, 0, x, 0, batch, size);
-                    n.touch();
-                }
-                float[] logp = n.prob;
-                k.logSoftmax(mu, 0, logp, 0, batch, size);
-                for (int r = 0; r < batch; r++) {
-                    int o = r * size;
-                    float s = 0;
-                    for (int j = 0; j < size; j++) {
-                        float xv = x[o + j];
-                        eps[o + j] = xv - (float) Math.exp(logp[o + j]);
-                        if (xv > 0) {
-                            s += xv * ((float) Math.log(xv) - logp[o + j]);
-                        }
-                    }
-                    se[r] = s;
-                }
+            if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
+                n.touch();
             }
+            n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
             double sum = 0;
             for (int r = 0; r < batch; r++) {
                 sum += se[r];
@@ -542,13 +511,12 @@ public final class PcNetwork {
             }
             int len = batch * n.size();
             boolean nonZero;
-            if (!n.hasPrediction() || n.energy() == Energy.CROSS_ENTROPY) {
-                // A free cross-entropy node sits at its energy minimum; a root has a flat prior.
+            if (!n.hasPrediction()) {
+                // A root has a flat prior.
                 Arrays.fill(n.grad, 0, len, 0f);
                 nonZero = false;
             } else {
-                System.arraycopy(n.eps, 0, n.grad, 0, len);
-                nonZero = n.epsNonZero;
+                nonZero = n.energy().stateGradient(n.eps, n.epsNonZero, n.grad, len);
             }
             for (Edge e : n.out) {
                 // After a feedforward initialization most errors are exactly zero: skip their products.

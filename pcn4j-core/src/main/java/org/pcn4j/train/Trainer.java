@@ -10,7 +10,6 @@ import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.Edge;
 import org.pcn4j.model.Parameter;
 import org.pcn4j.model.DivergenceException;
-import org.pcn4j.model.Energy;
 import org.pcn4j.model.Node;
 import org.pcn4j.model.PcNetwork;
 import org.pcn4j.optim.GradClip;
@@ -251,8 +250,8 @@ public final class Trainer {
         net.release(target);
         net.initFeedforward();
         net.computePredictions();
-        float[] mu = Arrays.copyOf(target.energy() == Energy.CROSS_ENTROPY
-                ? target.state() : target.prediction(), net.batch() * target.size());
+        float[] mu = Arrays.copyOf(target.energy().answer(target.state(), target.prediction()),
+                net.batch() * target.size());
         double loss = outputLoss(mu, y);
         lastCorrect = countCorrect(mu, y);
         snapshotStates();
@@ -282,22 +281,7 @@ public final class Trainer {
     }
 
     private double outputLoss(float[] out, float[] y) {
-        int b = net.batch();
-        int n = target.size();
-        double s = 0;
-        if (target.energy() == Energy.CROSS_ENTROPY) {
-            for (int i = 0; i < b * n; i++) {
-                if (y[i] > 0) {
-                    s -= y[i] * Math.log(Math.max(out[i], 1e-30));
-                }
-            }
-        } else {
-            for (int i = 0; i < b * n; i++) {
-                double d = y[i] - out[i];
-                s += 0.5 * d * d;
-            }
-        }
-        return s / b;
+        return target.energy().loss(out, y, net.batch(), target.size());
     }
 
     private void snapshotStates() {
