@@ -18,7 +18,7 @@ import org.pcn4j.model.Convention;
 import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
-import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
@@ -114,7 +114,7 @@ public final class PcMemory {
     private final Graph graph;
     private final Config config;
     private final Recall recall;
-    private final Trainer recaller;
+    private final Inference recaller;
     private final Node latent;
     private final Node image;
 
@@ -152,10 +152,8 @@ public final class PcMemory {
         if (!latent.incoming().isEmpty()) {
             throw new PcnException("a memory's latent node must have no incoming edges");
         }
-        TrainConfig rc = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(recall.steps(), recall.optimizer(), recall.lr(), recall.momentum(), 0),
-                OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
-        this.recaller = new Trainer(graph.network(), latent, image, rc);
+        this.recaller = new Inference(graph.network(), InferenceConfig.builder().steps(recall.steps())
+                .optimizer(recall.optimizer()).lr(recall.lr()).momentum(recall.momentum()).energyTolerance(0).build());
     }
 
     public Recall recallConfig() {
@@ -199,11 +197,14 @@ public final class PcMemory {
         int b = Math.min(config.batch(), count);
         long updates = (long) config.epochs() * ((count + b - 1) / b);
         // Cosine decay to zero: the last epochs settle the weights instead of chasing the latents.
-        TrainConfig tc = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(config.inferenceSteps(), OptimizerConfig.Kind.SGD, config.stateLr(),
-                        config.stateMomentum(), 0),
-                OptimizerConfig.adam(), Schedule.warmupCosine(config.lr(), 0, updates, 0), 0, null, 0);
+        TrainConfig tc = TrainConfig.builder()
+                .inference(InferenceConfig.builder().steps(config.inferenceSteps()).optimizer(OptimizerConfig.Kind.SGD)
+                        .lr(config.stateLr()).momentum(config.stateMomentum()).energyTolerance(0).build())
+                .optimizer(OptimizerConfig.adam()).schedule(Schedule.warmupCosine(config.lr(), 0, updates, 0)).build();
+        // Storing is PC with the image clamped and the latents kept between epochs: inference from
+        // the kept latents, then a weight step from what it left.
         Trainer trainer = new Trainer(graph.network(), latent, image, tc);
+        Inference inference = trainer.inference();
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
@@ -220,9 +221,8 @@ public final class PcMemory {
                     System.arraycopy(images, order[start + i] * d, xb, i * d, d);
                     System.arraycopy(z, order[start + i] * zs, zb, i * zs, zs);
                 }
-                trainer.infer(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
-                java.util.List<double[]> trace = trainer.energyTrace();
-                sum += trace.get(trace.size() - 1)[0] * n;
+                inference.query(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
+                sum += inference.lastEnergy() * n;
                 trainer.learn();
                 float[] zState = latent.state();
                 for (int i = 0; i < n; i++) {
@@ -266,7 +266,7 @@ public final class PcMemory {
             float[] cb = Arrays.copyOfRange(cues, start * d, (start + n) * d);
             if (mask != null) {
                 float[] mb = Arrays.copyOfRange(mask, start * d, (start + n) * d);
-                recaller.infer(Map.of(image, cb), Map.of(image, mb), Map.of(), n, recall.steps());
+                recaller.query(Map.of(image, cb), Map.of(image, mb), Map.of(), n, recall.steps());
                 float[] mu = image.prediction();
                 for (int j = 0; j < n * d; j++) {
                     out[start * d + j] = mb[j] != 0f ? cb[j] : mu[j];
@@ -274,7 +274,7 @@ public final class PcMemory {
             } else {
                 float[] est = cb;
                 for (int r = 0; r < recall.rounds(); r++) {
-                    recaller.infer(Map.of(image, est), n, recall.steps());
+                    recaller.query(Map.of(image, est), n, recall.steps());
                     est = Arrays.copyOf(image.prediction(), n * d);
                 }
                 System.arraycopy(est, 0, out, start * d, n * d);
