@@ -135,8 +135,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
     }
 
     public long parameterCount(EdgeSpec e) {
-        long to = node(e.to()).size();
-        return to * node(e.from()).size() + (e.bias() ? to : 0);
+        return EdgeKinds.get(e.op()).parameterCount(e, node(e.from()).size(), node(e.to()).size());
     }
 
     /** Checks the spec; throws a one-line {@link PcnException} naming the first problem. */
@@ -381,6 +380,10 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             m.put("activation", e.activation().id());
             m.put("convention", e.convention().id());
             m.put("bias", e.bias());
+            if (!e.op().equals(EdgeKinds.DENSE)) {
+                // Written only for other kinds, so dense graphs keep today's JSON exactly.
+                m.put("op", e.op());
+            }
             es.add(m);
         }
         Map<String, Object> top = new LinkedHashMap<>();
@@ -462,12 +465,17 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             for (Map<String, Object> e : listOfMaps(edgeList, "edges", w)) {
                 i++;
                 String where = w + "edge " + i;
-                check(e, where, "from", "to", "activation", "convention", "bias");
+                check(e, where, "from", "to", "activation", "convention", "bias", "op");
                 String from = string(e, "from", where, null);
                 String to = string(e, "to", where, null);
                 where = w + "edge " + from + "->" + to;
                 EdgeOptions o = edgeOptions(e, where);
-                b.edge(from, to, o.activation, o.convention, o.bias);
+                String op = string(e, "op", where, EdgeKinds.DENSE).trim().toLowerCase(java.util.Locale.ROOT);
+                if (!EdgeKinds.isKnown(op)) {
+                    throw new PcnException(where + ": unknown op '" + op + "' (expected "
+                            + String.join(", ", EdgeKinds.names()) + ")");
+                }
+                b.edge(new EdgeSpec(from, to, o.activation, o.convention, o.bias, op));
             }
         }
         if (fc != null) {
