@@ -23,6 +23,9 @@ import org.pcn4j.tensor.Tensor;
  * product is X W^T. Outputs are cached and recomputed only when the source state or the weights
  * changed: a clamped input's edge is computed once per batch, not once per inference step.
  * Graph specs name this kind {@code op: dense} (the default).
+ *
+ * <p>Over 400 lines: both conventions' forward, delta, state and weight products, with the packed
+ * weight and output caches that make them fast, share the buffers declared here.
  */
 public final class DenseEdge implements Edge {
     private final String name;

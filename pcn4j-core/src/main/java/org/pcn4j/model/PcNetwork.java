@@ -21,7 +21,13 @@ import org.pcn4j.kernel.Kernels;
  * post-synaptic error. Algorithms ({@code org.pcn4j.train}) sequence these calls.
  *
  * <p>Energy and weight gradients are averaged over the batch; state gradients are per sample, so a
- * state learning rate means the same thing at any batch size.
+ * state learning rate means the same thing at any batch size. Nodes own their energies
+ * ({@link Energy}), edges their maps and derivatives ({@link Edge}); this class only sequences
+ * them and never asks which kind a node or an edge is.
+ *
+ * <p>Over 400 lines: clamping, ordering, the feedforward init, errors, both gradients and the
+ * backward sweep are the one inference step every rule shares, kept together so its order of
+ * floating-point operations (which results are bit-identical to) is visible in one file.
  */
 public final class PcNetwork {
     private final List<Node> nodes = new ArrayList<>();
