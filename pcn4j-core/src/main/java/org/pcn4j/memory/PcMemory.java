@@ -34,6 +34,9 @@ import org.pcn4j.train.Trainer;
  * <p>Storing keeps each image's latent state from one epoch to the next (a warm start, which is
  * the same energy descent spread over epochs): inference then needs few steps per epoch. Those
  * states are a training buffer and are not part of the model; recall starts the latent at zero.
+ *
+ * <p>Over 400 lines: the memory's config (with its builder), its recall setting, storing, recall
+ * and its model-file metadata are one feature and are read together.
  */
 public final class PcMemory {
     public static final String LATENT = "latent";
@@ -86,6 +89,97 @@ public final class PcMemory {
 
         public Config withSeed(long s) {
             return new Config(latent, hidden, activation, epochs, inferenceSteps, stateLr, stateMomentum, lr, batch, s);
+        }
+
+        /** Named fields, starting from {@link #defaults()}: {@code Config.builder().latent(32).epochs(100).build()}. */
+        public static Builder builder() {
+            return defaults().toBuilder();
+        }
+
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.latent = latent;
+            b.hidden = hidden.clone();
+            b.activation = activation;
+            b.epochs = epochs;
+            b.inferenceSteps = inferenceSteps;
+            b.stateLr = stateLr;
+            b.stateMomentum = stateMomentum;
+            b.lr = lr;
+            b.batch = batch;
+            b.seed = seed;
+            return b;
+        }
+
+        /** Builds a {@link Config}; the fields are the record's (see its parameters). */
+        public static final class Builder {
+            private int latent;
+            private int[] hidden;
+            private Activation activation;
+            private int epochs;
+            private int inferenceSteps;
+            private double stateLr;
+            private double stateMomentum;
+            private double lr;
+            private int batch;
+            private long seed;
+
+            private Builder() {}
+
+            public Builder latent(int v) {
+                latent = v;
+                return this;
+            }
+
+            public Builder hidden(int... v) {
+                hidden = v.clone();
+                return this;
+            }
+
+            public Builder activation(Activation v) {
+                activation = v;
+                return this;
+            }
+
+            public Builder epochs(int v) {
+                epochs = v;
+                return this;
+            }
+
+            public Builder inferenceSteps(int v) {
+                inferenceSteps = v;
+                return this;
+            }
+
+            public Builder stateLr(double v) {
+                stateLr = v;
+                return this;
+            }
+
+            public Builder stateMomentum(double v) {
+                stateMomentum = v;
+                return this;
+            }
+
+            public Builder lr(double v) {
+                lr = v;
+                return this;
+            }
+
+            public Builder batch(int v) {
+                batch = v;
+                return this;
+            }
+
+            public Builder seed(long v) {
+                seed = v;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(latent, hidden, activation, epochs, inferenceSteps, stateLr, stateMomentum, lr, batch,
+                        seed);
+            }
         }
     }
 

@@ -40,6 +40,23 @@ class ConfigBuildersTest {
     }
 
     @Test
+    void theMemoryConfigHasNamedFieldsToo() {
+        org.pcn4j.memory.PcMemory.Config d = org.pcn4j.memory.PcMemory.Config.defaults();
+        org.pcn4j.memory.PcMemory.Config c = org.pcn4j.memory.PcMemory.Config.builder().latent(16).hidden(32, 64)
+                .epochs(7).seed(9).build();
+        assertEquals(16, c.latent());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {32, 64}, c.hidden());
+        assertEquals(7, c.epochs());
+        assertEquals(9, c.seed());
+        assertEquals(d.activation(), c.activation());
+        assertEquals(d.inferenceSteps(), c.inferenceSteps());
+        assertEquals(d.stateLr(), c.stateLr());
+        assertEquals(d.stateMomentum(), c.stateMomentum());
+        assertEquals(d.lr(), c.lr());
+        assertEquals(d.batch(), c.batch());
+    }
+
+    @Test
     @SuppressWarnings("deprecation")
     void thePositionalFormStillBuildsTheSameRules() {
         for (Algorithm a : Algorithm.values()) {
