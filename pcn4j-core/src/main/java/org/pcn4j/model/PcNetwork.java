@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.kernel.Activation;
-import org.pcn4j.kernel.Kernels;
 
 /**
  * A predictive coding network over an arbitrary directed graph of {@link Node}s and
