@@ -27,6 +27,14 @@ public final class EdgeKinds {
 
         /** Its trainable scalars for these node sizes, without building it (for {@code graph show}). */
         long parameterCount(EdgeSpec spec, int fromSize, int toSize);
+
+        /**
+         * The extra keys a graph file may give an edge of this kind (e.g. {@code kernel}, {@code stride});
+         * they reach {@link #create} in {@link EdgeSpec#options()} and are written back to model files.
+         */
+        default Set<String> options() {
+            return Set.of();
+        }
     }
 
     private static final Map<String, Kind> KINDS = new ConcurrentHashMap<>();

@@ -1,22 +1,32 @@
 package org.pcn4j.graph;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 
 /**
  * One edge of a graph spec: {@code from -> to} of kind {@code op} ({@code dense}, the default, or
- * any kind registered in {@link EdgeKinds}). A dense edge in the {@code pre} convention (the graph
+ * any kind registered in {@link EdgeKinds}), with the kind's own {@code options} (JSON values under
+ * the keys {@link EdgeKinds.Kind#options()} names, e.g. a kernel size; none for dense). A dense edge in the {@code pre} convention (the graph
  * default) adds W f(x_from) + b to mu_to; in {@code post}, f(W x_from + b). W is [to, from].
  */
-public record EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias, String op) {
+public record EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias, String op,
+                       Map<String, Object> options) {
     public EdgeSpec {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(convention, "convention");
         op = Objects.requireNonNull(op, "op").trim().toLowerCase(Locale.ROOT);
+        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(options, "options")));
+    }
+
+    /** An edge of kind {@code op} without options. */
+    public EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias, String op) {
+        this(from, to, activation, convention, bias, op, Map.of());
     }
 
     /** A dense edge. */

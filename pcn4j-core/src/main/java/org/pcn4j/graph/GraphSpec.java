@@ -383,6 +383,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             if (!e.op().equals(EdgeKinds.DENSE)) {
                 // Written only for other kinds, so dense graphs keep today's JSON exactly.
                 m.put("op", e.op());
+                m.putAll(e.options());
             }
             es.add(m);
         }
@@ -465,17 +466,26 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             for (Map<String, Object> e : listOfMaps(edgeList, "edges", w)) {
                 i++;
                 String where = w + "edge " + i;
-                check(e, where, "from", "to", "activation", "convention", "bias", "op");
-                String from = string(e, "from", where, null);
-                String to = string(e, "to", where, null);
-                where = w + "edge " + from + "->" + to;
-                EdgeOptions o = edgeOptions(e, where);
                 String op = string(e, "op", where, EdgeKinds.DENSE).trim().toLowerCase(java.util.Locale.ROOT);
                 if (!EdgeKinds.isKnown(op)) {
                     throw new PcnException(where + ": unknown op '" + op + "' (expected "
                             + String.join(", ", EdgeKinds.names()) + ")");
                 }
-                b.edge(new EdgeSpec(from, to, o.activation, o.convention, o.bias, op));
+                Set<String> kindOptions = EdgeKinds.get(op).options();
+                List<String> allowed = new ArrayList<>(List.of("from", "to", "activation", "convention", "bias", "op"));
+                allowed.addAll(new java.util.TreeSet<>(kindOptions));
+                check(e, where, allowed.toArray(new String[0]));
+                String from = string(e, "from", where, null);
+                String to = string(e, "to", where, null);
+                where = w + "edge " + from + "->" + to;
+                EdgeOptions o = edgeOptions(e, where);
+                Map<String, Object> options = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> en : e.entrySet()) {
+                    if (kindOptions.contains(key(en.getKey()))) {
+                        options.put(key(en.getKey()), en.getValue());
+                    }
+                }
+                b.edge(new EdgeSpec(from, to, o.activation, o.convention, o.bias, op, options));
             }
         }
         if (fc != null) {

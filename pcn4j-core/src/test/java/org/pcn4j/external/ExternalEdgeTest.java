@@ -41,7 +41,13 @@ class ExternalEdgeTest {
         EdgeKinds.register("gain", new EdgeKinds.Kind() {
             @Override
             public Edge create(PcNetwork network, Node from, Node to, EdgeSpec spec) {
-                return network.add(new GainEdge(from, to));
+                Object g = spec.options().getOrDefault("init_gain", 1.0);
+                return network.add(new GainEdge(from, to, ((Number) g).doubleValue()));
+            }
+
+            @Override
+            public java.util.Set<String> options() {
+                return java.util.Set.of("init_gain");
             }
 
             @Override
@@ -70,6 +76,30 @@ class ExternalEdgeTest {
         EnergyChecks.weightGradientsMatchFiniteDifferences(g.network());
         EnergyChecks.randomState(g.network(), g.input(), g.target(), 4, new SplittableRandom(6));
         EnergyChecks.energyNeverRisesDuringInference(g.network(), g.input(), g.target());
+    }
+
+    @Test
+    void aGraphFileNamesTheKindAndItsOptions() {
+        String json = "{\"nodes\": [{\"name\": \"x\", \"size\": 4, \"role\": \"input\"},"
+                + " {\"name\": \"h\", \"size\": 4}, {\"name\": \"y\", \"size\": 2, \"role\": \"target\"}],"
+                + " \"edges\": [{\"from\": \"x\", \"to\": \"h\", \"op\": \"gain\", \"init-gain\": 3},"
+                + " {\"from\": \"h\", \"to\": \"y\"}]}";
+        GraphSpec s = GraphSpec.fromJson(json, "g.json");
+        assertEquals("gain", s.edges().get(0).op());
+        assertEquals(3, ((Number) s.edges().get(0).options().get("init_gain")).intValue());
+        assertEquals("dense", s.edges().get(1).op());
+        Graph g = Graph.create(s, "default", 1);
+        for (float v : g.connection("x", "h").parameters().get(0).value()) {
+            assertTrue(v > 2.7 && v < 3.3, "gain " + v);
+        }
+        GraphSpec back = GraphSpec.fromJson(s.toJson(), "metadata");
+        assertEquals(s, back);
+        org.pcn4j.PcnException e = org.junit.jupiter.api.Assertions.assertThrows(org.pcn4j.PcnException.class,
+                () -> GraphSpec.fromJson(json.replace("init-gain", "kernel"), "g.json"));
+        assertTrue(e.getMessage().startsWith("g.json: edge 1: unknown key 'kernel'"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.pcn4j.PcnException.class,
+                () -> GraphSpec.fromJson(json.replace("\"gain\"", "\"conv\""), "g.json"));
+        assertTrue(e.getMessage().contains("unknown op 'conv'"), e.getMessage());
     }
 
     @Test

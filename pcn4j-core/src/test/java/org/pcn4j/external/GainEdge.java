@@ -23,8 +23,14 @@ final class GainEdge implements Edge {
     private float[] dfx = new float[0];
     private float[] out = new float[0];
     private boolean frozen;
+    private final double initialGain;
 
     GainEdge(Node from, Node to) {
+        this(from, to, 1.0);
+    }
+
+    /** @param initialGain the centre of the initial gains (the spec option {@code init_gain}) */
+    GainEdge(Node from, Node to, double initialGain) {
         if (from.size() != to.size()) {
             throw new PcnException("gain edge " + from.name() + "->" + to.name() + ": sizes " + from.size() + " and "
                     + to.size() + " differ");
@@ -35,6 +41,7 @@ final class GainEdge implements Edge {
         this.n = from.size();
         this.gain = new float[n];
         this.gainGrad = new float[n];
+        this.initialGain = initialGain;
     }
 
     @Override
@@ -120,7 +127,7 @@ final class GainEdge implements Edge {
     @Override
     public void initialize(String scheme, SplittableRandom rng) {
         for (int j = 0; j < n; j++) {
-            gain[j] = (float) (1 + 0.2 * (rng.nextDouble() * 2 - 1));
+            gain[j] = (float) (initialGain + 0.2 * (rng.nextDouble() * 2 - 1));
         }
     }
 
