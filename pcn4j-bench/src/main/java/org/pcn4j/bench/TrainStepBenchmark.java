@@ -23,6 +23,7 @@ import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
+import org.pcn4j.train.NudgeRule;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -50,9 +51,12 @@ public class TrainStepBenchmark {
         int[] sizes = MlpSpec.parseSizes(model);
         Mlp mlp = new Mlp(new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY, Convention.POST, Energy.GAUSSIAN));
         mlp.initialize("default", 1);
-        trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), new TrainConfig(Algorithm.parse(algorithm),
-                new InferenceConfig(5, OptimizerConfig.Kind.SGD, 0.05, 0.5, 0), OptimizerConfig.adamw(0),
-                Schedule.constant(1e-4), 0, Nudge.POSITIVE, 1));
+        Algorithm alg = Algorithm.parse(algorithm);
+        TrainConfig cfg = TrainConfig.builder()
+                .rule(alg == Algorithm.PC_NUDGE ? new NudgeRule(Nudge.POSITIVE, 1) : alg.rule())
+                .inference(InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
+        trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
         SplittableRandom rng = new SplittableRandom(7);
         x = new float[BATCH * sizes[0]];
         for (int i = 0; i < x.length; i++) {

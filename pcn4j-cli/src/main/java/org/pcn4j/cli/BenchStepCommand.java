@@ -26,7 +26,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -239,8 +238,9 @@ public final class BenchStepCommand implements Callable<Integer> {
         GraphCase(String label, PcModel model) {
             this.label = label;
             this.model = model;
-            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.05, 0, 0),
-                    OptimizerConfig.adamw(0), Schedule.constant(1e-4), 0, Nudge.CENTERED, 0.1);
+            TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                    .inference(InferenceConfig.builder().steps(steps).lr(0.05).momentum(0).build())
+                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
             trainer = new Trainer(model.network(), model.input(), model.output(), cfg);
             SplittableRandom rng = new SplittableRandom(7);
             x = new float[batch * model.input().size()];
@@ -305,8 +305,9 @@ public final class BenchStepCommand implements Callable<Integer> {
                     Energy.GAUSSIAN);
             Mlp mlp = new Mlp(spec);
             mlp.initialize("default", 1);
-            TrainConfig cfg = new TrainConfig(alg, new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.05, 0.5, 0),
-                    OptimizerConfig.adamw(0), Schedule.constant(1e-4), 0, Nudge.CENTERED, 0.1);
+            TrainConfig cfg = TrainConfig.builder().algorithm(alg)
+                    .inference(InferenceConfig.builder().steps(steps).lr(0.05).momentum(0.5).build())
+                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
             trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
             SplittableRandom rng = new SplittableRandom(7);
             x = new float[batch * sizes[0]];

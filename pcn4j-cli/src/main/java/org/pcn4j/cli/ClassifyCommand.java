@@ -10,7 +10,7 @@ import org.pcn4j.PcnException;
 import org.pcn4j.data.Idx;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.io.Json;
-import org.pcn4j.train.Trainer;
+import org.pcn4j.train.Inference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,13 +82,13 @@ public final class ClassifyCommand implements Callable<Integer> {
                 throw new PcnException(labels + ": has " + truth.length + " labels for " + n + " images");
             }
         }
-        Trainer t = q.trainer(steps, stateLr);
+        Inference t = q.inference(steps, stateLr);
         int f = q.image.size();
         List<Integer> predicted = new ArrayList<>(n);
         for (int start = 0; start < n; start += Evaluation.BATCH) {
             int b = Math.min(Evaluation.BATCH, n - start);
             float[] xb = java.util.Arrays.copyOfRange(x, start * f, (start + b) * f);
-            int[] p = !q.generative ? t.predict(xb, b, steps)
+            int[] p = !q.generative ? t.classify(q.image, q.label, xb, b, steps)
                     : readout.equals("energy") ? Generative.classifyByEnergy(t, q.image, q.label, xb, b, steps)
                     : Generative.classify(t, q.image, q.label, xb, b, steps);
             for (int v : p) {

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.model.DivergenceException;
-import org.pcn4j.train.Trainer;
+import org.pcn4j.train.Inference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,7 +57,7 @@ public final class CompleteCommand implements Callable<Integer> {
         byte[] px = new byte[n * f];
         double rate = q.stateLr(stateLr);
         for (int attempt = 0; ; attempt++) {
-            Trainer t = q.trainer(inferenceSteps, rate);
+            Inference t = q.inference(inferenceSteps, rate);
             try {
                 for (int start = 0; start < n; start += Evaluation.BATCH) {
                     int b = Math.min(Evaluation.BATCH, n - start);

@@ -9,7 +9,7 @@ import org.pcn4j.data.Dataset;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.io.Json;
-import org.pcn4j.train.Trainer;
+import org.pcn4j.train.Inference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,10 +59,10 @@ public final class EvalCommand implements Callable<Integer> {
             throw new PcnException("unknown split '" + split + "' (expected test or train)");
         }
         int steps = inferenceSteps != null ? inferenceSteps : q.defaultInferenceSteps();
-        Trainer t = q.trainer(steps, stateLr);
+        Inference t = q.inference(steps, stateLr);
         Evaluation.Predictor p = q.generative
                 ? Evaluation.generative(t, q.image, q.label, steps)
-                : Evaluation.discriminative(t, steps);
+                : Evaluation.discriminative(t, q.image, q.label, steps);
         double acc = Evaluation.accuracy(d, q.affine, p);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());

@@ -5,6 +5,7 @@ import org.pcn4j.data.Dataset;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.model.Node;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.Trainer;
 
 /** Classification accuracy of a trained network on a split. */
@@ -28,15 +29,25 @@ final class Evaluation {
         return (x, b) -> trainer.predict(x, b, steps);
     }
 
+    /** As {@link #discriminative(Trainer, int)} for a query's inference: {@code input} clamped, {@code output} read. */
+    static Predictor discriminative(Inference inference, Node input, Node output, int steps) {
+        return (x, b) -> inference.classify(input, output, x, b, steps);
+    }
+
     /**
      * A generative network: clamp the image and each one-hot label in turn, relax the hidden nodes
      * for {@code steps} steps, pick the label of lowest energy ({@link Generative#classifyByEnergy}).
      */
     static Predictor generative(Trainer trainer, Node image, Node label, int steps) {
+        return generative(trainer.inference(), image, label, steps);
+    }
+
+    /** As {@link #generative(Trainer, Node, Node, int)} for a query's inference. */
+    static Predictor generative(Inference inference, Node image, Node label, int steps) {
         return new Predictor() {
             @Override
             public int[] predict(float[] x, int b) {
-                return Generative.classifyByEnergy(trainer, image, label, x, b, steps);
+                return Generative.classifyByEnergy(inference, image, label, x, b, steps);
             }
 
             @Override

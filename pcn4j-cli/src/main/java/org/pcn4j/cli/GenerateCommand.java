@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
 import org.pcn4j.graph.Generative;
-import org.pcn4j.train.Trainer;
+import org.pcn4j.train.Inference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new PcnException("--label-precision must be positive, got " + labelPrecision);
         }
         float[] startImage = imageStart.resolve(q, model);
-        Trainer t = q.trainer(inferenceSteps, stateLr);
+        Inference t = q.inference(inferenceSteps, stateLr);
         t.setLangevinNoise(noise, seed);
         // The label node's precision matters only for this query; the model file is not written.
         q.label.setPrecision(labelPrecision);

@@ -75,9 +75,9 @@ public final class MemoryCommand implements Runnable {
 
         PcMemory.Config config() {
             int[] h = hiddenSizes();
-            PcMemory.Config d = PcMemory.Config.defaults();
-            return new PcMemory.Config(latent, h, Activation.parse(activation), epochs, inferenceSteps, stateLr,
-                    d.stateMomentum(), lr, batch, seed);
+            return PcMemory.Config.builder().latent(latent).hidden(h).activation(Activation.parse(activation))
+                    .epochs(epochs).inferenceSteps(inferenceSteps).stateLr(stateLr).lr(lr).batch(batch).seed(seed)
+                    .build();
         }
 
         int[] hiddenSizes() {

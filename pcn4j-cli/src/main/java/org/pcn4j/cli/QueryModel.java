@@ -12,14 +12,10 @@ import org.pcn4j.io.GraphModelFile;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
-import org.pcn4j.optim.Schedule;
-import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
-import org.pcn4j.train.TrainConfig;
-import org.pcn4j.train.Trainer;
 
-/** A saved model loaded for queries (classify, generate): its image and label nodes and a trainer that only infers. */
+/** A saved model loaded for queries (classify, generate, complete, eval): its image and label nodes and their {@link Inference}. */
 final class QueryModel {
     final ModelFile.LoadedModel loaded;
     final boolean generative;
@@ -93,27 +89,25 @@ final class QueryModel {
         }
     }
 
-    /**
-     * A trainer for inference only (no weight updates): the state optimizer, rate and momentum the
-     * model was trained with (its saved config; SGD, 0.1, 0 when absent), {@code stateLr} overriding the rate.
-     */
     /** The state learning rate of a query: the override if given, else the model's training rate (0.1 if unknown). */
     double stateLr(Double override) {
         Object lr = config().get("state-lr");
         return override != null ? override : lr instanceof Number ? ((Number) lr).doubleValue() : 0.1;
     }
 
-    Trainer trainer(int steps, Double stateLr) {
+    /**
+     * Inference for a query (no weight updates): {@code steps} steps with the state optimizer,
+     * rate and momentum the model was trained with (its saved config; SGD, 0.1, 0 when absent),
+     * {@code stateLr} overriding the rate.
+     */
+    Inference inference(int steps, Double stateLr) {
         Map<String, Object> cfg = config();
         OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
                 ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
-        double lr = stateLr(stateLr);
         double momentum = cfg.get("state-momentum") instanceof Number ? ((Number) cfg.get("state-momentum")).doubleValue() : 0;
-        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, kind, lr, momentum, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
-        Node in = generative ? label : loaded.model().input();
-        Node out = generative ? image : loaded.model().output();
-        return new Trainer(loaded.model().network(), in, out, tc);
+        InferenceConfig ic = InferenceConfig.builder().steps(steps).optimizer(kind).lr(stateLr(stateLr))
+                .momentum(momentum).energyTolerance(0).build();
+        return new Inference(loaded.model().network(), ic);
     }
 
     /**

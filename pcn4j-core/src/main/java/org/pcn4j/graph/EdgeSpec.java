@@ -1,22 +1,40 @@
 package org.pcn4j.graph;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 
 /**
- * One dense edge of a graph spec: {@code from -> to}. In the {@code pre} convention (the graph
- * default) it adds W f(x_from) + b to mu_to; in {@code post}, f(W x_from + b). W is [to, from].
+ * One edge of a graph spec: {@code from -> to} of kind {@code op} ({@code dense}, the default, or
+ * any kind registered in {@link EdgeKinds}), with the kind's own {@code options} (JSON values under
+ * the keys {@link EdgeKinds.Kind#options()} names, e.g. a kernel size; none for dense). A dense edge in the {@code pre} convention (the graph
+ * default) adds W f(x_from) + b to mu_to; in {@code post}, f(W x_from + b). W is [to, from].
  */
-public record EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias) {
+public record EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias, String op,
+                       Map<String, Object> options) {
     public EdgeSpec {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(convention, "convention");
+        op = Objects.requireNonNull(op, "op").trim().toLowerCase(Locale.ROOT);
+        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(options, "options")));
     }
 
-    /** The edge's name, {@code from->to}; its tensors are {@code edges.from->to.weight} and {@code .bias}. */
+    /** An edge of kind {@code op} without options. */
+    public EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias, String op) {
+        this(from, to, activation, convention, bias, op, Map.of());
+    }
+
+    /** A dense edge. */
+    public EdgeSpec(String from, String to, Activation activation, Convention convention, boolean bias) {
+        this(from, to, activation, convention, bias, EdgeKinds.DENSE);
+    }
+
+    /** The edge's name, {@code from->to}; its tensors are {@code edges.from->to.PARAMETER} ({@code weight}, {@code bias}). */
     public String name() {
         return from + "->" + to;
     }

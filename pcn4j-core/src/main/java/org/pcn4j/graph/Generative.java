@@ -7,6 +7,7 @@ import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.Node;
 import org.pcn4j.tensor.Ops;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.Trainer;
 
 /**
@@ -14,7 +15,8 @@ import org.pcn4j.train.Trainer;
  * (bottom), {@code label -> hK -> ... -> h1 -> image}, in the {@code pre} convention
  * (mu = W f(x) + b). The label node is the graph's input role and the image its target role, so
  * {@link Trainer#step} with (one-hot labels, images) trains it by standard PC with both ends
- * clamped. Queries condition on any subset of nodes with {@link Trainer#infer}.
+ * clamped. Queries condition on any subset of nodes with {@link Inference#query}; the
+ * {@code Trainer} overloads (kept for existing callers) use the trainer's inference.
  */
 public final class Generative {
     /** Node names of the graphs {@link #spec} builds. */
@@ -53,8 +55,8 @@ public final class Generative {
      * node (the label starts at zero), runs {@code steps} inference steps and returns the argmax of
      * the label node's state per sample.
      */
-    public static int[] classify(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
-        t.infer(Map.of(image, images), batch, steps);
+    public static int[] classify(Inference t, Node image, Node label, float[] images, int batch, int steps) {
+        t.query(Map.of(image, images), batch, steps);
         return Ops.argmaxRows(label.state(), batch, label.size());
     }
 
@@ -65,7 +67,7 @@ public final class Generative {
      * but, unlike reading a free label's state, cannot drift: a free label has no prior, so long
      * inference moves it towards the least-squares fit of the hidden states, not a one-hot.
      */
-    public static int[] classifyByEnergy(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
+    public static int[] classifyByEnergy(Inference t, Node image, Node label, float[] images, int batch, int steps) {
         int k = label.size();
         double[] best = new double[batch];
         int[] arg = new int[batch];
@@ -76,7 +78,7 @@ public final class Generative {
             for (int i = 0; i < batch; i++) {
                 y[i * k + c] = 1f;
             }
-            t.infer(Map.of(image, images, label, y), batch, steps);
+            t.query(Map.of(image, images, label, y), batch, steps);
             double[] e = t.network().sampleEnergies();
             for (int i = 0; i < batch; i++) {
                 if (e[i] < best[i]) {
@@ -90,21 +92,21 @@ public final class Generative {
 
     /**
      * Generation: clamps the label node to one-hot {@code cls}, relaxes everything else for
-     * {@code steps} steps (with flat priors the minimum is the top-down pass; with the trainer's
+     * {@code steps} steps (with flat priors the minimum is the top-down pass; with the inference's
      * Langevin noise the samples differ) and returns the image node's prediction mu (batch x size).
      */
-    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps) {
+    public static float[] generate(Inference t, Node image, Node label, int cls, int batch, int steps) {
         return generate(t, image, label, cls, batch, steps, null);
     }
 
     /**
-     * As {@link #generate(Trainer, Node, Node, int, int, int)}, with the image starting at
+     * As {@link #generate(Inference, Node, Node, int, int, int)}, with the image starting at
      * {@code imageStart} (one image, size values, e.g. the training mean) instead of its default
      * initialization. In a graph with cycles the default start is zero, which for a fully connected
      * graph is the grey fixed point of its pixel-to-pixel predictions; the mean image lets the
      * clamped label pull the image towards its class.
      */
-    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps, float[] imageStart) {
+    public static float[] generate(Inference t, Node image, Node label, int cls, int batch, int steps, float[] imageStart) {
         if (cls < 0 || cls >= label.size()) {
             throw new PcnException("class " + cls + " is outside the model's label set 0.." + (label.size() - 1));
         }
@@ -113,9 +115,9 @@ public final class Generative {
             y[i * label.size() + cls] = 1f;
         }
         if (imageStart == null) {
-            t.infer(Map.of(label, y), batch, steps);
+            t.query(Map.of(label, y), batch, steps);
         } else {
-            t.infer(Map.of(label, y), Map.of(), Map.of(image, tile(imageStart, image, batch)), batch, steps);
+            t.query(Map.of(label, y), Map.of(), Map.of(image, tile(imageStart, image, batch)), batch, steps);
         }
         return Arrays.copyOf(image.prediction(), batch * image.size());
     }
@@ -126,25 +128,56 @@ public final class Generative {
      * the hidden nodes are free. With {@code mask == null} nothing is clamped and the image starts at
      * the cues (denoising). Returns the image node's state after {@code steps} inference steps.
      */
-    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
+    public static float[] complete(Inference t, Node image, float[] cues, float[] mask, int batch, int steps) {
         return complete(t, image, cues, mask, batch, steps, null);
     }
 
     /**
-     * As {@link #complete(Trainer, Node, float[], float[], int, int)}; with {@code imageStart} (one
+     * As {@link #complete(Inference, Node, float[], float[], int, int)}; with {@code imageStart} (one
      * image, e.g. the training mean) the unknown pixels start there instead of at the network's
      * initialization (ignored without a mask: denoising starts at the cue).
      */
-    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps,
+    public static float[] complete(Inference t, Node image, float[] cues, float[] mask, int batch, int steps,
                                    float[] imageStart) {
         if (mask == null) {
-            t.infer(Map.of(), Map.of(), Map.of(image, cues), batch, steps);
+            t.query(Map.of(), Map.of(), Map.of(image, cues), batch, steps);
         } else if (imageStart == null) {
-            t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(), batch, steps);
+            t.query(Map.of(image, cues), Map.of(image, mask), Map.of(), batch, steps);
         } else {
-            t.infer(Map.of(image, cues), Map.of(image, mask), Map.of(image, tile(imageStart, image, batch)), batch, steps);
+            t.query(Map.of(image, cues), Map.of(image, mask), Map.of(image, tile(imageStart, image, batch)), batch, steps);
         }
         return Arrays.copyOf(image.state(), batch * image.size());
+    }
+
+    /** {@link #classify(Inference, Node, Node, float[], int, int)} with the trainer's inference. */
+    public static int[] classify(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
+        return classify(t.inference(), image, label, images, batch, steps);
+    }
+
+    /** {@link #classifyByEnergy(Inference, Node, Node, float[], int, int)} with the trainer's inference. */
+    public static int[] classifyByEnergy(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
+        return classifyByEnergy(t.inference(), image, label, images, batch, steps);
+    }
+
+    /** {@link #generate(Inference, Node, Node, int, int, int)} with the trainer's inference. */
+    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps) {
+        return generate(t.inference(), image, label, cls, batch, steps, null);
+    }
+
+    /** {@link #complete(Inference, Node, float[], float[], int, int)} with the trainer's inference. */
+    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
+        return complete(t.inference(), image, cues, mask, batch, steps, null);
+    }
+
+    /** {@link #generate(Inference, Node, Node, int, int, int, float[])} with the trainer's inference. */
+    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps, float[] imageStart) {
+        return generate(t.inference(), image, label, cls, batch, steps, imageStart);
+    }
+
+    /** {@link #complete(Inference, Node, float[], float[], int, int, float[])} with the trainer's inference. */
+    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps,
+                                   float[] imageStart) {
+        return complete(t.inference(), image, cues, mask, batch, steps, imageStart);
     }
 
     private static float[] tile(float[] one, Node image, int batch) {

@@ -8,21 +8,21 @@ import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.DenseEdge;
-import org.pcn4j.model.Mlp;
+import org.pcn4j.model.Edge;
 import org.pcn4j.model.Node;
 import org.pcn4j.model.PcModel;
 import org.pcn4j.model.PcNetwork;
 
 /**
- * A {@link PcNetwork} built from a {@link GraphSpec}: one node per node spec, one dense edge per
- * edge spec and one {@link DenseBlock} per fully connected block, all in spec order. The engine runs it as any network: synchronous updates of every
+ * A {@link PcNetwork} built from a {@link GraphSpec}: one node per node spec, one edge per
+ * edge spec (of the kind its {@code op} names, see {@link EdgeKinds}) and one {@link DenseBlock} per fully connected block, all in spec order. The engine runs it as any network: synchronous updates of every
  * free node, feedforward initialization in topological order (BFS order when it has cycles).
  */
 public final class Graph implements PcModel {
     private final GraphSpec spec;
     private final PcNetwork network = new PcNetwork();
     private final List<DenseEdge> edges = new ArrayList<>();
-    private final Map<String, DenseEdge> byName = new LinkedHashMap<>();
+    private final Map<String, Edge> byName = new LinkedHashMap<>();
     private final List<DenseBlock> blocks = new ArrayList<>();
     private final Node input;
     private final Node target;
@@ -35,9 +35,10 @@ public final class Graph implements PcModel {
             network.addNode(n.name(), n.size(), n.energy(), n.precision());
         }
         for (EdgeSpec e : spec.edges()) {
-            DenseEdge d = network.connect(network.node(e.from()), network.node(e.to()), e.activation(), e.convention(),
-                    e.bias());
-            edges.add(d);
+            Edge d = EdgeKinds.get(e.op()).create(network, network.node(e.from()), network.node(e.to()), e);
+            if (d instanceof DenseEdge) {
+                edges.add((DenseEdge) d);
+            }
             byName.put(e.name(), d);
         }
         for (BlockSpec b : spec.blocks()) {
@@ -68,7 +69,8 @@ public final class Graph implements PcModel {
      * {@link Mlp#initialize}: a chain graph starts bit-identical to the MLP with the same seed.
      */
     public void initialize(String scheme, long seed) {
-        Mlp.initializeEdges(edges, blocks, scheme, seed);
+        // Spec order is network order: the edges, then the blocks.
+        network.initialize(scheme, seed);
     }
 
     public GraphSpec spec() {
@@ -99,7 +101,7 @@ public final class Graph implements PcModel {
         return network.node(name);
     }
 
-    /** Edges in spec order. */
+    /** The dense edges in spec order (every edge, blocks included, is in {@code network().edges()}). */
     public List<DenseEdge> edges() {
         return Collections.unmodifiableList(edges);
     }
@@ -109,9 +111,18 @@ public final class Graph implements PcModel {
         return Collections.unmodifiableList(blocks);
     }
 
-    /** The edge {@code from -> to} (not a block's pair). */
+    /** The dense edge {@code from -> to} (not a block's pair). */
     public DenseEdge edge(String from, String to) {
-        DenseEdge e = byName.get(from + "->" + to);
+        Edge e = connection(from, to);
+        if (!(e instanceof DenseEdge)) {
+            throw new PcnException("edge " + from + "->" + to + " is not dense");
+        }
+        return (DenseEdge) e;
+    }
+
+    /** The edge {@code from -> to} of the spec, of any kind (not a block's pair). */
+    public Edge connection(String from, String to) {
+        Edge e = byName.get(from + "->" + to);
         if (e == null) {
             throw new PcnException("no edge " + from + "->" + to);
         }

@@ -135,8 +135,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
     }
 
     public long parameterCount(EdgeSpec e) {
-        long to = node(e.to()).size();
-        return to * node(e.from()).size() + (e.bias() ? to : 0);
+        return EdgeKinds.get(e.op()).parameterCount(e, node(e.from()).size(), node(e.to()).size());
     }
 
     /** Checks the spec; throws a one-line {@link PcnException} naming the first problem. */
@@ -423,6 +422,11 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             m.put("activation", e.activation().id());
             m.put("convention", e.convention().id());
             m.put("bias", e.bias());
+            if (!e.op().equals(EdgeKinds.DENSE)) {
+                // Written only for other kinds, so dense graphs keep today's JSON exactly.
+                m.put("op", e.op());
+                m.putAll(e.options());
+            }
             es.add(m);
         }
         Map<String, Object> top = new LinkedHashMap<>();
@@ -504,12 +508,26 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             for (Map<String, Object> e : listOfMaps(edgeList, "edges", w)) {
                 i++;
                 String where = w + "edge " + i;
-                check(e, where, "from", "to", "activation", "convention", "bias");
+                String op = string(e, "op", where, EdgeKinds.DENSE).trim().toLowerCase(java.util.Locale.ROOT);
+                if (!EdgeKinds.isKnown(op)) {
+                    throw new PcnException(where + ": unknown op '" + op + "' (expected "
+                            + String.join(", ", EdgeKinds.names()) + ")");
+                }
+                Set<String> kindOptions = EdgeKinds.get(op).options();
+                List<String> allowed = new ArrayList<>(List.of("from", "to", "activation", "convention", "bias", "op"));
+                allowed.addAll(new java.util.TreeSet<>(kindOptions));
+                check(e, where, allowed.toArray(new String[0]));
                 String from = string(e, "from", where, null);
                 String to = string(e, "to", where, null);
                 where = w + "edge " + from + "->" + to;
                 EdgeOptions o = edgeOptions(e, where);
-                b.edge(from, to, o.activation, o.convention, o.bias);
+                Map<String, Object> options = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> en : e.entrySet()) {
+                    if (kindOptions.contains(key(en.getKey()))) {
+                        options.put(key(en.getKey()), en.getValue());
+                    }
+                }
+                b.edge(new EdgeSpec(from, to, o.activation, o.convention, o.bias, op, options));
             }
         }
         if (fc != null) {

@@ -10,12 +10,14 @@ import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.model.DenseBlock;
-import org.pcn4j.model.DenseEdge;
+import org.pcn4j.model.Edge;
 import org.pcn4j.model.Node;
+import org.pcn4j.model.Parameter;
 
 /**
  * Graph models as safetensors files (a contract): float32 tensors {@code edges.{from}->{to}.weight}
- * [to, from] and {@code edges.{from}->{to}.bias} [to] (for edges with a bias), and a
+ * [to, from] and {@code edges.{from}->{to}.bias} [to] (for edges with a bias; an edge of another
+ * kind stores each of its parameters as {@code edges.{from}->{to}.{parameter}}), and a
  * {@code __metadata__} with {@code model_type: graph}, {@code graph} (the spec as JSON, every field
  * explicit), {@code input_affine} (as for layered models) and whatever the caller adds
  * ({@code classes}, ...). A fully connected block is written as the edges it stands for: its weight
@@ -46,12 +48,13 @@ public final class GraphModelFile {
             }
         }
         List<SafeTensors.Entry> tensors = new ArrayList<>();
-        for (DenseEdge e : graph.edges()) {
-            tensors.add(SafeTensors.Entry.of("edges." + e.name() + ".weight", e.to().size(), e.from().size(),
-                    e.weight().data().clone()));
-            if (e.bias() != null) {
-                tensors.add(new SafeTensors.Entry("edges." + e.name() + ".bias", new int[] {e.to().size()},
-                        e.bias().clone()));
+        for (Edge e : graph.network().edges()) {
+            if (e instanceof DenseBlock) {
+                continue;
+            }
+            // Any edge kind: edges.NAME.PARAMETER (a dense edge's weight [to, from], then its bias [to]).
+            for (Parameter p : e.parameters()) {
+                tensors.add(new SafeTensors.Entry("edges." + e.name() + "." + p.name(), p.shape(), p.value().clone()));
             }
         }
         for (DenseBlock b : graph.blocks()) {
@@ -101,15 +104,14 @@ public final class GraphModelFile {
         checkBeforeBuilding(spec, c, meta, where);
         Graph g = new Graph(spec);
         int expected = 0;
-        for (DenseEdge e : g.edges()) {
-            SafeTensors.Entry w = c.get("edges." + e.name() + ".weight");
-            checkShape(where, w, e.to().size(), e.from().size());
-            System.arraycopy(w.data(), 0, e.weight().data(), 0, w.data().length);
-            expected++;
-            if (e.bias() != null) {
-                SafeTensors.Entry b = c.get("edges." + e.name() + ".bias");
-                checkShape(where, b, e.to().size());
-                System.arraycopy(b.data(), 0, e.bias(), 0, b.data().length);
+        for (Edge e : g.network().edges()) {
+            if (e instanceof DenseBlock) {
+                continue;
+            }
+            for (Parameter p : e.parameters()) {
+                SafeTensors.Entry t = c.get("edges." + e.name() + "." + p.name());
+                checkShape(where, t, p.shape());
+                System.arraycopy(t.data(), 0, p.value(), 0, t.data().length);
                 expected++;
             }
             e.weightsChanged();

@@ -19,7 +19,7 @@ import org.pcn4j.model.Convention;
 import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
-import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
@@ -35,6 +35,9 @@ import org.pcn4j.train.Trainer;
  * <p>Storing keeps each image's latent state from one epoch to the next (a warm start, which is
  * the same energy descent spread over epochs): inference then needs few steps per epoch. Those
  * states are a training buffer and are not part of the model; recall starts the latent at zero.
+ *
+ * <p>Over 400 lines: the memory's config (with its builder), its recall setting, storing, recall
+ * and its model-file metadata are one feature and are read together.
  */
 public final class PcMemory {
     public static final String LATENT = "latent";
@@ -88,6 +91,97 @@ public final class PcMemory {
         public Config withSeed(long s) {
             return new Config(latent, hidden, activation, epochs, inferenceSteps, stateLr, stateMomentum, lr, batch, s);
         }
+
+        /** Named fields, starting from {@link #defaults()}: {@code Config.builder().latent(32).epochs(100).build()}. */
+        public static Builder builder() {
+            return defaults().toBuilder();
+        }
+
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.latent = latent;
+            b.hidden = hidden.clone();
+            b.activation = activation;
+            b.epochs = epochs;
+            b.inferenceSteps = inferenceSteps;
+            b.stateLr = stateLr;
+            b.stateMomentum = stateMomentum;
+            b.lr = lr;
+            b.batch = batch;
+            b.seed = seed;
+            return b;
+        }
+
+        /** Builds a {@link Config}; the fields are the record's (see its parameters). */
+        public static final class Builder {
+            private int latent;
+            private int[] hidden;
+            private Activation activation;
+            private int epochs;
+            private int inferenceSteps;
+            private double stateLr;
+            private double stateMomentum;
+            private double lr;
+            private int batch;
+            private long seed;
+
+            private Builder() {}
+
+            public Builder latent(int v) {
+                latent = v;
+                return this;
+            }
+
+            public Builder hidden(int... v) {
+                hidden = v.clone();
+                return this;
+            }
+
+            public Builder activation(Activation v) {
+                activation = v;
+                return this;
+            }
+
+            public Builder epochs(int v) {
+                epochs = v;
+                return this;
+            }
+
+            public Builder inferenceSteps(int v) {
+                inferenceSteps = v;
+                return this;
+            }
+
+            public Builder stateLr(double v) {
+                stateLr = v;
+                return this;
+            }
+
+            public Builder stateMomentum(double v) {
+                stateMomentum = v;
+                return this;
+            }
+
+            public Builder lr(double v) {
+                lr = v;
+                return this;
+            }
+
+            public Builder batch(int v) {
+                batch = v;
+                return this;
+            }
+
+            public Builder seed(long v) {
+                seed = v;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(latent, hidden, activation, epochs, inferenceSteps, stateLr, stateMomentum, lr, batch,
+                        seed);
+            }
+        }
     }
 
     /**
@@ -115,7 +209,7 @@ public final class PcMemory {
     private final Graph graph;
     private final Config config;
     private final Recall recall;
-    private final Trainer recaller;
+    private final Inference recaller;
     private final Node latent;
     private final Node image;
 
@@ -153,10 +247,8 @@ public final class PcMemory {
         if (!latent.incoming().isEmpty()) {
             throw new PcnException("a memory's latent node must have no incoming edges");
         }
-        TrainConfig rc = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(recall.steps(), recall.optimizer(), recall.lr(), recall.momentum(), 0),
-                OptimizerConfig.adam(), Schedule.constant(config.lr()), 0, null, 0);
-        this.recaller = new Trainer(graph.network(), latent, image, rc);
+        this.recaller = new Inference(graph.network(), InferenceConfig.builder().steps(recall.steps())
+                .optimizer(recall.optimizer()).lr(recall.lr()).momentum(recall.momentum()).energyTolerance(0).build());
     }
 
     public Recall recallConfig() {
@@ -200,11 +292,14 @@ public final class PcMemory {
         int b = Math.min(config.batch(), count);
         long updates = (long) config.epochs() * ((count + b - 1) / b);
         // Cosine decay to zero: the last epochs settle the weights instead of chasing the latents.
-        TrainConfig tc = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(config.inferenceSteps(), OptimizerConfig.Kind.SGD, config.stateLr(),
-                        config.stateMomentum(), 0),
-                OptimizerConfig.adam(), Schedule.warmupCosine(config.lr(), 0, updates, 0), 0, null, 0);
+        TrainConfig tc = TrainConfig.builder()
+                .inference(InferenceConfig.builder().steps(config.inferenceSteps()).optimizer(OptimizerConfig.Kind.SGD)
+                        .lr(config.stateLr()).momentum(config.stateMomentum()).energyTolerance(0).build())
+                .optimizer(OptimizerConfig.adam()).schedule(Schedule.warmupCosine(config.lr(), 0, updates, 0)).build();
+        // Storing is PC with the image clamped and the latents kept between epochs: inference from
+        // the kept latents, then a weight step from what it left.
         Trainer trainer = new Trainer(graph.network(), latent, image, tc);
+        Inference inference = trainer.inference();
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
@@ -221,9 +316,8 @@ public final class PcMemory {
                     System.arraycopy(images, order[start + i] * d, xb, i * d, d);
                     System.arraycopy(z, order[start + i] * zs, zb, i * zs, zs);
                 }
-                trainer.infer(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
-                java.util.List<double[]> trace = trainer.energyTrace();
-                sum += trace.get(trace.size() - 1)[0] * n;
+                inference.query(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
+                sum += inference.lastEnergy() * n;
                 trainer.learn();
                 float[] zState = latent.state();
                 for (int i = 0; i < n; i++) {
@@ -283,7 +377,7 @@ public final class PcMemory {
             float[] cb = Arrays.copyOfRange(cues, start * d, (start + n) * d);
             if (mask != null) {
                 float[] mb = Arrays.copyOfRange(mask, start * d, (start + n) * d);
-                recaller.infer(Map.of(image, cb), Map.of(image, mb), Map.of(), n, recall.steps());
+                recaller.query(Map.of(image, cb), Map.of(image, mb), Map.of(), n, recall.steps());
                 float[] mu = image.prediction();
                 for (int j = 0; j < n * d; j++) {
                     out[start * d + j] = mb[j] != 0f ? cb[j] : mu[j];
@@ -291,7 +385,7 @@ public final class PcMemory {
             } else {
                 float[] est = cb;
                 for (int r = 0; r < recall.rounds(); r++) {
-                    recaller.infer(Map.of(image, est), n, recall.steps());
+                    recaller.query(Map.of(image, est), n, recall.steps());
                     est = Arrays.copyOf(image.prediction(), n * d);
                 }
                 System.arraycopy(est, 0, out, start * d, n * d);

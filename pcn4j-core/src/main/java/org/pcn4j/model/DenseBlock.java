@@ -3,6 +3,7 @@ package org.pcn4j.model;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Kernels;
 import org.pcn4j.tensor.Tensor;
@@ -22,9 +23,13 @@ import org.pcn4j.tensor.Tensor;
  * errors. Masked weights are zero and stay zero: their gradient is masked, so every optimizer
  * (weight decay and Adam included) leaves them at zero, and {@link #weightsChanged()} re-applies
  * the mask to whatever a caller wrote. The member nodes keep their names, energies and clamps;
- * the block gathers their states and errors and scatters its prediction and gradient back.
+ * the block gathers their states and errors and scatters its prediction and gradient back. Its
+ * members are both its {@link #sources()} and its {@link #targets()}.
+ *
+ * <p>Over 400 lines: the gather/scatter and the per-member caching of clamped members' products
+ * (which makes a block as fast as the edges it stands for) belong together.
  */
-public final class DenseBlock {
+public final class DenseBlock implements Edge {
     private final String name;
     private final List<Node> members;
     private final int[] offset;
@@ -35,6 +40,7 @@ public final class DenseBlock {
     final float[] bias;
     final Tensor gradW;
     final float[] gradB;
+    private final List<Parameter> parameters;
     /** 1 where a weight exists, 0 where it is masked ([n, n], row = target unit). */
     private final float[] mask;
 
@@ -97,6 +103,12 @@ public final class DenseBlock {
         this.gradW = new Tensor(n, n);
         this.bias = hasBias ? new float[n] : null;
         this.gradB = hasBias ? new float[n] : null;
+        List<Parameter> ps = new java.util.ArrayList<>();
+        ps.add(new Parameter("weight", new int[] {n, n}, weight.data(), gradW.data()));
+        if (hasBias) {
+            ps.add(new Parameter("bias", new int[] {n}, bias, gradB));
+        }
+        this.parameters = Collections.unmodifiableList(ps);
         this.mask = new float[n * n];
         for (int i = 0; i < members.size(); i++) {
             for (int r = offset[i]; r < offset[i + 1]; r++) {
@@ -141,12 +153,63 @@ public final class DenseBlock {
         Arrays.fill(seenVersions, Long.MIN_VALUE);
     }
 
+    @Override
     public String name() {
         return name;
     }
 
     public List<Node> members() {
-        return Collections.unmodifiableList(members);
+        return members;
+    }
+
+    @Override
+    public List<Node> sources() {
+        return members;
+    }
+
+    @Override
+    public List<Node> targets() {
+        return members;
+    }
+
+    @Override
+    public boolean connects(Node source, Node target) {
+        return (source != target || self) && members.contains(source) && members.contains(target);
+    }
+
+    /** {@code weight} [n, n] (masked entries zero), then {@code bias} [n] when the block has one. */
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    /** As a dense layer of fan-in n (a unit of the block sums about n inputs), then masked. */
+    @Override
+    public void initialize(String scheme, SplittableRandom rng) {
+        DenseEdge.initialize(weight, bias, n, scheme, rng);
+        weightsChanged();
+    }
+
+    @Override
+    public boolean refresh(Node target, int batch) {
+        // A block's product serves all its members: it runs once, for the first member that asks.
+        forward(batch);
+        return pendingFor(target);
+    }
+
+    @Override
+    public void prepareStateGradients(int batch) {
+        backward(batch);
+    }
+
+    @Override
+    public boolean sendsStateGradient() {
+        return backNonZero;
     }
 
     /** Where member {@code i}'s units start in the concatenated state. */
@@ -200,6 +263,7 @@ public final class DenseBlock {
     }
 
     /** Re-applies the mask (so masked weights are exactly zero) and invalidates cached products. */
+    @Override
     public void weightsChanged() {
         applyMask(weight.data());
         weightVersion++;
@@ -242,15 +306,17 @@ public final class DenseBlock {
         }
     }
 
-    int parameterCount() {
-        int p = 0;
+    @Override
+    public long parameterCount() {
+        long p = 0;
         for (float m : mask) {
             p += (int) m;
         }
         return p + (bias == null ? 0 : n);
     }
 
-    void ensureCapacity(int batch) {
+    @Override
+    public void ensureCapacity(int batch) {
         int len = batch * n;
         if (xs.length < len) {
             xs = new float[len];
@@ -409,7 +475,8 @@ public final class DenseBlock {
     }
 
     /** mu_member = (or +=) its slice of the block's prediction. */
-    void addPrediction(Node m, int batch, boolean overwrite) {
+    @Override
+    public void addPrediction(Node m, int batch, boolean overwrite) {
         int i = indexOf(m);
         int s = m.size();
         int o = offset[i];
@@ -459,7 +526,8 @@ public final class DenseBlock {
     }
 
     /** m.grad -= f'(x_m) * (E W)[:, m]: this block's share of dF/dx_m. Needs {@link #backward} first. */
-    void accumulateStateGradient(Node m, int batch) {
+    @Override
+    public void accumulateStateGradient(Node m, int batch) {
         int i = indexOf(m);
         int s = m.size();
         int o = offset[i];
@@ -475,7 +543,8 @@ public final class DenseBlock {
     }
 
     /** Writes (or adds, scaled) dF/dW = -scale/B (E^T f(X)) * M and dF/db = -scale/B sum E. */
-    void weightGradient(int batch, float scale, boolean accumulate) {
+    @Override
+    public void weightGradient(int batch, float scale, boolean accumulate) {
         if (!anyError()) {
             if (!accumulate) {
                 Arrays.fill(gradW.data(), 0f);

@@ -1,8 +1,14 @@
 package org.pcn4j.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Kernels;
+import org.pcn4j.tensor.Init;
 import org.pcn4j.tensor.Tensor;
 
 /**
@@ -16,13 +22,20 @@ import org.pcn4j.tensor.Tensor;
  * W is stored [to.size, from.size], PyTorch's nn.Linear layout; batches are rows, so the forward
  * product is X W^T. Outputs are cached and recomputed only when the source state or the weights
  * changed: a clamped input's edge is computed once per batch, not once per inference step.
+ * Graph specs name this kind {@code op: dense} (the default).
+ *
+ * <p>Over 400 lines: both conventions' forward, delta, state and weight products, with the packed
+ * weight and output caches that make them fast, share the buffers declared here.
  */
-public final class DenseEdge {
+public final class DenseEdge implements Edge {
     private final String name;
     final Node from;
     final Node to;
     private final Activation activation;
     private final Convention convention;
+    private final List<Node> sources;
+    private final List<Node> targets;
+    private final List<Parameter> parameters;
     final Tensor weight;
     final float[] bias;
     final Tensor gradW;
@@ -62,8 +75,17 @@ public final class DenseEdge {
         this.bias = hasBias ? new float[to.size()] : null;
         this.gradW = new Tensor(to.size(), from.size());
         this.gradB = hasBias ? new float[to.size()] : null;
+        this.sources = List.of(from);
+        this.targets = List.of(to);
+        List<Parameter> ps = new ArrayList<>();
+        ps.add(new Parameter("weight", new int[] {to.size(), from.size()}, weight.data(), gradW.data()));
+        if (hasBias) {
+            ps.add(new Parameter("bias", new int[] {to.size()}, bias, gradB));
+        }
+        this.parameters = Collections.unmodifiableList(ps);
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -74,6 +96,27 @@ public final class DenseEdge {
 
     public Node to() {
         return to;
+    }
+
+    @Override
+    public List<Node> sources() {
+        return sources;
+    }
+
+    @Override
+    public List<Node> targets() {
+        return targets;
+    }
+
+    /** {@code weight} [to, from], then {@code bias} [to] when the edge has one. */
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
     }
 
     public Activation activation() {
@@ -102,15 +145,60 @@ public final class DenseEdge {
         return gradB;
     }
 
+    @Override
     public void weightsChanged() {
         weightVersion++;
     }
 
-    int parameterCount() {
+    @Override
+    public long parameterCount() {
         return weight.size() + (bias == null ? 0 : bias.length);
     }
 
-    void ensureCapacity(int batch, boolean soleEdge) {
+    /**
+     * {@code default} is PyTorch's and Equinox's nn.Linear: W and b uniform in +-1/sqrt(fan_in);
+     * any other {@link Init#apply} scheme sets W and zeroes b.
+     */
+    @Override
+    public void initialize(String scheme, SplittableRandom rng) {
+        initialize(weight, bias, from.size(), scheme, rng);
+        weightsChanged();
+    }
+
+    /** The dense initialization shared with {@link DenseBlock} (fan-in {@code fanIn}). */
+    static void initialize(Tensor weight, float[] bias, int fanIn, String scheme, SplittableRandom rng) {
+        String s = normalizeScheme(scheme);
+        if (s.equals("default")) {
+            double lim = 1.0 / Math.sqrt(fanIn);
+            Init.uniform(weight, rng, lim);
+            for (int j = 0; bias != null && j < bias.length; j++) {
+                bias[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
+            }
+        } else {
+            Init.apply(s, weight, rng);
+            if (bias != null) {
+                Arrays.fill(bias, 0f);
+            }
+        }
+    }
+
+    /** {@code xavier} and {@code kaiming} are short for xavier_uniform and kaiming_normal. */
+    static String normalizeScheme(String scheme) {
+        String s = scheme.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("xavier")) {
+            return "xavier_uniform";
+        } else if (s.equals("kaiming")) {
+            return "kaiming_normal";
+        }
+        return s;
+    }
+
+    @Override
+    public void ensureCapacity(int batch) {
+        ensureCapacity(batch, to.in.size() == 1);
+    }
+
+    private void ensureCapacity(int batch, boolean soleEdge) {
         int nTo = batch * to.size();
         int nFrom = batch * from.size();
         if (convention == Convention.POST) {
@@ -154,6 +242,42 @@ public final class DenseEdge {
 
     boolean stale(int batch) {
         return !frozen && (seenSourceVersion != from.version || seenWeightVersion != weightVersion || seenBatch != batch);
+    }
+
+    @Override
+    public boolean refresh(Node target, int batch) {
+        return forward(batch);
+    }
+
+    @Override
+    public void addPrediction(Node target, int batch, boolean overwrite) {
+        float[] mu = to.mu;
+        if (out == mu) {
+            return; // the sole edge into its target writes mu directly
+        }
+        int len = batch * to.size();
+        if (overwrite) {
+            System.arraycopy(out, 0, mu, 0, len);
+        } else {
+            for (int j = 0; j < len; j++) {
+                mu[j] += out[j];
+            }
+        }
+    }
+
+    @Override
+    public void errorChanged(Node target, int batch) {
+        computeDelta(batch);
+    }
+
+    @Override
+    public boolean sendsStateGradient() {
+        return to.epsNonZero;
+    }
+
+    @Override
+    public void accumulateStateGradient(Node source, int batch) {
+        accumulateStateGradient(batch);
     }
 
     /** Recomputes the contribution (and the local derivative) if the source or weights changed. */
@@ -274,7 +398,8 @@ public final class DenseEdge {
      * Writes (or adds, scaled) dF/dW and dF/db averaged over the batch:
      * gradW (+)= -scale/B * G^T X. Needs computeDelta first (post).
      */
-    void weightGradient(int batch, float scale, boolean accumulate) {
+    @Override
+    public void weightGradient(int batch, float scale, boolean accumulate) {
         int nIn = from.size();
         int nOut = to.size();
         if (!to.epsNonZero) {

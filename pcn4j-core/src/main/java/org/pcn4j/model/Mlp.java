@@ -3,9 +3,7 @@ package org.pcn4j.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.pcn4j.kernel.Activation;
-import org.pcn4j.tensor.Init;
 
 /**
  * A layered PC network: the chain graph x0 -> x1 -> ... -> xL. Node {@code x0} is the input,
@@ -154,62 +152,14 @@ public final class Mlp implements PcModel {
      * xavier_uniform and kaiming_normal.
      */
     public void initialize(String scheme, long seed) {
-        initializeEdges(edges, scheme, seed);
+        PcNetwork.initialize(edges, scheme, seed);
     }
 
     /**
      * Initializes the given edges in list order from one {@code SplittableRandom(seed)}, as
      * {@link #initialize} does: graphs use it too, so a chain graph starts bit-identical to the MLP.
      */
-    public static void initializeEdges(List<DenseEdge> edges, String scheme, long seed) {
-        initializeEdges(edges, List.of(), scheme, seed);
-    }
-
-    /**
-     * As {@link #initializeEdges(List, String, long)}, then the fully connected blocks from the same
-     * generator, each as one [n, n] layer (fan-in n: a unit of the block sums about n inputs), masked.
-     */
-    public static void initializeEdges(List<DenseEdge> edges, List<DenseBlock> blocks, String scheme, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        String s = scheme.trim().toLowerCase(java.util.Locale.ROOT);
-        if (s.equals("xavier")) {
-            s = "xavier_uniform";
-        } else if (s.equals("kaiming")) {
-            s = "kaiming_normal";
-        }
-        for (DenseEdge e : edges) {
-            float[] b = e.bias();
-            if (s.equals("default")) {
-                double lim = 1.0 / Math.sqrt(e.from().size());
-                Init.uniform(e.weight(), rng, lim);
-                for (int j = 0; b != null && j < b.length; j++) {
-                    b[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
-                }
-            } else {
-                Init.apply(s, e.weight(), rng);
-                zero(b);
-            }
-            e.weightsChanged();
-        }
-        for (DenseBlock bl : blocks) {
-            float[] b = bl.bias();
-            if (s.equals("default")) {
-                double lim = 1.0 / Math.sqrt(bl.size());
-                Init.uniform(bl.weight(), rng, lim);
-                for (int j = 0; b != null && j < b.length; j++) {
-                    b[j] = (float) ((rng.nextDouble() * 2 - 1) * lim);
-                }
-            } else {
-                Init.apply(s, bl.weight(), rng);
-                zero(b);
-            }
-            bl.weightsChanged();
-        }
-    }
-
-    private static void zero(float[] b) {
-        if (b != null) {
-            java.util.Arrays.fill(b, 0f);
-        }
+    public static void initializeEdges(List<? extends Edge> edges, String scheme, long seed) {
+        PcNetwork.initialize(edges, scheme, seed);
     }
 }

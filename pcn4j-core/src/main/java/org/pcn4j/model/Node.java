@@ -16,10 +16,10 @@ public final class Node {
     private final int size;
     private final Energy energy;
     private float precision;
-    final List<DenseEdge> in = new ArrayList<>();
-    final List<DenseEdge> out = new ArrayList<>();
-    /** Fully connected blocks this node is a member of: each both predicts it and reads it. */
-    final List<DenseBlock> blocks = new ArrayList<>();
+    /** The edges that predict this node, in connection order (a block it is a member of included). */
+    final List<Edge> in = new ArrayList<>();
+    /** The edges that read this node, in connection order (a block it is a member of included). */
+    final List<Edge> out = new ArrayList<>();
 
     boolean clamped;
     /** Per-unit clamp (batch x size, 1 = clamped) of a free node, or null: masked units keep their state. */
@@ -93,20 +93,38 @@ public final class Node {
 
     /** A node with incoming edges (or in a fully connected block) has a prediction and an energy term. */
     public boolean hasPrediction() {
-        return !in.isEmpty() || !blocks.isEmpty();
+        return !in.isEmpty();
     }
 
     /** The fully connected blocks this node is a member of. */
     public List<DenseBlock> blocks() {
-        return Collections.unmodifiableList(blocks);
+        List<DenseBlock> b = new ArrayList<>();
+        for (Edge e : in) {
+            if (e instanceof DenseBlock) {
+                b.add((DenseBlock) e);
+            }
+        }
+        return Collections.unmodifiableList(b);
     }
 
-    public List<DenseEdge> incoming() {
+    /** The edges that predict this node (blocks it is a member of included). */
+    public List<Edge> incoming() {
         return Collections.unmodifiableList(in);
     }
 
-    public List<DenseEdge> outgoing() {
+    /** The edges that read this node (blocks it is a member of included). */
+    public List<Edge> outgoing() {
         return Collections.unmodifiableList(out);
+    }
+
+    /** False when every entry of the error is exactly zero (as right after a feedforward initialization). */
+    public boolean hasError() {
+        return epsNonZero;
+    }
+
+    /** Bumped whenever the state changes ({@link #touch()}): an edge caches its products by it. */
+    public long version() {
+        return version;
     }
 
     /** The live state array (batch x size); callers that write it must call {@link #touch()}. */

@@ -11,22 +11,27 @@ import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.kernel.Activation;
-import org.pcn4j.kernel.Kernels;
 
 /**
  * A predictive coding network over an arbitrary directed graph of {@link Node}s and
- * {@link DenseEdge}s. It owns the mechanics every algorithm shares, each reading only local
+ * {@link Edge}s (dense edges, fully connected blocks, or any kind added with {@link #add(Edge)}). It owns the mechanics every algorithm shares, each reading only local
  * quantities: predictions from incoming edges, errors and energies per node, dF/dx per free node
  * from its own error and the errors it predicts, and dF/dW per edge from its pre-synaptic state and
  * post-synaptic error. Algorithms ({@code org.pcn4j.train}) sequence these calls.
  *
  * <p>Energy and weight gradients are averaged over the batch; state gradients are per sample, so a
- * state learning rate means the same thing at any batch size.
+ * state learning rate means the same thing at any batch size. Nodes own their energies
+ * ({@link Energy}), edges their maps and derivatives ({@link Edge}); this class only sequences
+ * them and never asks which kind a node or an edge is.
+ *
+ * <p>Over 400 lines: clamping, ordering, the feedforward init, errors, both gradients and the
+ * backward sweep are the one inference step every rule shares, kept together so its order of
+ * floating-point operations (which results are bit-identical to) is visible in one file.
  */
 public final class PcNetwork {
     private final List<Node> nodes = new ArrayList<>();
-    private final List<DenseEdge> edges = new ArrayList<>();
-    private final List<DenseBlock> blocks = new ArrayList<>();
+    private final List<Edge> edges = new ArrayList<>();
+    private final java.util.Set<String> edgeNames = new java.util.HashSet<>();
     private final Map<String, Node> byName = new HashMap<>();
     private List<Node> order;
     private boolean acyclic;
@@ -47,13 +52,35 @@ public final class PcNetwork {
     }
 
     public DenseEdge connect(Node from, Node to, Activation activation, Convention convention, boolean bias) {
-        DenseEdge e = new DenseEdge(from.name() + "->" + to.name(), from, to, activation, convention, bias);
-        from.out.add(e);
-        to.in.add(e);
+        return add(new DenseEdge(from.name() + "->" + to.name(), from, to, activation, convention, bias));
+    }
+
+    /**
+     * Adds an edge of any kind: it reads its {@link Edge#sources()} and predicts its
+     * {@link Edge#targets()}, which must be nodes of this network. Returns the edge.
+     */
+    public <E extends Edge> E add(E e) {
+        if (!edgeNames.add(e.name())) {
+            throw new PcnException("duplicate edge name '" + e.name() + "'");
+        }
+        for (Node n : e.sources()) {
+            checkMember(n, e);
+            n.out.add(e);
+        }
+        for (Node n : e.targets()) {
+            checkMember(n, e);
+            n.in.add(e);
+        }
         edges.add(e);
         order = null;
         capacity = 0;
         return e;
+    }
+
+    private void checkMember(Node n, Edge e) {
+        if (byName.get(n.name()) != n) {
+            throw new PcnException("edge " + e.name() + ": node '" + n.name() + "' is not in this network");
+        }
     }
 
     /**
@@ -67,14 +94,7 @@ public final class PcNetwork {
         if (new java.util.HashSet<>(members).size() != members.size()) {
             throw new PcnException("block " + name + " lists a member twice");
         }
-        DenseBlock b = new DenseBlock(name, members, activation, self, bias);
-        for (Node m : members) {
-            m.blocks.add(b);
-        }
-        blocks.add(b);
-        order = null;
-        capacity = 0;
-        return b;
+        return add(new DenseBlock(name, members, activation, self, bias));
     }
 
     public Node node(String name) {
@@ -89,12 +109,36 @@ public final class PcNetwork {
         return Collections.unmodifiableList(nodes);
     }
 
-    public List<DenseEdge> edges() {
+    /** Every edge, in the order they were added (dense edges and blocks alike). */
+    public List<Edge> edges() {
         return Collections.unmodifiableList(edges);
     }
 
-    public List<DenseBlock> blocks() {
-        return Collections.unmodifiableList(blocks);
+    /** The edges of one kind, e.g. {@code edges(DenseBlock.class)}, in the order they were added. */
+    public <E extends Edge> List<E> edges(Class<E> kind) {
+        List<E> out = new ArrayList<>();
+        for (Edge e : edges) {
+            if (kind.isInstance(e)) {
+                out.add(kind.cast(e));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Initializes every edge in order from one {@code SplittableRandom(seed)} (see
+     * {@link Mlp#initialize} for the schemes): a chain graph starts bit-identical to the MLP.
+     */
+    public void initialize(String scheme, long seed) {
+        initialize(edges, scheme, seed);
+    }
+
+    /** Initializes the given edges in list order from one {@code SplittableRandom(seed)}. */
+    public static void initialize(List<? extends Edge> edges, String scheme, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (Edge e : edges) {
+            e.initialize(scheme, rng);
+        }
     }
 
     public int batch() {
@@ -103,11 +147,8 @@ public final class PcNetwork {
 
     public long parameterCount() {
         long n = 0;
-        for (DenseEdge e : edges) {
+        for (Edge e : edges) {
             n += e.parameterCount();
-        }
-        for (DenseBlock b : blocks) {
-            n += b.parameterCount();
         }
         return n;
     }
@@ -128,9 +169,13 @@ public final class PcNetwork {
     private void computeOrder() {
         Map<Node, Integer> indeg = new LinkedHashMap<>();
         for (Node n : nodes) {
-            int d = n.in.size();
-            for (DenseBlock b : n.blocks) {
-                d += b.members().size() - (b.self() ? 0 : 1);
+            int d = 0;
+            for (Edge e : n.in) {
+                for (Node s : e.sources()) {
+                    if (e.connects(s, n)) {
+                        d++;
+                    }
+                }
             }
             indeg.put(n, d);
         }
@@ -184,16 +229,13 @@ public final class PcNetwork {
         order = Collections.unmodifiableList(out);
     }
 
-    /** The nodes n predicts: its edges' targets, then its blocks' members (itself too with self connections). */
+    /** The nodes n predicts, edge by edge in connection order (a block's other members, itself with self connections). */
     private static List<Node> successors(Node n) {
         List<Node> s = new ArrayList<>();
-        for (DenseEdge e : n.out) {
-            s.add(e.to);
-        }
-        for (DenseBlock b : n.blocks) {
-            for (Node m : b.members()) {
-                if (m != n || b.self()) {
-                    s.add(m);
+        for (Edge e : n.out) {
+            for (Node t : e.targets()) {
+                if (e.connects(n, t)) {
+                    s.add(t);
                 }
             }
         }
@@ -209,11 +251,8 @@ public final class PcNetwork {
             for (Node n : nodes) {
                 n.ensureCapacity(b);
             }
-            for (DenseEdge e : edges) {
-                e.ensureCapacity(b, e.to.in.size() == 1 && e.to.blocks.isEmpty());
-            }
-            for (DenseBlock bl : blocks) {
-                bl.ensureCapacity(b);
+            for (Edge e : edges) {
+                e.ensureCapacity(b);
             }
             capacity = b;
         }
@@ -302,11 +341,8 @@ public final class PcNetwork {
      */
     public void setFrozen(boolean frozen) {
         this.frozen = frozen;
-        for (DenseEdge e : edges) {
-            e.frozen = frozen;
-        }
-        for (DenseBlock b : blocks) {
-            b.frozen = frozen;
+        for (Edge e : edges) {
+            e.setFrozen(frozen);
         }
     }
 
@@ -354,10 +390,8 @@ public final class PcNetwork {
                         n.x[j] = n.mu[j];
                     }
                 }
-            } else if (n.energy() == Energy.CROSS_ENTROPY) {
-                Kernels.get().softmax(n.mu, 0, n.x, 0, batch, n.size());
             } else {
-                System.arraycopy(n.mu, 0, n.x, 0, len);
+                n.energy().initialState(n.mu, n.x, batch, n.size());
             }
             n.touch();
         }
@@ -374,31 +408,13 @@ public final class PcNetwork {
 
     private void predict(Node n) {
         boolean changed = false;
-        for (DenseEdge e : n.in) {
-            changed |= e.forward(batch);
+        for (Edge e : n.in) {
+            changed |= e.refresh(n, batch);
         }
-        for (DenseBlock b : n.blocks) {
-            // A block's product serves all its members: it runs once, for the first member that asks.
-            b.forward(batch);
-            changed |= b.pendingFor(n);
-        }
-        if (changed && (n.in.size() > 1 || !n.blocks.isEmpty())) {
-            int len = batch * n.size();
-            float[] mu = n.mu;
+        if (changed) {
             boolean first = true;
-            for (DenseEdge e : n.in) {
-                float[] o = e.out;
-                if (first) {
-                    System.arraycopy(o, 0, mu, 0, len);
-                } else {
-                    for (int j = 0; j < len; j++) {
-                        mu[j] += o[j];
-                    }
-                }
-                first = false;
-            }
-            for (DenseBlock b : n.blocks) {
-                b.addPrediction(n, batch, first);
+            for (Edge e : n.in) {
+                e.addPrediction(n, batch, first);
                 first = false;
             }
         }
@@ -410,7 +426,6 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
-        Kernels k = Kernels.get();
         double total = 0;
         for (Node n : nodes) {
             if (!n.hasPrediction()) {
@@ -422,46 +437,18 @@ public final class PcNetwork {
             float[] mu = n.mu;
             float[] eps = n.eps;
             float[] se = n.sampleEnergy;
-            if (n.energy() == Energy.GAUSSIAN) {
-                float pi = n.precision();
-                for (int r = 0; r < batch; r++) {
-                    int o = r * size;
-                    float s = 0;
-                    for (int j = 0; j < size; j++) {
-                        float d = x[o + j] - mu[o + j];
-                        eps[o + j] = pi * d;
-                        s += d * d;
-                    }
-                    se[r] = 0.5f * pi * s;
-                }
-            } else {
-                if (!n.clamped) {
-                    k.softmax(mu, 0, x, 0, batch, size);
-                    n.touch();
-                }
-                float[] logp = n.prob;
-                k.logSoftmax(mu, 0, logp, 0, batch, size);
-                for (int r = 0; r < batch; r++) {
-                    int o = r * size;
-                    float s = 0;
-                    for (int j = 0; j < size; j++) {
-                        float xv = x[o + j];
-                        eps[o + j] = xv - (float) Math.exp(logp[o + j]);
-                        if (xv > 0) {
-                            s += xv * ((float) Math.log(xv) - logp[o + j]);
-                        }
-                    }
-                    se[r] = s;
-                }
+            if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
+                n.touch();
             }
+            n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
             double sum = 0;
             for (int r = 0; r < batch; r++) {
                 sum += se[r];
             }
             total += sum / batch;
             n.epsNonZero = anyNonZero(eps, len);
-            for (DenseEdge e : n.in) {
-                e.computeDelta(batch);
+            for (Edge e : n.in) {
+                e.errorChanged(n, batch);
             }
         }
         if (!Double.isFinite(total)) {
@@ -520,8 +507,8 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
-        for (DenseBlock b : blocks) {
-            b.backward(batch);
+        for (Edge e : edges) {
+            e.prepareStateGradients(batch);
         }
         for (Node n : nodes) {
             if (n.clamped) {
@@ -529,24 +516,17 @@ public final class PcNetwork {
             }
             int len = batch * n.size();
             boolean nonZero;
-            if (!n.hasPrediction() || n.energy() == Energy.CROSS_ENTROPY) {
-                // A free cross-entropy node sits at its energy minimum; a root has a flat prior.
+            if (!n.hasPrediction()) {
+                // A root has a flat prior.
                 Arrays.fill(n.grad, 0, len, 0f);
                 nonZero = false;
             } else {
-                System.arraycopy(n.eps, 0, n.grad, 0, len);
-                nonZero = n.epsNonZero;
+                nonZero = n.energy().stateGradient(n.eps, n.epsNonZero, n.grad, len);
             }
-            for (DenseEdge e : n.out) {
+            for (Edge e : n.out) {
                 // After a feedforward initialization most errors are exactly zero: skip their products.
-                if (e.to.epsNonZero) {
-                    e.accumulateStateGradient(batch);
-                    nonZero = true;
-                }
-            }
-            for (DenseBlock b : n.blocks) {
-                if (b.backNonZero) {
-                    b.accumulateStateGradient(n, batch);
+                if (e.sendsStateGradient()) {
+                    e.accumulateStateGradient(n, batch);
                     nonZero = true;
                 }
             }
@@ -563,24 +543,16 @@ public final class PcNetwork {
         }
     }
 
-    /** dF/dW and dF/db of one edge, written (or added with the given scale) into its gradient buffers. */
-    public void computeWeightGradient(DenseEdge e, float scale, boolean accumulate) {
+    /** dF/dtheta of one edge, written (or added with the given scale) into its parameters' gradients. */
+    public void computeWeightGradient(Edge e, float scale, boolean accumulate) {
         e.weightGradient(batch, scale, accumulate);
     }
 
-    /** dF/dW and dF/db of every edge, written (or, with accumulate, added with the given scale). */
+    /** dF/dtheta of every edge, written (or, with accumulate, added with the given scale). */
     public void computeWeightGradients(float scale, boolean accumulate) {
-        for (DenseEdge e : edges) {
+        for (Edge e : edges) {
             e.weightGradient(batch, scale, accumulate);
         }
-        for (DenseBlock b : blocks) {
-            b.weightGradient(batch, scale, accumulate);
-        }
-    }
-
-    /** dF/dW and dF/db of one fully connected block, as {@link #computeWeightGradient(DenseEdge, float, boolean)}. */
-    public void computeWeightGradient(DenseBlock b, float scale, boolean accumulate) {
-        b.weightGradient(batch, scale, accumulate);
     }
 
     /**
@@ -602,8 +574,8 @@ public final class PcNetwork {
             }
             int len = batch * n.size();
             Arrays.fill(n.grad, 0, len, 0f);
-            for (DenseEdge e : n.out) {
-                e.accumulateStateGradient(batch);
+            for (Edge e : n.out) {
+                e.accumulateStateGradient(n, batch);
             }
             float[] eps = n.eps;
             float[] g = n.grad;
@@ -611,8 +583,8 @@ public final class PcNetwork {
                 eps[j] = -g[j];
             }
             n.epsNonZero = anyNonZero(eps, len);
-            for (DenseEdge e : n.in) {
-                e.computeDelta(batch);
+            for (Edge e : n.in) {
+                e.errorChanged(n, batch);
             }
         }
     }

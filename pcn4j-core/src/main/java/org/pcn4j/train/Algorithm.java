@@ -3,7 +3,7 @@ package org.pcn4j.train;
 import java.util.Locale;
 import org.pcn4j.PcnException;
 
-/** The learning algorithms (contract names in {@link #id()}). See docs/algorithms.md. */
+/** The built-in learning algorithms (contract names in {@link #id()}), each an {@link UpdateRule}. See docs/algorithms.md. */
 public enum Algorithm {
     /** Standard PC: feedforward init, T state steps, then one weight update from the final errors. */
     PC("pc"),
@@ -26,6 +26,37 @@ public enum Algorithm {
 
     public String id() {
         return id;
+    }
+
+    /** This algorithm's rule with its default hyperparameters (pc-nudge: centered, beta 0.1). */
+    public UpdateRule rule() {
+        switch (this) {
+            case PC: return new PcRule();
+            case IPC: return new IncrementalPcRule();
+            case FPA: return new FpaRule();
+            case ZIL: return new ZilRule();
+            case PC_NUDGE: return new NudgeRule();
+            case BP: return new BackpropRule();
+            default: throw new AssertionError(this);
+        }
+    }
+
+    /** The built-in algorithm {@code rule} is an instance of, or null for a rule defined elsewhere. */
+    public static Algorithm of(UpdateRule rule) {
+        if (rule instanceof PcRule) {
+            return PC;
+        } else if (rule instanceof IncrementalPcRule) {
+            return IPC;
+        } else if (rule instanceof FpaRule) {
+            return FPA;
+        } else if (rule instanceof ZilRule) {
+            return ZIL;
+        } else if (rule instanceof NudgeRule) {
+            return PC_NUDGE;
+        } else if (rule instanceof BackpropRule) {
+            return BP;
+        }
+        return null;
     }
 
     public static Algorithm parse(String s) {

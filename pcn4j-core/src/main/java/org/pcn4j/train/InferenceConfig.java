@@ -6,6 +6,7 @@ import org.pcn4j.optim.OptimizerConfig;
 /**
  * How states relax: {@code steps} updates with the given state optimizer, stopping early when the
  * energy changes by less than {@code energyTolerance} (relative; 0 disables early stopping).
+ * Build it with named fields: {@code InferenceConfig.builder().steps(20).lr(0.05).build()}.
  */
 public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
                               double energyTolerance) {
@@ -27,6 +28,66 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
             case ADAM: return OptimizerConfig.adam();
             case ADAMW: return OptimizerConfig.adamw(0);
             default: throw new AssertionError(optimizer);
+        }
+    }
+
+    /** Defaults (the CLI's): 8 steps of SGD at rate 0.1 with momentum 0.5, no early stopping. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config's values. */
+    public Builder toBuilder() {
+        return builder().steps(steps).optimizer(optimizer).lr(lr).momentum(momentum).energyTolerance(energyTolerance);
+    }
+
+    /** This config with another step count. */
+    public InferenceConfig withSteps(int steps) {
+        return toBuilder().steps(steps).build();
+    }
+
+    /** Builds an {@link InferenceConfig}; see {@link InferenceConfig#builder()}. */
+    public static final class Builder {
+        private int steps = 8;
+        private OptimizerConfig.Kind optimizer = OptimizerConfig.Kind.SGD;
+        private double lr = 0.1;
+        private double momentum = 0.5;
+        private double energyTolerance;
+
+        private Builder() {}
+
+        /** State updates per batch, T. */
+        public Builder steps(int steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        /** The state optimizer: SGD (with {@link #momentum}), Adam or AdamW. */
+        public Builder optimizer(OptimizerConfig.Kind optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** The state learning rate gamma. */
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** The state SGD momentum, in [0, 1). */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Stop when the energy changes by less than this fraction (0: never). */
+        public Builder energyTolerance(double energyTolerance) {
+            this.energyTolerance = energyTolerance;
+            return this;
+        }
+
+        public InferenceConfig build() {
+            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance);
         }
     }
 }

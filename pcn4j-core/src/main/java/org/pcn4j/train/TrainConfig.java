@@ -1,18 +1,145 @@
 package org.pcn4j.train;
 
-import org.pcn4j.PcnException;
+import java.util.Objects;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 
 /**
- * One training setup: the algorithm, its inference, the weight optimizer and schedule, gradient
- * clipping (global L2 norm; 0 disables) and, for pc-nudge, the nudge and its strength beta.
+ * One training setup, built with named fields: the update rule (which carries its own
+ * hyperparameters, e.g. {@link NudgeRule}'s beta), its inference, the weight optimizer and
+ * schedule, and gradient clipping (global L2 norm; 0 disables).
+ * <pre>{@code
+ * TrainConfig c = TrainConfig.builder().rule(new IncrementalPcRule())
+ *         .inference(InferenceConfig.builder().steps(20).lr(0.05).build())
+ *         .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
+ * }</pre>
  */
-public record TrainConfig(Algorithm algorithm, InferenceConfig inference, OptimizerConfig optimizer,
-                          Schedule schedule, double clipNorm, Nudge nudge, double beta) {
-    public TrainConfig {
-        if (algorithm == Algorithm.PC_NUDGE && !(beta > 0)) {
-            throw new PcnException("pc-nudge needs --beta > 0, got " + beta);
+public final class TrainConfig {
+    private final UpdateRule rule;
+    private final InferenceConfig inference;
+    private final OptimizerConfig optimizer;
+    private final Schedule schedule;
+    private final double clipNorm;
+
+    private TrainConfig(Builder b) {
+        this.rule = Objects.requireNonNull(b.rule, "rule");
+        this.inference = Objects.requireNonNull(b.inference, "inference");
+        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        this.clipNorm = b.clipNorm;
+    }
+
+    /**
+     * The positional form from before the builder, kept until the branches that still call it are
+     * merged: prefer {@link #builder()}. {@code nudge} and {@code beta} only matter for pc-nudge.
+     */
+    @Deprecated
+    public TrainConfig(Algorithm algorithm, InferenceConfig inference, OptimizerConfig optimizer, Schedule schedule,
+                       double clipNorm, Nudge nudge, double beta) {
+        this(builder().rule(algorithm == Algorithm.PC_NUDGE ? new NudgeRule(nudge, beta) : algorithm.rule())
+                .inference(inference).optimizer(optimizer).schedule(schedule).clipNorm(clipNorm));
+    }
+
+    /**
+     * Defaults (the CLI's): standard PC, {@link InferenceConfig.Builder the default inference},
+     * AdamW without weight decay at a constant 1e-3, no clipping.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config's values. */
+    public Builder toBuilder() {
+        return builder().rule(rule).inference(inference).optimizer(optimizer).schedule(schedule).clipNorm(clipNorm);
+    }
+
+    public UpdateRule rule() {
+        return rule;
+    }
+
+    /** The built-in algorithm this config's rule is, or null for a rule defined elsewhere. */
+    public Algorithm algorithm() {
+        return Algorithm.of(rule);
+    }
+
+    public InferenceConfig inference() {
+        return inference;
+    }
+
+    public OptimizerConfig optimizer() {
+        return optimizer;
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    /** pc-nudge's nudge (centered for other rules); it lives in {@link NudgeRule} now. */
+    @Deprecated
+    public Nudge nudge() {
+        return rule instanceof NudgeRule ? ((NudgeRule) rule).nudge() : Nudge.CENTERED;
+    }
+
+    /** pc-nudge's beta (0.1 for other rules); it lives in {@link NudgeRule} now. */
+    @Deprecated
+    public double beta() {
+        return rule instanceof NudgeRule ? ((NudgeRule) rule).beta() : 0.1;
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig[rule=" + rule.id() + ", inference=" + inference + ", optimizer=" + optimizer
+                + ", schedule=" + schedule + ", clipNorm=" + clipNorm + "]";
+    }
+
+    /** Builds a {@link TrainConfig}; every field has a default (see {@link TrainConfig#builder()}). */
+    public static final class Builder {
+        private UpdateRule rule = new PcRule();
+        private InferenceConfig inference = InferenceConfig.builder().build();
+        private OptimizerConfig optimizer = OptimizerConfig.adamw(0);
+        private Schedule schedule = Schedule.constant(1e-3);
+        private double clipNorm;
+
+        private Builder() {}
+
+        public Builder rule(UpdateRule rule) {
+            this.rule = rule;
+            return this;
+        }
+
+        /** A built-in algorithm with its default hyperparameters (pc-nudge: centered, beta 0.1). */
+        public Builder algorithm(Algorithm algorithm) {
+            this.rule = algorithm.rule();
+            return this;
+        }
+
+        public Builder inference(InferenceConfig inference) {
+            this.inference = inference;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerConfig optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        public Builder schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** Clips the weight gradient's global L2 norm to this (0: off). */
+        public Builder clipNorm(double clipNorm) {
+            this.clipNorm = clipNorm;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(this);
         }
     }
 }

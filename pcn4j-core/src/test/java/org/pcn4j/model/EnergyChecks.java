@@ -74,67 +74,45 @@ public final class EnergyChecks {
         }
     }
 
-    /** dF/dW and dF/db of every edge against central differences of F. */
+    /**
+     * dF/dtheta of every parameter of every {@link Edge} (dense edges, blocks, any kind) against
+     * central differences of F. A block's masked weights have a zero gradient (a perturbation of
+     * them is masked away by {@link Edge#weightsChanged()}, so F does not move either).
+     */
     public static void weightGradientsMatchFiniteDifferences(PcNetwork net) {
         energy(net);
         net.computeWeightGradients(1f, false);
         double h = 1e-2;
-        for (DenseEdge e : net.edges()) {
-            float[] w = e.weight().data();
-            float[] gw = e.weightGrad().data().clone();
-            float[] gb = e.bias() == null ? new float[0] : e.biasGrad().clone();
-            for (int i = 0; i < w.length + gb.length; i++) {
-                float[] arr = i < w.length ? w : e.bias();
-                int k = i < w.length ? i : i - w.length;
-                float orig = arr[k];
-                arr[k] = (float) (orig + h);
-                e.weightsChanged();
-                double ep = energy(net);
-                arr[k] = (float) (orig - h);
-                e.weightsChanged();
-                double em = energy(net);
-                arr[k] = orig;
-                e.weightsChanged();
-                double numeric = (ep - em) / (2 * h);
-                double analytic = i < w.length ? gw[k] : gb[k];
-                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + e.name() + "[" + i + "]");
+        for (Edge e : net.edges()) {
+            float[] mask = e instanceof DenseBlock ? ((DenseBlock) e).mask() : null;
+            for (Parameter p : e.parameters()) {
+                float[] v = p.value();
+                float[] g = p.grad().clone();
+                for (int k = 0; k < v.length; k++) {
+                    float orig = v[k];
+                    v[k] = (float) (orig + h);
+                    e.weightsChanged();
+                    double ep = energy(net);
+                    v[k] = (float) (orig - h);
+                    e.weightsChanged();
+                    double em = energy(net);
+                    v[k] = orig;
+                    e.weightsChanged();
+                    double numeric = (ep - em) / (2 * h);
+                    String what = "dF/d" + e.name() + "." + p.name() + "[" + k + "]";
+                    if (mask != null && p.name().equals("weight") && mask[k] == 0f) {
+                        assertEquals(0.0, g[k], 0.0, "masked " + what);
+                    }
+                    assertEquals(numeric, g[k], 1e-3 + 2e-3 * Math.abs(numeric), what);
+                }
             }
         }
     }
 
-    /**
-     * dF/dW and dF/db of every fully connected block against central differences of F; masked
-     * weights have a zero gradient (and a perturbation of them is masked away, so F does not move).
-     */
+    /** The fully connected blocks' part of {@link #weightGradientsMatchFiniteDifferences} (kept for its callers). */
     public static void blockGradientsMatchFiniteDifferences(PcNetwork net) {
-        energy(net);
-        net.computeWeightGradients(1f, false);
-        double h = 1e-2;
-        for (DenseBlock b : net.blocks()) {
-            float[] w = b.weight().data();
-            float[] mask = b.mask();
-            float[] gw = b.weightGrad().data().clone();
-            float[] gb = b.bias() == null ? new float[0] : b.biasGrad().clone();
-            for (int i = 0; i < w.length + gb.length; i++) {
-                float[] arr = i < w.length ? w : b.bias();
-                int k = i < w.length ? i : i - w.length;
-                float orig = arr[k];
-                arr[k] = (float) (orig + h);
-                b.weightsChanged();
-                double ep = energy(net);
-                arr[k] = (float) (orig - h);
-                b.weightsChanged();
-                double em = energy(net);
-                arr[k] = orig;
-                b.weightsChanged();
-                double numeric = (ep - em) / (2 * h);
-                double analytic = i < w.length ? gw[k] : gb[k];
-                if (i < w.length && mask[k] == 0f) {
-                    assertEquals(0.0, analytic, 0.0, "masked dF/d" + b.name() + "[" + i + "]");
-                }
-                assertEquals(numeric, analytic, 1e-3 + 2e-3 * Math.abs(numeric), "dF/d" + b.name() + "[" + i + "]");
-            }
-        }
+        assertTrue(!net.edges(DenseBlock.class).isEmpty(), "the network has a fully connected block");
+        weightGradientsMatchFiniteDifferences(net);
     }
 
     /** 200 plain state steps at rate 0.02 from the current states: F never rises, and falls overall. */

@@ -1,0 +1,89 @@
+package org.pcn4j.model;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A parametric map from source nodes to target nodes with its local derivatives: the one type
+ * {@link PcNetwork} knows its connections by. {@link DenseEdge} (one source, one target) and
+ * {@link DenseBlock} (a fully connected block whose members are both sources and targets)
+ * implement it; a new kind (a convolution, an elementwise gain) is one more class, added with
+ * {@link PcNetwork#add(Edge)}.
+ *
+ * <p>The network drives an edge through one inference step in this order, always for the
+ * current batch size:
+ * <ol>
+ *   <li>{@link #refresh} then {@link #addPrediction} per target: its share of mu_target;</li>
+ *   <li>{@link #errorChanged} per target once that target's error eps = -dF/dmu is recomputed;</li>
+ *   <li>{@link #prepareStateGradients} once, then {@link #accumulateStateGradient} per source when
+ *       {@link #sendsStateGradient()}: subtracts J^T eps from the source's dF/dx;</li>
+ *   <li>{@link #weightGradient}: dF/dtheta into every {@link Parameter#grad()}, a batch mean.</li>
+ * </ol>
+ * Energies and weight gradients are batch means, state gradients per sample (see DEVELOPERS.md).
+ * An edge reads nodes only through their public arrays ({@link Node#state()},
+ * {@link Node#prediction()}, {@link Node#error()}, {@link Node#gradient()}), so it can live in
+ * any package.
+ */
+public interface Edge {
+    /** A unique name; its tensors in a model file are named {@code NAME.PARAMETER}. */
+    String name();
+
+    /** The nodes this edge reads (in a fixed order). */
+    List<Node> sources();
+
+    /** The nodes this edge predicts (in a fixed order). */
+    List<Node> targets();
+
+    /** Whether {@code source} predicts {@code target} through this edge (for the topological order). */
+    default boolean connects(Node source, Node target) {
+        return sources().contains(source) && targets().contains(target);
+    }
+
+    /** Grows the batch buffers to hold {@code batch} samples; called before a larger batch is used. */
+    void ensureCapacity(int batch);
+
+    /**
+     * Brings the contribution to {@code target} up to date with the sources and parameters; true
+     * when it changed since {@code target} last read it (then {@link #addPrediction} follows).
+     */
+    boolean refresh(Node target, int batch);
+
+    /** mu_target = (with {@code overwrite}) or += this edge's contribution to {@code target}. */
+    void addPrediction(Node target, int batch, boolean overwrite);
+
+    /** {@code target}'s error was just recomputed: an edge may derive what both gradients share. */
+    default void errorChanged(Node target, int batch) {}
+
+    /** Called once per state-gradient pass, before any {@link #accumulateStateGradient}. */
+    default void prepareStateGradients(int batch) {}
+
+    /** False when the targets' errors are exactly zero, so no source gets a state gradient. */
+    boolean sendsStateGradient();
+
+    /** {@code source.gradient() -= J^T eps}: this edge's share of dF/dx_source, per sample. */
+    void accumulateStateGradient(Node source, int batch);
+
+    /**
+     * Writes (or, with {@code accumulate}, adds) {@code scale} times dF/dtheta, averaged over the
+     * batch, into every parameter's gradient.
+     */
+    void weightGradient(int batch, float scale, boolean accumulate);
+
+    /** The trainable tensors with their gradient buffers, in a fixed order. */
+    List<Parameter> parameters();
+
+    /** Sets the parameters from {@code rng} by {@code scheme} (see {@link Mlp#initialize}), then {@link #weightsChanged()}. */
+    void initialize(String scheme, SplittableRandom rng);
+
+    /** Trainable scalars (masked weights of a block not counted). */
+    long parameterCount();
+
+    /** Call after writing a parameter: invalidates cached products (and re-applies masks). */
+    void weightsChanged();
+
+    /**
+     * The fixed-prediction assumption: while frozen, contributions and local derivatives keep their
+     * current values however the sources move.
+     */
+    void setFrozen(boolean frozen);
+}

@@ -1,0 +1,298 @@
+package org.pcn4j.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.pcn4j.PcnException;
+import org.pcn4j.model.Node;
+import org.pcn4j.model.PcNetwork;
+import org.pcn4j.optim.Optimizer;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Param;
+import org.pcn4j.tensor.Ops;
+
+/**
+ * Inference on a {@link PcNetwork}: the free states descend the energy with a state optimizer
+ * (the weights stay put). Training rules ({@link UpdateRule}) relax with it between their
+ * initialization and their weight update, and every query uses it directly: classification,
+ * generation and completion with any clamped nodes, per-unit masks and starting states
+ * ({@link #query}), with Langevin noise for sampling ({@link #setLangevinNoise}). It records the
+ * energy after every step ({@link #energyTrace()}).
+ */
+public final class Inference {
+    private final PcNetwork net;
+    private final InferenceConfig config;
+    private final Optimizer stateOptimizer;
+    private final List<Node> stateNodes = new ArrayList<>();
+    private final List<Param> stateParams = new ArrayList<>();
+    private boolean[] stateActive = new boolean[0];
+    private final List<double[]> energyTrace = new ArrayList<>();
+    private final List<Node> tracedNodes = new ArrayList<>();
+    private double langevin;
+    private SplittableRandom noiseRng;
+
+    /** Inference with the config's own state optimizer. */
+    public Inference(PcNetwork net, InferenceConfig config) {
+        this(net, config, config.optimizerConfig());
+    }
+
+    /** Inference with the given state optimizer (zil and fpa use plain unit steps whatever the config says). */
+    public Inference(PcNetwork net, InferenceConfig config, OptimizerConfig stateOptimizer) {
+        this.net = net;
+        this.config = config;
+        this.stateOptimizer = Optimizer.of(stateOptimizer);
+        for (Node n : net.nodes()) {
+            if (n.hasPrediction()) {
+                tracedNodes.add(n);
+            }
+        }
+    }
+
+    public PcNetwork network() {
+        return net;
+    }
+
+    public InferenceConfig config() {
+        return config;
+    }
+
+    /**
+     * Monte-Carlo PC: after every state step of {@link #relax}, each free state gets Gaussian noise
+     * of standard deviation {@code sigma * sqrt(2 gamma)} (gamma the state learning rate), so
+     * inference samples instead of settling. 0 (the default) turns it off.
+     */
+    public void setLangevinNoise(double sigma, long seed) {
+        if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+            throw new PcnException("noise must be >= 0, got " + sigma);
+        }
+        this.langevin = sigma;
+        this.noiseRng = new SplittableRandom(seed);
+    }
+
+    // ---- queries --------------------------------------------------------------------------
+
+    /**
+     * Inference with an arbitrary set of clamped nodes: each node in {@code clamps} is clamped to
+     * its values (batch x size), every other node is released; free nodes without a prediction
+     * (roots) start at zero, the others by a feedforward pass in topological order; then
+     * {@code steps} state updates. Read the result from the nodes' states (or predictions).
+     */
+    public void query(Map<Node, float[]> clamps, int batch, int steps) {
+        query(clamps, Map.of(), Map.of(), batch, steps);
+    }
+
+    /**
+     * As {@link #query(Map, int, int)}, with per-unit clamps and starting states: a node in
+     * {@code unitMasks} has the units where its mask (batch x size) is 1 clamped to its values in
+     * {@code clamps} and the others free ({@link PcNetwork#clampUnits}); a free node in
+     * {@code starts} begins at the given state instead of the feedforward one
+     * ({@link PcNetwork#startAt}); a node with a unit mask and a start has its free units begin
+     * at the start's values.
+     */
+    public void query(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
+                      int steps) {
+        net.setBatch(batch);
+        net.clearPartialClamps();
+        for (Node n : net.nodes()) {
+            float[] v = clamps.get(n);
+            float[] m = unitMasks.get(n);
+            if (v != null && m != null) {
+                float[] s = starts.get(n);
+                if (s == null) {
+                    net.clampUnits(n, v, m);
+                } else {
+                    // Clamped units take the clamp's values, free units start at the start's.
+                    float[] merged = Arrays.copyOf(v, batch * n.size());
+                    for (int j = 0; j < merged.length; j++) {
+                        if (m[j] == 0f) {
+                            merged[j] = s[j];
+                        }
+                    }
+                    net.clampUnits(n, merged, m, true);
+                }
+            } else if (m != null) {
+                throw new IllegalArgumentException("node " + n.name() + " has a unit mask but no values");
+            } else if (v != null) {
+                net.clamp(n, v);
+            } else if (starts.containsKey(n)) {
+                net.startAt(n, starts.get(n));
+            } else {
+                net.release(n);
+                if (!n.hasPrediction()) {
+                    Arrays.fill(n.state(), 0, batch * n.size(), 0f);
+                    n.touch();
+                }
+            }
+        }
+        net.initFeedforward();
+        net.computePredictions();
+        net.computeErrors();
+        energyTrace.clear();
+        trace();
+        if (steps > 0) {
+            relax(steps);
+        }
+    }
+
+    /**
+     * Predicted class per sample: {@code input} clamped to x, {@code output} free; a feedforward
+     * pass (the energy minimum of an acyclic network), then {@code steps} inference steps when
+     * {@code steps > 0}. Other clamps are dropped, the other nodes' clamp flags kept.
+     */
+    public int[] classify(Node input, Node output, float[] x, int batch, int steps) {
+        net.setBatch(batch);
+        net.clearPartialClamps();
+        net.clamp(input, x);
+        net.release(output);
+        net.initFeedforward();
+        if (steps > 0) {
+            net.computePredictions();
+            net.computeErrors();
+            energyTrace.clear();
+            trace();
+            relax(steps);
+        }
+        return Ops.argmaxRows(output.state(), batch, output.size());
+    }
+
+    // ---- relaxation -----------------------------------------------------------------------
+
+    /** What an update rule does inside each relaxation step (incremental PC moves the weights there). */
+    public interface StepHook {
+        /** After the state gradients, before the states move. */
+        default void afterStateGradients() {}
+
+        /** After the states moved (and any noise), before the new predictions. */
+        default void afterStateStep() {}
+    }
+
+    /** {@code steps} state updates at the config's rate from the current errors; returns the last energy. */
+    public double relax(int steps) {
+        return relax(steps, null);
+    }
+
+    /**
+     * As {@link #relax(int)}, calling {@code hook} inside every step; stops early when the energy
+     * changes by less than the config's relative tolerance.
+     */
+    public double relax(int steps, StepHook hook) {
+        beginStates();
+        double prev = energyTrace.isEmpty() ? Double.NaN : energyTrace.get(energyTrace.size() - 1)[0];
+        double e = prev;
+        double tol = config.energyTolerance();
+        for (int t = 1; t <= steps; t++) {
+            net.computeStateGradients();
+            if (hook != null) {
+                hook.afterStateGradients();
+            }
+            stepStates(config.lr());
+            if (langevin > 0) {
+                addLangevinNoise();
+            }
+            if (hook != null) {
+                hook.afterStateStep();
+            }
+            net.computePredictions();
+            e = net.computeErrors();
+            trace();
+            if (tol > 0 && Math.abs(prev - e) <= tol * Math.max(1e-12, Math.abs(prev))) {
+                break;
+            }
+            prev = e;
+        }
+        return e;
+    }
+
+    /**
+     * Makes the free nodes (which differ between phases) the state parameters and resets the state
+     * optimizer: states are re-initialized every batch, so are their momenta.
+     */
+    public void beginStates() {
+        int b = net.batch();
+        stateNodes.clear();
+        stateParams.clear();
+        for (Node n : net.nodes()) {
+            if (!n.isClamped()) {
+                stateNodes.add(n);
+                stateParams.add(new Param(n.name(), n.state(), n.gradient(), b * n.size()));
+            }
+        }
+        if (stateActive.length != stateParams.size()) {
+            stateActive = new boolean[stateParams.size()];
+        }
+        Arrays.fill(stateActive, false);
+        stateOptimizer.reset();
+    }
+
+    /** One state-optimizer step at rate {@code lr} from the gradients {@link PcNetwork#computeStateGradients()} left. */
+    public void stepStates(double lr) {
+        // A node whose gradient has been exactly zero so far (and so its momentum too) stays put:
+        // that keeps its outgoing predictions cached.
+        for (int i = 0; i < stateNodes.size(); i++) {
+            stateActive[i] |= stateNodes.get(i).hasGradient();
+        }
+        stateOptimizer.step(stateParams, lr, stateActive);
+        for (int i = 0; i < stateNodes.size(); i++) {
+            if (stateActive[i]) {
+                stateNodes.get(i).touch();
+            }
+        }
+    }
+
+    private void addLangevinNoise() {
+        double sd = langevin * Math.sqrt(2 * config.lr());
+        int b = net.batch();
+        for (Node n : stateNodes) {
+            float[] x = n.state();
+            float[] mask = n.clampMask();
+            for (int i = 0; i < b * n.size(); i++) {
+                if (mask == null || mask[i] == 0f) {
+                    x[i] += (float) (sd * gaussian());
+                }
+            }
+            n.touch();
+        }
+    }
+
+    private double gaussian() {
+        double u = 1 - noiseRng.nextDouble();
+        double v = noiseRng.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    // ---- energy trace ---------------------------------------------------------------------
+
+    /** Appends the energies after the last {@link PcNetwork#computeErrors()}: [total, node1, node2, ...]. */
+    public void trace() {
+        double[] row = new double[1 + tracedNodes.size()];
+        double total = 0;
+        for (int i = 0; i < tracedNodes.size(); i++) {
+            row[i + 1] = net.nodeEnergy(tracedNodes.get(i));
+            total += row[i + 1];
+        }
+        row[0] = total;
+        energyTrace.add(row);
+    }
+
+    public void clearTrace() {
+        energyTrace.clear();
+    }
+
+    /** The total energy of the last traced row. */
+    public double lastEnergy() {
+        return energyTrace.get(energyTrace.size() - 1)[0];
+    }
+
+    /** Energies of the last inference: one row per step, [total, node1, node2, ...]. */
+    public List<double[]> energyTrace() {
+        return energyTrace;
+    }
+
+    /** The nodes whose energies {@link #energyTrace()} lists after the total. */
+    public List<Node> tracedNodes() {
+        return Collections.unmodifiableList(tracedNodes);
+    }
+}

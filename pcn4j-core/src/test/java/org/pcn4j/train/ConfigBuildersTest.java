@@ -1,0 +1,75 @@
+package org.pcn4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.pcn4j.PcnException;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+
+class ConfigBuildersTest {
+    @Test
+    void defaultsAreTheCommandLineDefaults() {
+        TrainConfig c = TrainConfig.builder().build();
+        assertInstanceOf(PcRule.class, c.rule());
+        assertEquals(Algorithm.PC, c.algorithm());
+        assertEquals(new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0), c.inference());
+        assertEquals(OptimizerConfig.adamw(0), c.optimizer());
+        assertEquals(1e-3, c.schedule().rate(0));
+        assertEquals(0, c.clipNorm());
+    }
+
+    @Test
+    void namedFieldsSetWhatTheySay() {
+        InferenceConfig i = InferenceConfig.builder().steps(20).optimizer(OptimizerConfig.Kind.ADAM).lr(0.05)
+                .momentum(0).energyTolerance(1e-4).build();
+        assertEquals(new InferenceConfig(20, OptimizerConfig.Kind.ADAM, 0.05, 0, 1e-4), i);
+        assertEquals(i, i.toBuilder().build());
+        assertEquals(5, i.withSteps(5).steps());
+        OptimizerConfig o = OptimizerConfig.builder().kind(OptimizerConfig.Kind.SGD).momentum(0.9).nesterov(true)
+                .weightDecay(1e-4).build();
+        assertEquals(new OptimizerConfig(OptimizerConfig.Kind.SGD, 0.9, true, 1e-4, 0.9, 0.999, 1e-8), o);
+        TrainConfig t = TrainConfig.builder().rule(new NudgeRule(Nudge.NEGATIVE, 0.3)).inference(i).optimizer(o)
+                .schedule(Schedule.constant(0.5)).clipNorm(2).build();
+        assertEquals(Algorithm.PC_NUDGE, t.algorithm());
+        assertEquals(0.3, ((NudgeRule) t.rule()).beta());
+        assertEquals(2, t.clipNorm());
+        assertEquals(0.5, t.toBuilder().build().schedule().rate(3));
+    }
+
+    @Test
+    void theMemoryConfigHasNamedFieldsToo() {
+        org.pcn4j.memory.PcMemory.Config d = org.pcn4j.memory.PcMemory.Config.defaults();
+        org.pcn4j.memory.PcMemory.Config c = org.pcn4j.memory.PcMemory.Config.builder().latent(16).hidden(32, 64)
+                .epochs(7).seed(9).build();
+        assertEquals(16, c.latent());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {32, 64}, c.hidden());
+        assertEquals(7, c.epochs());
+        assertEquals(9, c.seed());
+        assertEquals(d.activation(), c.activation());
+        assertEquals(d.inferenceSteps(), c.inferenceSteps());
+        assertEquals(d.stateLr(), c.stateLr());
+        assertEquals(d.stateMomentum(), c.stateMomentum());
+        assertEquals(d.lr(), c.lr());
+        assertEquals(d.batch(), c.batch());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void thePositionalFormStillBuildsTheSameRules() {
+        for (Algorithm a : Algorithm.values()) {
+            TrainConfig c = new TrainConfig(a, InferenceConfig.builder().build(), OptimizerConfig.sgd(0),
+                    Schedule.constant(0.1), 0, Nudge.POSITIVE, 0.25);
+            assertEquals(a, c.algorithm());
+            assertEquals(a.id(), c.rule().id());
+        }
+        TrainConfig n = new TrainConfig(Algorithm.PC_NUDGE, InferenceConfig.builder().build(), OptimizerConfig.sgd(0),
+                Schedule.constant(0.1), 0, Nudge.POSITIVE, 0.25);
+        assertEquals(Nudge.POSITIVE, n.nudge());
+        assertEquals(0.25, n.beta());
+        PcnException e = assertThrows(PcnException.class, () -> new NudgeRule(Nudge.CENTERED, 0));
+        assertEquals("pc-nudge needs --beta > 0, got 0.0", e.getMessage());
+    }
+}
