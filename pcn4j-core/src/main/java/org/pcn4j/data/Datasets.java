@@ -34,8 +34,8 @@ import org.pcn4j.PcnException;
  */
 public final class Datasets {
     /** The names {@link #load} accepts, as shown to users. */
-    public static final List<String> NAMES = List.of("mnist", "fashion-mnist", "digits", "cifar10", "imagefolder:DIR",
-            "csv:PATH");
+    public static final List<String> NAMES = List.of("mnist", "fashion-mnist", "digits", "csv:PATH", "cifar10",
+            "imagefolder:DIR");
 
     /** Standard IDX file names, in the order train images, train labels, test images, test labels. */
     public static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
