@@ -6,7 +6,7 @@ two products autograd uses for its backward (aten.convolution_backward with only
 gradient, then only the weight gradient) on the same shapes, at 1 and N threads, and prints one
 table: GFLOP/s = 2 * batch * out * H * W * in * 9 / time, median of timed repetitions.
 
-    OMP_WAIT_POLICY=PASSIVE python3 pcn4j-bench/conv_torch.py [--threads 2] [--pcn4j ./pcn4j]
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 pcn4j-bench/conv_torch.py [--threads 2] [--cpu-time] [--pcn4j ./pcn4j]
 
 Needs python3-torch (Debian) or any PyTorch >= 1.12. OMP_WAIT_POLICY=PASSIVE keeps idle OpenMP
 threads from spinning (set here too, before torch is imported, if the caller did not).
@@ -23,22 +23,22 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 SHAPES = [(64, 3, 32, 32), (64, 32, 64, 32), (64, 64, 128, 16), (64, 128, 256, 8)]  # batch, in, out, size
 
 
-def measure(fn, flops, warmup_s=0.2, measure_s=0.4, min_reps=5):
-    t0 = time.perf_counter()
+def measure(fn, flops, clock=time.perf_counter, warmup_s=0.2, measure_s=0.4, min_reps=5):
+    t0 = clock()
     calls = 0
-    while time.perf_counter() - t0 < warmup_s or calls < 2:
+    while clock() - t0 < warmup_s or calls < 2:
         fn()
         calls += 1
-    per_call = (time.perf_counter() - t0) / calls
+    per_call = (clock() - t0) / calls
     calls_per_rep = max(1, int(measure_s / min_reps / per_call))
     rates = []
-    start = time.perf_counter()
-    while len(rates) < min_reps or time.perf_counter() - start < measure_s:
-        r0 = time.perf_counter()
+    start = clock()
+    while len(rates) < min_reps or clock() - start < measure_s:
+        r0 = clock()
         for _ in range(calls_per_rep):
             fn()
-        rates.append(flops * calls_per_rep / (time.perf_counter() - r0) / 1e9)
-        if len(rates) >= 3 and time.perf_counter() - start > 3 * measure_s:
+        rates.append(flops * calls_per_rep / max(1e-9, clock() - r0) / 1e9)
+        if len(rates) >= 3 and clock() - start > 3 * measure_s:
             break
     rates.sort()
     h = len(rates) // 2
@@ -46,7 +46,7 @@ def measure(fn, flops, warmup_s=0.2, measure_s=0.4, min_reps=5):
     return median, rates[-1]
 
 
-def torch_rows(threads_list, batch):
+def torch_rows(threads_list, batch, cpu_time):
     import torch
     import torch.nn.functional as F
 
@@ -74,16 +74,19 @@ def torch_rows(threads_list, batch):
         with torch.no_grad():
             for t in threads_list:
                 torch.set_num_threads(t)
+                # With one thread, torch computes on the calling thread: its CPU time is the op's.
+                clock = time.thread_time if cpu_time and t == 1 else time.perf_counter
                 for op, fn in (("forward", fwd), ("adjoint", adj), ("weightgrad", wg)):
-                    med, best = measure(fn, flops)
+                    med, best = measure(fn, flops, clock)
                     rows.append({"batch": n, "in": cin, "out": cout, "size": size, "threads": t, "op": op,
                                  "gflops": med, "best": best, "impl": "torch"})
     return rows
 
 
-def pcn4j_rows(launcher, threads, batch):
-    out = subprocess.run([launcher, "bench", "conv", "--json", "--threads", str(threads), "--batch", str(batch)],
-                         check=True, capture_output=True, text=True).stdout
+def pcn4j_rows(launcher, threads, batch, cpu_time):
+    cmd = [launcher, "bench", "conv", "--json", "--threads", str(threads), "--batch", str(batch)]
+    out = subprocess.run(cmd + (["--cpu-time"] if cpu_time else []), check=True, capture_output=True,
+                         text=True).stdout
     rows = []
     for line in out.splitlines():
         line = line.strip()
@@ -101,11 +104,13 @@ def main():
     ap.add_argument("--pcn4j", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pcn4j"))
     ap.add_argument("--no-pcn4j", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time 1-thread runs by the thread's CPU time (steadier on a busy machine)")
     a = ap.parse_args()
     threads = [1] if a.threads == 1 else [1, a.threads]
-    rows = [] if a.no_pcn4j else pcn4j_rows(a.pcn4j, a.threads, a.batch)
+    rows = [] if a.no_pcn4j else pcn4j_rows(a.pcn4j, a.threads, a.batch, a.cpu_time)
     import torch
-    rows += torch_rows(threads, a.batch)
+    rows += torch_rows(threads, a.batch, a.cpu_time)
     if a.json:
         for r in rows:
             print(json.dumps(r))
@@ -113,7 +118,7 @@ def main():
     print("conv2d k3 p1, float32 NCHW, batch %d; torch %s (%s); OMP_WAIT_POLICY=%s" % (
         a.batch, torch.__version__, torch.backends.mkldnn.is_available() and "mkldnn" or "no mkldnn",
         os.environ.get("OMP_WAIT_POLICY")))
-    print("GFLOP/s, median of timed repetitions")
+    print("GFLOP/s, median of timed repetitions" + ("; 1-thread rows by thread CPU time" if a.cpu_time else ""))
     print("%-18s %7s  %-10s %8s %8s %8s %9s" % ("shape", "threads", "op", "pcn4j", "torch", "pcn4j/t", "pcn4j gemm"))
     key = lambda r: (r["in"], r["out"], r["size"], r["threads"], r["op"])
     p = {key(r): r for r in rows if r["impl"] == "pcn4j"}

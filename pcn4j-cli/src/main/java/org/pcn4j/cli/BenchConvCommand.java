@@ -39,6 +39,11 @@ final class BenchConvCommand implements Runnable {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 64;
 
+    @Option(names = "--cpu-time",
+            description = "On 1 thread, time by the thread's CPU time instead of the wall clock: steadier on a"
+                    + " machine other work is using (multi-threaded figures stay wall-clock).")
+    boolean cpuTime;
+
     /** Tiny time budgets and batch, for tests of the output format only. */
     @Option(names = "--quick", hidden = true)
     boolean quick;
@@ -57,8 +62,9 @@ final class BenchConvCommand implements Runnable {
         Kernels kernels = Backends.current();
         int saved = Backends.threads();
         if (!json) {
-            out.printf(Locale.ROOT, "pcn4j bench conv: kernels %s, %d cores, Java %s, batch %d%n%n", kernels.name(),
-                    Runtime.getRuntime().availableProcessors(), Runtime.version(), batch);
+            out.printf(Locale.ROOT, "pcn4j bench conv: kernels %s, %d cores, Java %s, batch %d%s%n%n", kernels.name(),
+                    Runtime.getRuntime().availableProcessors(), Runtime.version(), quick ? 2 : batch,
+                    cpuTime ? ", 1-thread figures by CPU time" : "");
             out.printf(Locale.ROOT, "%-22s %7s  %-9s %18s  %8s%n", "shape (C->O @ HxW)", "threads", "op", "GFLOP/s",
                     "of gemm");
             out.flush();
@@ -86,12 +92,12 @@ final class BenchConvCommand implements Runnable {
                 for (int t : counts) {
                     Backends.setThreads(t);
                     Conv2d conv = new Conv2d(g);
-                    double[] gemm = BenchCommand.measure(budget,
+                    boolean cpu = cpuTime && t == 1;
+                    double[] gemm = measure(budget, cpu,
                             () -> kernels.sgemm(false, false, m, p, k, 1f, w, 0, k, col, 0, p, 0f, c, 0, p), m, p, k);
-                    double[] fwd = BenchCommand.measure(budget, () -> conv.forward(n, x, 0, w, b, y, 0), m, p, k);
-                    double[] adj = BenchCommand.measure(budget, () -> conv.adjoint(n, e, 0, w, dx, 0), m, p, k);
-                    double[] wg = BenchCommand.measure(budget,
-                            () -> conv.weightGrad(n, x, 0, e, 0, 1f / n, dw, 0f), m, p, k);
+                    double[] fwd = measure(budget, cpu, () -> conv.forward(n, x, 0, w, b, y, 0), m, p, k);
+                    double[] adj = measure(budget, cpu, () -> conv.adjoint(n, e, 0, w, dx, 0), m, p, k);
+                    double[] wg = measure(budget, cpu, () -> conv.weightGrad(n, x, 0, e, 0, 1f / n, dw, 0f), m, p, k);
                     report(out, label, s, t, "gemm", gemm, gemm[0]);
                     report(out, label, s, t, "forward", fwd, gemm[0]);
                     report(out, label, s, t, "adjoint", adj, gemm[0]);
@@ -101,6 +107,34 @@ final class BenchConvCommand implements Runnable {
         } finally {
             Backends.setThreads(saved);
         }
+    }
+
+    /** {@link BenchCommand#measure} on the wall clock, or on this thread's CPU time. */
+    static double[] measure(BenchCommand.Budget budget, boolean cpu, Runnable op, int m, int n, int k) {
+        if (!cpu) {
+            return BenchCommand.measure(budget, op, m, n, k);
+        }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = mx.getCurrentThreadCpuTime();
+        int calls = 0;
+        do {
+            op.run();
+            calls++;
+        } while (mx.getCurrentThreadCpuTime() - t0 < budget.warmupNs || calls < 2);
+        double perCall = (mx.getCurrentThreadCpuTime() - t0) / (double) calls;
+        int callsPerRep = (int) Math.max(1, Math.min(1_000_000, budget.measureNs / budget.minReps / perCall));
+        java.util.List<Double> rates = new java.util.ArrayList<>();
+        long start = mx.getCurrentThreadCpuTime();
+        while (rates.size() < budget.minReps || mx.getCurrentThreadCpuTime() - start < budget.measureNs) {
+            long r0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < callsPerRep; i++) {
+                op.run();
+            }
+            rates.add(2.0 * m * n * k * callsPerRep / Math.max(1, mx.getCurrentThreadCpuTime() - r0));
+        }
+        double[] r = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int h = r.length / 2;
+        return new double[] {r.length % 2 == 1 ? r[h] : (r[h - 1] + r[h]) / 2, r[r.length - 1]};
     }
 
     private void report(PrintWriter out, String label, int[] s, int t, String op, double[] r, double gemm) {
