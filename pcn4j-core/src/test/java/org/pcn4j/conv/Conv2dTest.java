@@ -35,7 +35,19 @@ class Conv2dTest {
                 ConvGeometry.builder().input(5, 5, 3).outChannels(7).kernel(1).build(),
                 ConvGeometry.builder().input(2, 6, 6).outChannels(3).kernel(2).stride(2).build(),
                 ConvGeometry.builder().input(6, 13, 13).outChannels(9).kernel(3).stride(2).padding(1).groups(3)
-                        .build());
+                        .build(),
+                // 17 x 16 = 272 output positions: one GEMM per sample (the others batch samples side by side).
+                ConvGeometry.builder().input(4, 17, 16).outChannels(6).kernel(3).padding(1).groups(2).build(),
+                ConvGeometry.builder().input(3, 19, 17).outChannels(5).kernel(1).build());
+    }
+
+    /**
+     * Large enough that the GEMMs are split over threads (m n k > 2^21): 17 x 15 output positions
+     * (samples side by side) and 17 x 16 (one GEMM per sample).
+     */
+    static Stream<ConvGeometry> threadGeometries() {
+        return Stream.of(ConvGeometry.builder().input(16, 17, 15).outChannels(32).kernel(3).padding(1).build(),
+                ConvGeometry.builder().input(16, 17, 16).outChannels(32).kernel(3).padding(1).build());
     }
 
     static List<Kernels> backends() {
@@ -157,10 +169,9 @@ class Conv2dTest {
         assertEquals(lhs, lw, 1e-5 * Math.max(1, scale), "<e, conv(x; W)> vs <dW, W>");
     }
 
-    @Test
-    void resultsAreBitIdenticalAtOneTwoAndThreeThreads() {
-        // Large enough that the weight gradient's GEMM is split over threads (m n k > 2^21).
-        ConvGeometry g = ConvGeometry.builder().input(16, 17, 15).outChannels(32).kernel(3).padding(1).build();
+    @ParameterizedTest
+    @MethodSource("threadGeometries")
+    void resultsAreBitIdenticalAtOneTwoAndThreeThreads(ConvGeometry g) {
         int n = 7;
         float[] x = random(n * g.inSize(), 21);
         float[] w = random(g.weightSize(), 22);
@@ -183,6 +194,40 @@ class Conv2dTest {
                     assertArrayEquals(first[i], now[i], "output " + i + " at " + t + " threads");
                 }
             }
+        }
+    }
+
+    /**
+     * Batches that span several chunks: 40 samples of 15 x 15 positions (36 per chunk in forward,
+     * adjoint and weight gradient) and 3 samples of 64 x 65 (one per weight-gradient chunk, so
+     * later chunks accumulate onto the first).
+     */
+    @Test
+    void batchesSpanningSeveralChunksMatchTheLoops() {
+        int[][] cases = {{40, 2, 15, 15}, {3, 1, 64, 65}};
+        for (int[] c : cases) {
+            int n = c[0];
+            ConvGeometry g = ConvGeometry.builder().input(c[1], c[2], c[3]).outChannels(3).kernel(3).padding(1).build();
+            float[] x = random(n * g.inSize(), 71);
+            float[] w = random(g.weightSize(), 72);
+            float[] e = random(n * g.outSize(), 73);
+            Conv2d conv = new Conv2d(g, null, 2);
+            float[] y = new float[n * g.outSize()];
+            conv.forward(n, x, 0, w, null, y, 0);
+            assertClose(ConvReference.conv2d(g, n, x, w, null), y, 0, ConvReference.conv2d(g, n, abs(x), abs(w), null),
+                    g + " forward");
+            float[] dx = new float[n * g.inSize()];
+            conv.adjoint(n, e, 0, w, dx, 0);
+            assertClose(ConvReference.adjoint(g, n, e, w), dx, 0, ConvReference.adjoint(g, n, abs(e), abs(w)),
+                    g + " adjoint");
+            float[] dw = new float[g.weightSize()];
+            java.util.Arrays.fill(dw, 1f);
+            conv.weightGrad(n, x, 0, e, 0, 1f, dw, 0.5f);
+            double[] want = ConvReference.weightGrad(g, n, x, e);
+            for (int i = 0; i < want.length; i++) {
+                want[i] += 0.5;
+            }
+            assertClose(want, dw, 0, ConvReference.weightGrad(g, n, abs(x), abs(e)), g + " weightGrad");
         }
     }
 
