@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure the speed of pcn4j's kernels on this machine.",
-        subcommands = {BenchCommand.Gemm.class, BenchStepCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchStepCommand.class, BenchConvCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

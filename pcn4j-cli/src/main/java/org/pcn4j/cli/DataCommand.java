@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code pcn4j data info|download|export}: look at datasets, fetch them, write a split as IDX files. */
 @Command(name = "data",
         mixinStandardHelpOptions = true,
-        description = "Inspect and download datasets (mnist, fashion-mnist, the built-in digits, csv:PATH).",
+        description = "Inspect and download datasets (mnist, fashion-mnist, the built-in digits, cifar10,"
+                + " imagefolder:DIR, csv:PATH).",
         subcommands = {DataCommand.Info.class, DataCommand.Download.class, DataCommand.Export.class})
 public final class DataCommand implements Runnable {
     @Spec
@@ -40,17 +41,19 @@ public final class DataCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--dataset", required = true, paramLabel = "NAME",
-                description = "mnist, fashion-mnist, digits or csv:PATH.")
+                description = "mnist, fashion-mnist, digits, cifar10, imagefolder:DIR or csv:PATH.")
         String dataset;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Folder with the four IDX files (.gz or not) of mnist or fashion-mnist. "
+                description = "Folder with the four IDX files (.gz or not) of mnist or fashion-mnist, or with"
+                        + " cifar-10-binary.tar.gz or its .bin files. "
                         + "Default: the cache ($PCN4J_HOME/NAME or ~/.cache/pcn4j/NAME); for fashion-mnist also "
                         + "/usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).")
         Path dataDir;
 
         @Option(names = "--normalize", paramLabel = "MODE",
-                description = "scale01, standardize or none. Default: scale01 for images, none for CSV.")
+                description = "scale01, symmetric, standardize, standardize_channels or none. Default: scale01 for"
+                        + " images, none for CSV.")
         String normalize;
 
         @Option(names = "--json", description = "Print JSON instead of text.")
@@ -124,6 +127,22 @@ public final class DataCommand implements Runnable {
         return "per feature (statistics of the training split)";
     }
 
+    /** Per-channel mean and std in raw units, read back from the affine (x = (raw - mean) / std). */
+    private static String channelText(DatasetSplits s) {
+        InputAffine a = s.inputAffine();
+        int[] img = s.imageShape();
+        int channels = img == null ? 1 : img[0];
+        int plane = s.features() / channels;
+        StringBuilder m = new StringBuilder();
+        StringBuilder d = new StringBuilder();
+        for (int c = 0; c < channels; c++) {
+            float scale = a.scale(c * plane);
+            m.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", -a.offset(c * plane) / scale));
+            d.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", 1 / scale));
+        }
+        return "per channel, mean [" + m + "], std [" + d + "] (raw units, training split)";
+    }
+
     private static List<Integer> firstLabels(Dataset d, int n) {
         List<Integer> y = new ArrayList<>();
         for (int i = 0; i < Math.min(n, d.size()); i++) {
@@ -159,7 +178,8 @@ public final class DataCommand implements Runnable {
         out.println("classes        " + s.classes());
         out.println("raw values     " + num(train.rawMin()) + ".." + num(train.rawMax())
                 + (train.fixedRange() ? " (format range)" : " (observed in the training split)"));
-        out.println("normalization  " + s.normalization().id() + ": " + affineText(s.inputAffine()));
+        out.println("normalization  " + s.normalization().id() + ": " + (s.normalization()
+                == Normalization.STANDARDIZE_CHANNELS ? channelText(s) : affineText(s.inputAffine())));
         out.println();
         out.println(String.format(Locale.ROOT, "%-10s %8s %10s %10s  %s", "split", "samples", "min", "max",
                 "first labels"));
@@ -339,13 +359,14 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "download",
             mixinStandardHelpOptions = true,
-            description = "Download mnist or fashion-mnist from the canonical mirrors into the cache (or --dir), "
+            description = "Download mnist, fashion-mnist or cifar10 from the canonical mirrors into the cache (or --dir), "
                     + "checking SHA-256 sums. Files already there with the right content are kept.")
     static final class Download implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "mnist or fashion-mnist.")
+        @Option(names = "--dataset", required = true, paramLabel = "NAME",
+                description = "mnist, fashion-mnist or cifar10.")
         String dataset;
 
         @Option(names = "--dir", paramLabel = "DIR",
@@ -377,7 +398,7 @@ public final class DataCommand implements Runnable {
             new Downloader(Duration.ofSeconds(timeoutSeconds)).download(src, target, ProgressBar.bytes(err),
                     (name, outcome, bytes) -> {
                         out.println(name + ": " + (outcome == Downloader.Outcome.DOWNLOADED ? "downloaded" : "already "
-                                + "present") + ", " + ProgressBar.bytes(bytes) + ", SHA-256 of the content verified");
+                                + "present") + ", " + ProgressBar.bytes(bytes) + ", SHA-256 verified");
                         out.flush();
                     });
             out.println(src.name() + " is ready in " + target

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
+import org.pcn4j.data.Augment;
 import org.pcn4j.data.Batches;
 import org.pcn4j.data.Dataset;
 import org.pcn4j.data.DatasetSplits;
@@ -57,15 +58,23 @@ public final class TrainCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME",
-            description = "mnist, fashion-mnist, digits (embedded) or csv:PATH (default: ${DEFAULT-VALUE}).")
+            description = "mnist, fashion-mnist, digits (embedded), cifar10, imagefolder:DIR or csv:PATH"
+                    + " (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the four IDX files (mnist, fashion-mnist).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder with the four IDX files (mnist, fashion-mnist) or CIFAR-10's archive or .bin files.")
     Path dataDir;
 
     @Option(names = "--normalize", defaultValue = "auto", paramLabel = "MODE",
-            description = "scale01, symmetric ([-1, 1]), standardize or none; auto: symmetric for images, none for CSV.")
+            description = "scale01, symmetric ([-1, 1]), standardize, standardize_channels (per-channel mean and std"
+                    + " of the training split) or none; auto: symmetric for images, none for CSV.")
     String normalize;
+
+    @Option(names = "--augment", defaultValue = "none", paramLabel = "LIST",
+            description = "Training-batch augmentation, seeded: crop (random crop of the image padded by 4 pixels;"
+                    + " crop:P for P), flip (horizontal, p = 1/2), e.g. crop,flip; none (default).")
+    String augment;
 
     @Option(names = "--mode", defaultValue = "discriminative", paramLabel = "MODE",
             description = "discriminative (image -> label) or generative (label -> image, the --model sizes read"
@@ -271,7 +280,7 @@ public final class TrainCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunDir run = RunDir.create(dir);
 
-        Batches train = new Batches(data.train(), affine, batchSize, !noShuffle, seed);
+        Batches train = new Batches(data.train(), affine, batchSize, !noShuffle, seed).augment(Augment.parse(augment));
         long totalUpdates = (long) epochs * train.batchesPerEpoch() * (alg == Algorithm.IPC ? inferenceSteps : 1);
         if (maxSteps > 0) {
             totalUpdates = Math.min(totalUpdates, maxSteps);
@@ -491,6 +500,7 @@ public final class TrainCommand implements Callable<Integer> {
         c.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
         c.put("data-source", data.source());
         c.put("normalize", norm.id());
+        c.put("augment", Augment.parse(augment).toString());
         c.put("mode", mode);
         if (net instanceof Mlp) {
             MlpSpec spec = ((Mlp) net).spec();

@@ -38,6 +38,8 @@ public final class Batches {
     private Buffers full;
     private Buffers tail;
     private Buffers current;
+    private Augment augment = Augment.NONE;
+    private float[] augmentScratch;
     private int epoch;
     private int pos;
 
@@ -58,6 +60,22 @@ public final class Batches {
         this.features = data.features();
         this.classes = data.classes();
         startEpoch(0);
+    }
+
+    /**
+     * Applies {@code a} to every batch from now on (training batches; see {@link Augment}), drawn
+     * from this object's seed. Returns this.
+     */
+    public Batches augment(Augment a) {
+        a.check(data.name(), data.shape());
+        this.augment = a;
+        this.augmentScratch = a.isNone() ? null : new float[features];
+        return this;
+    }
+
+    /** The augmentation applied to batches ({@link Augment#NONE} unless set). */
+    public Augment augmentation() {
+        return augment;
     }
 
     /** A random permutation of 0..n-1 (Fisher-Yates), the same for the same generator state. */
@@ -126,6 +144,9 @@ public final class Batches {
             int y = data.label(i);
             b.labels[k] = y;
             b.oneHot[k * classes + y] = 1f;
+        }
+        if (!augment.isNone()) {
+            augment.apply(b.x, n, data.shape(), affine.offsetArray(), b.indices, seed, epoch, augmentScratch);
         }
         pos += n;
         current = b;

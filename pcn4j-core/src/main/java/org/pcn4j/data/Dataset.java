@@ -129,6 +129,17 @@ public final class Dataset {
         return shape.clone();
     }
 
+    /**
+     * The sample as an image [C, H, W]: the shape itself when it has three axes, [1, H, W] for
+     * [H, W] (the MNIST family), null for flat samples (CSV).
+     */
+    public int[] imageShape() {
+        if (shape.length == 3) {
+            return shape.clone();
+        }
+        return shape.length == 2 ? new int[] {1, shape[0], shape[1]} : null;
+    }
+
     public int classes() {
         return classes;
     }

@@ -13,12 +13,29 @@ import org.pcn4j.PcnException;
  * recompressed the files. Immutable.
  */
 public final class DatasetSource {
-    /** One file: its name under the base URL and the SHA-256 (hex) of its uncompressed bytes. */
+    /**
+     * One file: its name under the base URL and the SHA-256 (hex) of its uncompressed bytes, or, for
+     * an archive ({@link #archive}), of the file exactly as published.
+     */
     public static final class RemoteFile {
         private final String name;
         private final String sha256;
+        private final boolean ofFileBytes;
 
         public RemoteFile(String name, String sha256) {
+            this(name, sha256, false);
+        }
+
+        /**
+         * An archive checked byte for byte (its uncompressed tar has no published hash; the
+         * .tar.gz has, so a mirror must serve the identical file).
+         */
+        public static RemoteFile archive(String name, String sha256) {
+            return new RemoteFile(name, sha256, true);
+        }
+
+        private RemoteFile(String name, String sha256, boolean ofFileBytes) {
+            this.ofFileBytes = ofFileBytes;
             this.name = Objects.requireNonNull(name);
             this.sha256 = sha256.toLowerCase(Locale.ROOT);
             if (!this.sha256.matches("[0-9a-f]{64}")) {
@@ -32,6 +49,11 @@ public final class DatasetSource {
 
         public String sha256() {
             return sha256;
+        }
+
+        /** True if {@link #sha256()} is of the file's bytes as published rather than of its content. */
+        public boolean ofFileBytes() {
+            return ofFileBytes;
         }
     }
 
@@ -67,6 +89,15 @@ public final class DatasetSource {
                     new RemoteFile("t10k-labels-idx1-ubyte.gz",
                             "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34")));
 
+    /**
+     * CIFAR-10 (A. Krizhevsky, 2009), binary version, from its author's page: 170,052,171 bytes,
+     * MD5 c32a1d4ab5d03f1284b67883e8d87530 as the page lists. The SHA-256 is the published one (as
+     * TensorFlow Datasets and torchvision ports record it); it could not be re-checked offline here.
+     */
+    public static final DatasetSource CIFAR10 = new DatasetSource("cifar10", "https://www.cs.toronto.edu/~kriz/",
+            List.of(RemoteFile.archive(Cifar10.ARCHIVE,
+                    "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd")));
+
     private final String name;
     private final String baseUrl;
     private final List<RemoteFile> files;
@@ -77,7 +108,7 @@ public final class DatasetSource {
         this.files = Collections.unmodifiableList(new ArrayList<>(files));
     }
 
-    /** The downloadable dataset called {@code name} (mnist or fashion-mnist). */
+    /** The downloadable dataset called {@code name} (mnist, fashion-mnist or cifar10). */
     public static DatasetSource forName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (n.equals(MNIST.name)) {
@@ -86,10 +117,13 @@ public final class DatasetSource {
         if (n.equals(FASHION_MNIST.name)) {
             return FASHION_MNIST;
         }
+        if (n.equals(CIFAR10.name)) {
+            return CIFAR10;
+        }
         if (n.equals("digits")) {
             throw new PcnException("digits is built into pcn4j; there is nothing to download");
         }
-        throw new PcnException("cannot download '" + name + "' (downloadable: mnist, fashion-mnist)");
+        throw new PcnException("cannot download '" + name + "' (downloadable: mnist, fashion-mnist, cifar10)");
     }
 
     public String name() {

@@ -104,6 +104,11 @@ public final class DatasetSplits {
         return train.shape();
     }
 
+    /** The sample as an image [C, H, W] (see {@link Dataset#imageShape()}), or null for flat samples. */
+    public int[] imageShape() {
+        return train.imageShape();
+    }
+
     /** One name per class ("0".."9" unless the dataset names them, as Fashion-MNIST does). */
     public List<String> classNames() {
         return classNames;

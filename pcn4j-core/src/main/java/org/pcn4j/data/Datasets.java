@@ -23,6 +23,10 @@ import org.pcn4j.PcnException;
  *   <li>{@code digits}: 1,797 8x8 digits (values 0..16) embedded in the jar; no official test
  *       split, so a fixed, seeded, stratified 20 % of each class is the test split (359 rows) and
  *       the rest the training split ({@link #DIGITS_TRAIN} rows).</li>
+ *   <li>{@code cifar10}: the binary CIFAR-10 ({@link Cifar10}), from {@code dataDir} (or its
+ *       subfolder cifar10) or the cache; 50,000 train and 10,000 test [3, 32, 32] images.</li>
+ *   <li>{@code imagefolder:DIR}: torchvision's ImageFolder layout ({@link ImageFolder}), decoded
+ *       once and cached under {@code cacheRoot()/imagefolder}.</li>
  *   <li>{@code csv:PATH}: a CSV file (see {@link Csv}); a training split only.</li>
  * </ul>
  *
@@ -30,7 +34,8 @@ import org.pcn4j.PcnException;
  */
 public final class Datasets {
     /** The names {@link #load} accepts, as shown to users. */
-    public static final List<String> NAMES = List.of("mnist", "fashion-mnist", "digits", "csv:PATH");
+    public static final List<String> NAMES = List.of("mnist", "fashion-mnist", "digits", "csv:PATH", "cifar10",
+            "imagefolder:DIR");
 
     /** Standard IDX file names, in the order train images, train labels, test images, test labels. */
     public static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -60,7 +65,7 @@ public final class Datasets {
     /**
      * Loads a dataset.
      *
-     * @param name mnist, fashion-mnist, digits or csv:PATH
+     * @param name mnist, fashion-mnist, digits, cifar10, imagefolder:DIR or csv:PATH
      * @param dataDir a folder with the IDX files (mnist, fashion-mnist), or null to search the
      *     cache; ignored by digits and csv
      * @param normalization null for the dataset's default
@@ -79,6 +84,13 @@ public final class Datasets {
     private static DatasetSplits loadNow(String name, Path dataDir, Normalization normalization,
             org.pcn4j.ProgressListener decoding) {
         String n = name == null ? "" : name.trim();
+        if (n.regionMatches(true, 0, "imagefolder:", 0, 12)) {
+            String p = n.substring(12).trim();
+            if (p.isEmpty()) {
+                throw new PcnException("imagefolder: needs a folder, as in imagefolder:data/cifar10-jpeg");
+            }
+            return ImageFolder.load(Paths.get(p), normalization, cacheRoot().resolve("imagefolder"));
+        }
         if (n.regionMatches(true, 0, "csv:", 0, 4)) {
             String p = n.substring(4).trim();
             if (p.isEmpty()) {
@@ -93,6 +105,8 @@ public final class Datasets {
                 return idx(id, findIdxDir(id, dataDir), normalization, decoding);
             case "digits":
                 return digits(normalization);
+            case "cifar10":
+                return Cifar10.load(findCifar10Dir(dataDir), normalization);
             default:
                 throw new PcnException("unknown dataset '" + name + "' (valid: " + String.join(", ", NAMES) + ")");
         }
@@ -236,6 +250,26 @@ public final class Datasets {
             n += findIdxFile(dir, f) != null ? 1 : 0;
         }
         return n;
+    }
+
+    /** The folder holding CIFAR-10 (the archive or the .bin files): dataDir, dataDir/cifar10, or the cache. */
+    static Path findCifar10Dir(Path dataDir) {
+        if (dataDir != null) {
+            if (!Files.isDirectory(dataDir)) {
+                throw new PcnException("cifar10: data folder " + dataDir
+                        + (Files.exists(dataDir) ? " is not a folder" : " does not exist"));
+            }
+            if (!Cifar10.present(dataDir) && Cifar10.present(dataDir.resolve("cifar10"))) {
+                return dataDir.resolve("cifar10");
+            }
+            return dataDir; // Cifar10.load names what is missing
+        }
+        Path cache = cacheDir("cifar10");
+        if (Cifar10.present(cache)) {
+            return cache;
+        }
+        throw new PcnException("cifar10 not found in " + cache + ": run 'pcn4j data download --dataset cifar10', or"
+                + " pass --data-dir DIR (a folder with " + Cifar10.ARCHIVE + " or the six .bin files)");
     }
 
     /** The folder to read {@code name}'s IDX files from (see the class comment). */

@@ -66,7 +66,8 @@ public final class Downloader {
         for (DatasetSource.RemoteFile f : source.files()) {
             Path target = dir.resolve(f.name());
             removeStaleParts(dir, f.name());
-            if (Files.isRegularFile(target) && contentMatches(target, f.sha256())) {
+            if (Files.isRegularFile(target) && (f.ofFileBytes() ? fileMatches(target, f.sha256())
+                    : contentMatches(target, f.sha256()))) {
                 if (log != null) {
                     log.file(f.name(), Outcome.ALREADY_PRESENT, size(target));
                 }
@@ -78,7 +79,7 @@ public final class Downloader {
             } catch (java.net.URISyntaxException e) {
                 throw new PcnException("invalid download URL " + source.baseUrl() + f.name() + ": " + oneLine(e), e);
             }
-            long bytes = fetch(uri, target, f.sha256(), progress);
+            long bytes = fetch(uri, target, f.sha256(), f.ofFileBytes(), progress);
             if (log != null) {
                 log.file(f.name(), Outcome.DOWNLOADED, bytes);
             }
@@ -124,6 +125,11 @@ public final class Downloader {
 
     /** Downloads {@code uri} to {@code target} through a temporary file; returns the bytes received. */
     long fetch(URI uri, Path target, String sha256, ProgressListener progress) {
+        return fetch(uri, target, sha256, false, progress);
+    }
+
+    /** As above; {@code ofFileBytes}: the SHA-256 is of the file as received, not of its content. */
+    long fetch(URI uri, Path target, String sha256, boolean ofFileBytes, ProgressListener progress) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         boolean done = false;
@@ -133,9 +139,10 @@ public final class Downloader {
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".part"));
             long got = transfer(uri, tmp, target.getFileName().toString(),
                     progress == null ? ProgressListener.none() : progress);
-            String actual = contentSha256(tmp, uri.toString());
+            String actual = ofFileBytes ? fileSha256(tmp, uri.toString()) : contentSha256(tmp, uri.toString());
             if (!actual.equals(sha256)) {
-                throw new PcnException(uri + ": checksum mismatch: the content's SHA-256 is " + actual + ", expected "
+                throw new PcnException(uri + ": checksum mismatch: the " + (ofFileBytes ? "file's" : "content's")
+                        + " SHA-256 is " + actual + ", expected "
                         + sha256 + " (a corrupt transfer or a different file; nothing was saved)");
             }
             try {
@@ -270,6 +277,29 @@ public final class Downloader {
         } catch (PcnException e) {
             return false;
         }
+    }
+
+    /** True if the file's bytes, as stored, have this SHA-256; false if not or unreadable. */
+    public static boolean fileMatches(Path file, String sha256) {
+        try {
+            return fileSha256(file, file.toString()).equals(sha256);
+        } catch (PcnException e) {
+            return false;
+        }
+    }
+
+    /** SHA-256 (hex) of the file's bytes as stored (no gunzipping). */
+    public static String fileSha256(Path file, String name) {
+        MessageDigest md = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0;) {
+                md.update(buf, 0, r);
+            }
+        } catch (IOException e) {
+            throw new PcnException(name + ": cannot read (" + oneLine(e) + ")", e);
+        }
+        return hex(md.digest());
     }
 
     /** SHA-256 (hex) of the file's content, after gunzipping it if it is gzip'd. */

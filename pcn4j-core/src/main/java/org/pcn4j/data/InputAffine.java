@@ -69,6 +69,8 @@ public final class InputAffine {
             }
             case STANDARDIZE:
                 return standardize(train);
+            case STANDARDIZE_CHANNELS:
+                return standardizeChannels(train);
             default:
                 throw new AssertionError(n);
         }
@@ -127,6 +129,59 @@ public final class InputAffine {
             double sc = std > 1e-12 * Math.max(1.0, Math.abs(mean[j])) ? 1.0 / std : 1.0;
             s[j] = (float) sc;
             o[j] = (float) (0.0 - mean[j] * sc); // never -0.0
+        }
+        return new InputAffine(s, o);
+    }
+
+    /**
+     * One mean and standard deviation per channel (the first axis of a [C, H, W] shape; any other
+     * shape is one channel), over every value of that channel in every training sample, expanded
+     * to per-feature scale and offset. Sums in double: 50,000 CIFAR images are 5e7 values a channel.
+     */
+    private static InputAffine standardizeChannels(Dataset train) {
+        int[] shape = train.shape();
+        int d = train.features();
+        int channels = shape.length == 3 ? shape[0] : 1;
+        int plane = d / channels;
+        double[] sum = new double[channels];
+        double[] sq = new double[channels];
+        double[] shift = new double[channels];
+        float[] row = new float[d];
+        // Shifted sums (by the first sample's channel means) keep the variance exact enough in double.
+        for (int i = 0; i < train.size(); i++) {
+            train.features(i, row, 0);
+            for (int c = 0; c < channels; c++) {
+                if (i == 0) {
+                    double m = 0;
+                    for (int j = 0; j < plane; j++) {
+                        m += row[c * plane + j];
+                    }
+                    shift[c] = m / plane;
+                }
+                double s = 0;
+                double q = 0;
+                for (int j = c * plane; j < (c + 1) * plane; j++) {
+                    double v = row[j] - shift[c];
+                    s += v;
+                    q += v * v;
+                }
+                sum[c] += s;
+                sq[c] += q;
+            }
+        }
+        float[] s = new float[d];
+        float[] o = new float[d];
+        double count = (double) train.size() * plane;
+        for (int c = 0; c < channels; c++) {
+            double mean = count > 0 ? sum[c] / count : 0;
+            double var = count > 0 ? Math.max(0, sq[c] / count - mean * mean) : 0;
+            mean += shift[c];
+            double std = Math.sqrt(var);
+            double sc = std > 1e-12 * Math.max(1.0, Math.abs(mean)) ? 1.0 / std : 1.0;
+            for (int j = c * plane; j < (c + 1) * plane; j++) {
+                s[j] = (float) sc;
+                o[j] = (float) (0.0 - mean * sc);
+            }
         }
         return new InputAffine(s, o);
     }

@@ -15,20 +15,25 @@ public enum Normalization {
     SYMMETRIC,
     /** Per-feature (x - mean) / std with mean and std of the training split only (std 0: x - mean). */
     STANDARDIZE,
+    /**
+     * Per-channel (x - mean_c) / std_c over all pixels of channel c in the training split (images of
+     * shape [C, H, W]; [H, W] is one channel), as torchvision's Normalize with dataset statistics.
+     */
+    STANDARDIZE_CHANNELS,
     /** Raw values as they are. */
     NONE;
 
-    /** The command-line spelling: scale01, symmetric, standardize, none. */
+    /** The command-line spelling: scale01, symmetric, standardize, standardize_channels, none. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     public static Normalization parse(String s) {
         for (Normalization n : values()) {
-            if (n.id().equalsIgnoreCase(s.trim())) {
+            if (n.id().equalsIgnoreCase(s.trim().replace('-', '_'))) {
                 return n;
             }
         }
-        throw new PcnException("unknown normalization '" + s + "' (valid: scale01, symmetric, standardize, none)");
+        throw new PcnException("unknown normalization '" + s + "' (valid: scale01, symmetric, standardize, standardize_channels, none)");
     }
 }

@@ -116,8 +116,8 @@ class DatasetsTest {
 
     @Test
     void unknownName() {
-        PcnException e = assertThrows(PcnException.class, () -> Datasets.load("cifar10", null));
-        oneLine(e, "unknown dataset 'cifar10'", "mnist", "fashion-mnist", "digits", "csv:PATH");
+        PcnException e = assertThrows(PcnException.class, () -> Datasets.load("cifar100", null));
+        oneLine(e, "unknown dataset 'cifar100'", "mnist", "fashion-mnist", "digits", "cifar10", "imagefolder:DIR", "csv:PATH");
         oneLine(assertThrows(PcnException.class, () -> Datasets.load("csv:", null)), "csv:");
     }
 

@@ -1,0 +1,88 @@
+package org.pcn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pcn4j.io.Json;
+
+/** The CLI side of issue 13's building blocks: image datasets in data info, train --augment, bench conv. */
+class ConvCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataInfoReadsCifar10BinaryFilesAndAnImageFolder() throws IOException {
+        Path c = dir.resolve("cifar");
+        Files.createDirectories(c);
+        String[] names = {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+            "data_batch_5.bin", "test_batch.bin"};
+        for (int f = 0; f < names.length; f++) {
+            byte[] b = new byte[2 * 3073];
+            b[0] = (byte) f;
+            b[3073] = 9;
+            b[1] = (byte) 200;
+            Files.write(c.resolve(names[f]), b);
+        }
+        CliRunner.Result r = CliRunner.run("data", "info", "--dataset", "cifar10", "--data-dir", c.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> j = Json.parseObject(r.out().trim());
+        assertEquals("cifar10", j.get("dataset"));
+        assertEquals(java.util.List.of(3.0, 32.0, 32.0), ((java.util.List<?>) j.get("shape")).stream()
+                .map(v -> ((Number) v).doubleValue()).toList());
+        Path g = dir.resolve("folder");
+        for (String cls : new String[] {"b", "a"}) {
+            Files.createDirectories(g.resolve("train").resolve(cls));
+            BufferedImage img = new BufferedImage(6, 5, BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(1, 1, 0, 99);
+            ImageIO.write(img, "png", g.resolve("train").resolve(cls).resolve("x.png").toFile());
+        }
+        r = CliRunner.run("data", "info", "--dataset", "imagefolder:" + g, "--normalize", "standardize_channels");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sample shape   1x5x6"), r.out());
+        assertTrue(r.out().contains("standardize_channels: per channel, mean ["), r.out());
+        Files.createDirectories(g.resolve("train").resolve("c"));
+        r = CliRunner.run("data", "info", "--dataset", "imagefolder:" + g);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("has no .png or .jpg images"), r.err());
+        assertEquals(1, r.err().trim().lines().count(), r.err());
+    }
+
+    @Test
+    void trainAcceptsAugmentAndRecordsIt() throws IOException {
+        Path out = dir.resolve("run");
+        CliRunner.Result r = CliRunner.run("train", "--dataset", "digits", "--augment", "crop:1,flip", "--max-steps", "2",
+                "--quiet", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String cfg = Files.readString(findConfig(out));
+        assertTrue(cfg.contains("crop:1,flip"), cfg);
+        r = CliRunner.run("train", "--dataset", "digits", "--augment", "rotate", "--out", dir.resolve("bad").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("augment: unknown transform 'rotate'"), r.err());
+    }
+
+    private static Path findConfig(Path run) throws IOException {
+        try (var s = Files.walk(run)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("config")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no config file in " + run));
+        }
+    }
+
+    @Test
+    void benchConvPrintsOneJsonLinePerShapeThreadAndOp() {
+        CliRunner.Result r = CliRunner.run("bench", "conv", "--json", "--quick", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        Pattern line = Pattern.compile("\\{\"batch\":2,\"in\":\\d+,\"out\":\\d+,\"size\":\\d+,\"threads\":[12],"
+                + "\"op\":\"(gemm|forward|adjoint|weightgrad)\",\"gflops\":[0-9.]+\\}");
+        long n = r.out().trim().lines().peek(l -> assertTrue(line.matcher(l).matches(), l)).count();
+        assertEquals(BenchConvCommand.SHAPES.length * 2 * 4, n);
+    }
+}

@@ -1,0 +1,211 @@
+package org.pcn4j.conv;
+
+import java.util.Locale;
+import org.pcn4j.PcnException;
+
+/**
+ * Max and average pooling over NCHW float32 arrays (nn.MaxPool2d / nn.AvgPool2d without padding,
+ * floor mode: trailing rows or columns that do not fill a window are dropped, as PyTorch does).
+ * Max pooling records each output's argmax in the forward pass and {@link #backward} routes the
+ * output's error to that input alone (ties: the first in row-major window order, as PyTorch's CPU
+ * kernel); average pooling spreads it evenly over the window. Immutable; the argmax array is the
+ * caller's.
+ */
+public final class Pool2d {
+    /** The pooling function. */
+    public enum Kind {
+        MAX("max"),
+        AVG("avg");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Kind parse(String s) {
+            String n = s.trim().toLowerCase(Locale.ROOT);
+            for (Kind k : values()) {
+                if (k.id.equals(n)) {
+                    return k;
+                }
+            }
+            throw new PcnException("unknown pool '" + s + "' (expected max or avg)");
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    private final Kind kind;
+    private final int channels;
+    private final int h;
+    private final int w;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int oh;
+    private final int ow;
+
+    /** A kh x kw pool with stride equal to the window (the usual non-overlapping pool). */
+    public Pool2d(Kind kind, int channels, int h, int w, int kh, int kw) {
+        this(null, kind, channels, h, w, kh, kw, kh, kw);
+    }
+
+    /**
+     * @param name what to call the pool in error messages (an edge), or null
+     */
+    public Pool2d(String name, Kind kind, int channels, int h, int w, int kh, int kw, int sh, int sw) {
+        String where = name == null ? kind + " pool" : name;
+        if (channels < 1 || h < 1 || w < 1) {
+            throw new PcnException(where + ": input shape " + ConvGeometry.dims(channels, h, w) + " must be positive");
+        }
+        if (kh < 1 || kw < 1 || sh < 1 || sw < 1) {
+            throw new PcnException(where + ": pool size " + kh + "x" + kw + " and stride " + sh + "x" + sw
+                    + " must be >= 1");
+        }
+        if (kh > h || kw > w) {
+            throw new PcnException(where + ": pool size " + kh + "x" + kw + " is larger than the input "
+                    + ConvGeometry.dims(channels, h, w));
+        }
+        this.kind = java.util.Objects.requireNonNull(kind);
+        this.channels = channels;
+        this.h = h;
+        this.w = w;
+        this.kh = kh;
+        this.kw = kw;
+        this.sh = sh;
+        this.sw = sw;
+        this.oh = (h - kh) / sh + 1;
+        this.ow = (w - kw) / sw + 1;
+    }
+
+    public Kind kind() { return kind; }
+    public int kernelH() { return kh; }
+    public int kernelW() { return kw; }
+    public int strideH() { return sh; }
+    public int strideW() { return sw; }
+
+    public int[] inShape() {
+        return new int[] {channels, h, w};
+    }
+
+    public int[] outShape() {
+        return new int[] {channels, oh, ow};
+    }
+
+    public int inSize() {
+        return channels * h * w;
+    }
+
+    public int outSize() {
+        return channels * oh * ow;
+    }
+
+    /** True when the windows tile the input exactly (nothing is dropped by floor mode). */
+    public boolean tiles() {
+        return (h - kh) % sh == 0 && (w - kw) % sw == 0;
+    }
+
+    /**
+     * y = pool(x) for n samples. For max pooling, {@code argmax} (n * outSize ints, or null when
+     * no backward pass follows) receives each output's input index within its sample; avg ignores it.
+     */
+    public void forward(int n, float[] x, int xOff, float[] y, int yOff, int[] argmax) {
+        Conv2d.check(n, x, xOff, inSize(), "x");
+        Conv2d.check(n, y, yOff, outSize(), "y");
+        float inv = 1f / (kh * kw);
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < channels; c++) {
+                int plane = c * h * w;
+                int xs = xOff + s * inSize() + plane;
+                int out = s * outSize() + c * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++, out++) {
+                        int top = i * sh * w + j * sw;
+                        if (kind == Kind.MAX) {
+                            int best = top;
+                            float m = x[xs + top];
+                            for (int a = 0; a < kh; a++) {
+                                for (int b = 0; b < kw; b++) {
+                                    int idx = top + a * w + b;
+                                    float v = x[xs + idx];
+                                    if (v > m || (Float.isNaN(v) && !Float.isNaN(m))) {
+                                        m = v;
+                                        best = idx;
+                                    }
+                                }
+                            }
+                            y[yOff + out] = m;
+                            if (argmax != null) {
+                                argmax[out] = plane + best;
+                            }
+                        } else {
+                            float sum = 0f;
+                            for (int a = 0; a < kh; a++) {
+                                for (int b = 0; b < kw; b++) {
+                                    sum += x[xs + top + a * w + b];
+                                }
+                            }
+                            y[yOff + out] = sum * inv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * dx = pool^T(g): each output's g goes to its argmax input (max) or, divided by the window
+     * size, to every input of its window (avg). Overwrites dx[dxOff .. + n * inSize).
+     */
+    public void backward(int n, float[] g, int gOff, int[] argmax, float[] dx, int dxOff) {
+        Conv2d.check(n, g, gOff, outSize(), "g");
+        Conv2d.check(n, dx, dxOff, inSize(), "dx");
+        java.util.Arrays.fill(dx, dxOff, dxOff + n * inSize(), 0f);
+        if (kind == Kind.MAX) {
+            if (argmax == null || argmax.length < n * outSize()) {
+                throw new IllegalArgumentException("max pool backward needs the forward pass's argmax");
+            }
+            for (int s = 0; s < n; s++) {
+                int base = dxOff + s * inSize();
+                int o0 = s * outSize();
+                for (int o = 0; o < outSize(); o++) {
+                    dx[base + argmax[o0 + o]] += g[gOff + o0 + o];
+                }
+            }
+            return;
+        }
+        float inv = 1f / (kh * kw);
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < channels; c++) {
+                int xs = dxOff + s * inSize() + c * h * w;
+                int out = gOff + s * outSize() + c * oh * ow;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++, out++) {
+                        float v = g[out] * inv;
+                        int top = xs + i * sh * w + j * sw;
+                        for (int a = 0; a < kh; a++) {
+                            for (int b = 0; b < kw; b++) {
+                                dx[top + a * w + b] += v;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind + " pool " + kh + "x" + kw + " stride " + sh + "x" + sw + ": " + ConvGeometry.dims(inShape())
+                + " -> " + ConvGeometry.dims(outShape());
+    }
+}
