@@ -161,6 +161,18 @@ public final class GraphModelFile {
             String where) {
         int expected = 0;
         for (org.pcn4j.graph.EdgeSpec e : spec.allEdges()) {
+            if (!org.pcn4j.graph.EdgeKinds.DENSE.equals(e.op())) {
+                // Another kind's parameter shapes are only known once it is built (checked in read);
+                // here its tensors are counted and checked for finite values.
+                String prefix = "edges." + e.name() + ".";
+                for (SafeTensors.Entry t : c.tensors().values()) {
+                    if (t.name().startsWith(prefix)) {
+                        ModelFile.checkFinite(where, t);
+                        expected++;
+                    }
+                }
+                continue;
+            }
             int to = spec.node(e.to()).size();
             SafeTensors.Entry w = c.get("edges." + e.name() + ".weight");
             checkShape(where, w, to, spec.node(e.from()).size());
