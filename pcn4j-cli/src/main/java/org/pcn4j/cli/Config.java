@@ -39,6 +39,12 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class Config {
     private Config() {}
 
+    /**
+     * Keys a run's config.json records for the reader (where the data came from, which kernels and
+     * JDK ran it) that set no option: a config file may hold them, and they are skipped.
+     */
+    public static final java.util.Set<String> RECORD_ONLY = java.util.Set.of("data-source", "kernels", "java");
+
     /** Reads {@code file} (by extension: YAML or JSON) into a map with normalized keys, in file order. */
     public static Map<String, Object> load(Path file) {
         Object top = read(file, "config file");
@@ -178,6 +184,9 @@ public final class Config {
         for (Map.Entry<String, Object> e : config.entrySet()) {
             String key = normalizeKey(e.getKey());
             OptionSpec option = findLongOption(spec, key);
+            if (option == null && RECORD_ONLY.contains(key)) {
+                continue;
+            }
             if (option == null) {
                 String hint = closest(spec, key);
                 throw new PcnException("config file " + file + ": unknown key '" + key + "' (no option --" + key + " in '"
@@ -187,6 +196,10 @@ public final class Config {
                 throw new PcnException("config file " + file + ": key '" + key + "' cannot be set in a config file");
             }
             Object v = e.getValue();
+            if (v == null) {
+                throw new PcnException("config file " + file + ": key '" + key + "' has no value (null); give one, or"
+                        + " leave the key out for the default");
+            }
             if (v instanceof Map) {
                 throw new PcnException("config file " + file + ": key '" + key + "' must have a single value or a list, "
                         + "not a mapping");

@@ -1,52 +1,30 @@
 package org.pcn4j.cli;
 
-import org.pcn4j.data.Batches;
 import org.pcn4j.data.Dataset;
 import org.pcn4j.data.InputAffine;
-import org.pcn4j.graph.Generative;
 import org.pcn4j.model.Node;
 import org.pcn4j.train.Trainer;
 
-/** Classification accuracy of a trained network on a split. */
+/** The query commands' view of {@link org.pcn4j.fit.Evaluation}, which train's loop uses too (same numbers). */
 final class Evaluation {
     private Evaluation() {}
 
-    static final int BATCH = 500;
+    static final int BATCH = org.pcn4j.fit.Evaluation.BATCH;
 
     /** Predicted classes of a batch of normalized inputs. */
-    interface Predictor {
-        int[] predict(float[] x, int batch);
-    }
+    interface Predictor extends org.pcn4j.fit.Evaluation.Predictor {}
 
-    /** A discriminative network: a feedforward pass, or {@code steps} of inference with the output free. */
     static Predictor discriminative(Trainer trainer, int steps) {
-        return (x, b) -> trainer.predict(x, b, steps);
+        org.pcn4j.fit.Evaluation.Predictor p = org.pcn4j.fit.Evaluation.discriminative(trainer, steps);
+        return p::predict;
     }
 
-    /**
-     * A generative network: clamp the image and each one-hot label in turn, relax the hidden nodes
-     * for {@code steps} steps, pick the label of lowest energy ({@link Generative#classifyByEnergy}).
-     */
     static Predictor generative(Trainer trainer, Node image, Node label, int steps) {
-        return (x, b) -> Generative.classifyByEnergy(trainer, image, label, x, b, steps);
+        org.pcn4j.fit.Evaluation.Predictor p = org.pcn4j.fit.Evaluation.generative(trainer, image, label, steps);
+        return p::predict;
     }
 
     static double accuracy(Dataset split, InputAffine affine, Predictor predictor) {
-        if (split.size() == 0) {
-            return Double.NaN;
-        }
-        Batches b = new Batches(split, affine, BATCH, false, 0);
-        b.startEpoch(0);
-        long correct = 0;
-        while (b.next()) {
-            int[] pred = predictor.predict(b.x(), b.size());
-            int[] labels = b.labels();
-            for (int i = 0; i < b.size(); i++) {
-                if (pred[i] == labels[i]) {
-                    correct++;
-                }
-            }
-        }
-        return (double) correct / split.size();
+        return org.pcn4j.fit.Evaluation.accuracy(split, affine, predictor);
     }
 }

@@ -7,6 +7,7 @@ import org.pcn4j.PcnException;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Idx;
 import org.pcn4j.data.InputAffine;
+import org.pcn4j.fit.FitMetadata;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.io.GraphModelFile;
 import org.pcn4j.io.ModelFile;
@@ -48,19 +49,6 @@ final class QueryModel {
         return new QueryModel(ModelFile.loadModel(file));
     }
 
-    /** The model's training config (from its metadata), or an empty map. */
-    private Map<String, Object> config() {
-        String json = loaded.metadata().get("config");
-        if (json != null) {
-            try {
-                return Json.parseObject(json);
-            } catch (RuntimeException e) {
-                return Map.of();
-            }
-        }
-        return Map.of();
-    }
-
     /**
      * Inference steps for a classification query: 0 (a feedforward pass, the energy minimum) for an
      * acyclic discriminative model, the training T for a graph with cycles, and
@@ -73,8 +61,8 @@ final class QueryModel {
         if (loaded.model().network().isAcyclic()) {
             return 0;
         }
-        Object t = config().get("inference-steps");
-        return t instanceof Number ? ((Number) t).intValue() : 8;
+        Integer t = FitMetadata.inference(loaded.metadata()).steps();
+        return t != null ? t : 8;
     }
 
     /** The image and label nodes fit the dataset's inputs and classes (one-line errors otherwise). */
@@ -99,16 +87,16 @@ final class QueryModel {
      */
     /** The state learning rate of a query: the override if given, else the model's training rate (0.1 if unknown). */
     double stateLr(Double override) {
-        Object lr = config().get("state-lr");
-        return override != null ? override : lr instanceof Number ? ((Number) lr).doubleValue() : 0.1;
+        Double lr = FitMetadata.inference(loaded.metadata()).lr();
+        return override != null ? override : lr != null ? lr : 0.1;
     }
 
     Trainer trainer(int steps, Double stateLr) {
-        Map<String, Object> cfg = config();
-        OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
-                ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
+        FitMetadata.Inference cfg = FitMetadata.inference(loaded.metadata());
+        OptimizerConfig.Kind kind = cfg.optimizer() != null ? OptimizerConfig.Kind.parse(cfg.optimizer())
+                : OptimizerConfig.Kind.SGD;
         double lr = stateLr(stateLr);
-        double momentum = cfg.get("state-momentum") instanceof Number ? ((Number) cfg.get("state-momentum")).doubleValue() : 0;
+        double momentum = cfg.momentum() != null ? cfg.momentum() : 0;
         TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(steps, kind, lr, momentum, 0),
                 OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
         Node in = generative ? label : loaded.model().input();

@@ -88,6 +88,16 @@ public final class Trainer {
         return net;
     }
 
+    /** The weight parameters, in the order the weight optimizer keys its state by. */
+    public List<Param> weightParams() {
+        return weights;
+    }
+
+    /** The optimizer of the weights (its state can be saved and restored). */
+    public Optimizer weightOptimizer() {
+        return weightOptimizer;
+    }
+
     /** Number of weight updates applied so far. */
     public long updates() {
         return updates;
