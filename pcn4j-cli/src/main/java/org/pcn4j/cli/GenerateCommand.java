@@ -33,8 +33,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     int inferenceSteps;
 
-    @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
-    Double stateLr;
+    @Mixin
+    Options.StateLrOverride stateLrOption = new Options.StateLrOverride();
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA",
             description = "Langevin noise: each state step adds Gaussian noise of sd SIGMA*sqrt(2*state-lr), so samples differ"
@@ -75,7 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new PcnException("--label-precision must be positive, got " + labelPrecision);
         }
         float[] startImage = imageStart.resolve(q, model);
-        Trainer t = q.trainer(inferenceSteps, stateLr);
+        Trainer t = q.trainer(inferenceSteps, stateLrOption.stateLr);
         t.setLangevinNoise(noise, seed);
         // The label node's precision matters only for this query; the model file is not written.
         q.label.setPrecision(labelPrecision);

@@ -27,11 +27,11 @@ import picocli.CommandLine.Option;
  * split can).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare the PC memory with classical (Storkey, Hebbian) and modern Hopfield networks (dot product,",
-                "Euclidean on the known pixels) on the first N images of a split, for cues with the bottom half",
-                "hidden, 75 % of the pixels hidden at random, and Gaussian noise (sigma 0.2). Writes results.jsonl,",
-                "a Markdown table (table.md) and PNG grids (cue, PC, modern dot, modern Euclidean, Storkey,",
-                "original) to --out."})
+        description = {"Compare the PC memory with classical and modern Hopfield networks on the first N images of a split.",
+                "Classical: Storkey and Hebbian; modern: dot product and Euclidean on the known pixels. Cues have the"
+                        + " bottom half hidden, 75 %% of the pixels hidden at random, or Gaussian noise (sigma 0.2)."
+                        + " Writes results.jsonl, a Markdown table (table.md) and PNG grids (cue, PC, modern dot,"
+                        + " modern Euclidean, Storkey, original) to --out."})
 final class MemoryBench implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits, csv:PATH (default: ${DEFAULT-VALUE}).")
     String dataset;

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code pcn4j memory store|recall|bench}: a generative PC network as an associative memory. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = {"Associative memory (Salvatori et al. 2021): store images in a generative PC network, recall them",
-                "from partial or noisy cues by inference. 'bench' compares it with Hopfield networks."},
+        description = {"Associative memory (Salvatori et al. 2021): store images, recall them from partial or noisy cues.",
+                "Images are stored in a generative PC network and recalled by inference. 'bench' compares it with"
+                        + " Hopfield networks."},
         subcommands = {MemoryCommand.Store.class, MemoryCommand.RecallCmd.class, MemoryBench.class})
 public final class MemoryCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -247,8 +248,8 @@ public final class MemoryCommand implements Runnable {
     }
 
     @Command(name = "recall", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Recall stored images from cues: clamp the known pixels (or start from a noisy image with",
-                    "--clamp none) and let inference fill in the rest. Writes OUT.idx (uint8) and OUT.png."})
+            description = {"Recall stored images from cues: clamp the known pixels and let inference fill in the rest.",
+                    "With --clamp none it starts from the (noisy) cue instead. Writes OUT.idx (uint8) and OUT.png."})
     static final class RecallCmd implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'memory store'.")
         Path model;

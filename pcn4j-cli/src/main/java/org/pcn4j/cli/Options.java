@@ -255,6 +255,13 @@ final class Options {
         boolean quiet;
     }
 
+    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
+    static final class StateLrOverride {
+        @Option(names = "--state-lr", paramLabel = "GAMMA",
+                description = "State learning rate (default: the one the model was trained with).")
+        Double stateLr;
+    }
+
     static void steps(int v, String flag) {
         if (v < 0 || v > MAX_INFERENCE_STEPS) {
             throw new PcnException(flag + " must be in [0, " + MAX_INFERENCE_STEPS + "], got " + v);
