@@ -27,9 +27,9 @@ final class DivergenceGuard {
 
     private final double factor;
     private final double rise;
-    private double refEnergy = Double.NaN;
-    private double refLoss = Double.NaN;
-    private int good;
+    double refEnergy = Double.NaN;
+    double refLoss = Double.NaN;
+    int good;
 
     DivergenceGuard(double factor, boolean relaxing) {
         this.factor = factor;

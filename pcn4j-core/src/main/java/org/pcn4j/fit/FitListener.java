@@ -26,6 +26,13 @@ public interface FitListener {
     /** After each epoch's evaluation; {@link EpochReport#kept()} says whether this is now the kept model. */
     default void onEpoch(EpochReport report) {}
 
+    /**
+     * A point the run can resume from ({@link Fit#run(org.pcn4j.train.TrainConfig, List, Checkpoint)}):
+     * after every clean epoch and every {@link FitConfig#checkpointEvery()} updates. Write it with
+     * {@link Checkpoint#write}; it is a copy, safe to keep.
+     */
+    default void onCheckpoint(Checkpoint checkpoint) {}
+
     /** At the end, with the kept model's weights back in the network. */
     default void onEnd(FitResult result) {}
 
@@ -63,6 +70,11 @@ public interface FitListener {
             @Override
             public void onEpoch(EpochReport r) {
                 ls.forEach(l -> l.onEpoch(r));
+            }
+
+            @Override
+            public void onCheckpoint(Checkpoint c) {
+                ls.forEach(l -> l.onCheckpoint(c));
             }
 
             @Override

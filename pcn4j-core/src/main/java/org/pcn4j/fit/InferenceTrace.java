@@ -43,4 +43,32 @@ final class InferenceTrace {
         }
         return m;
     }
+
+    /** The sums and counts as one array (for checkpoints): steps, width, counts, then the sums row by row. */
+    double[] save() {
+        int width = 1 + nodes.size();
+        double[] a = new double[2 + sums.size() * (1 + width)];
+        a[0] = sums.size();
+        a[1] = width;
+        for (int t = 0; t < sums.size(); t++) {
+            a[2 + t] = counts.get(t);
+            System.arraycopy(sums.get(t), 0, a, 2 + sums.size() + t * width, width);
+        }
+        return a;
+    }
+
+    /** The inverse of {@link #save}. */
+    static InferenceTrace restore(List<Node> nodes, double[] a) {
+        InferenceTrace tr = new InferenceTrace(nodes);
+        if (a.length == 0) {
+            return tr;
+        }
+        int steps = (int) a[0];
+        int width = (int) a[1];
+        for (int t = 0; t < steps; t++) {
+            tr.counts.add((int) a[2 + t]);
+            tr.sums.add(java.util.Arrays.copyOfRange(a, 2 + steps + t * width, 2 + steps + (t + 1) * width));
+        }
+        return tr;
+    }
 }

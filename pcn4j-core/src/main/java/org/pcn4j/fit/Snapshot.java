@@ -18,7 +18,7 @@ final class Snapshot {
     final OptimizerState optimizer;
     final long updates;
 
-    private Snapshot(List<float[]> weights, OptimizerState optimizer, long updates) {
+    Snapshot(List<float[]> weights, OptimizerState optimizer, long updates) {
         this.weights = weights;
         this.optimizer = optimizer;
         this.updates = updates;
