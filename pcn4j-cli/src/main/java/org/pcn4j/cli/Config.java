@@ -233,16 +233,21 @@ public final class Config {
      * repeated), found before picocli parses them; empty if absent. Stops at {@code --}.
      */
     public static Optional<Path> findConfigOption(String... args) {
+        return findOption("--config", args);
+    }
+
+    /** The value of {@code NAME VALUE} or {@code NAME=VALUE} in {@code args} (the last one), as a path. */
+    public static Optional<Path> findOption(String name, String... args) {
         Path found = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
                 break;
             }
-            if (a.equals("--config") && i + 1 < args.length) {
+            if (a.equals(name) && i + 1 < args.length) {
                 found = Path.of(args[++i]);
-            } else if (a.startsWith("--config=")) {
-                found = Path.of(a.substring("--config=".length()));
+            } else if (a.startsWith(name + "=")) {
+                found = Path.of(a.substring(name.length() + 1));
             }
         }
         return Optional.ofNullable(found);

@@ -228,6 +228,11 @@ final class Options {
                         + " (default: ${DEFAULT-VALUE}).")
         String onDivergence;
 
+        @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+                description = "Also write RUNDIR/checkpoint.safetensors every N weight updates (one is written after"
+                        + " every epoch anyway; train --resume continues from it) (default: ${DEFAULT-VALUE}).")
+        long checkpointEvery;
+
         @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
                 description = "Seed for init, shuffling and the validation split (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -235,7 +240,7 @@ final class Options {
         FitConfig config(boolean generative) {
             return FitConfig.builder().epochs(epochs).batchSize(batchSize).maxSteps(maxSteps).shuffle(!noShuffle)
                     .validation(validation).keep(FitConfig.Keep.parse(keep)).evalInferenceSteps(evalInferenceSteps)
-                    .onDivergence(FitConfig.OnDivergence.parse(onDivergence)).seed(seed)
+                    .onDivergence(FitConfig.OnDivergence.parse(onDivergence)).seed(seed).checkpointEvery(checkpointEvery)
                     .task(generative ? FitConfig.Task.GENERATE : FitConfig.Task.CLASSIFY).build();
         }
     }
@@ -244,6 +249,12 @@ final class Options {
     static final class Run {
         @Option(names = "--out", paramLabel = "RUNDIR", description = "Output folder (default: runs/DATASET-ALGORITHM-TIMESTAMP).")
         Path out;
+
+        @Option(names = "--resume", paramLabel = "RUNDIR",
+                description = "Continue the run in RUNDIR from its last checkpoint, with the options of its config.json"
+                        + " (flags given here override them, e.g. --epochs N to train longer). At --threads 1 the result"
+                        + " equals the uninterrupted run's, bit for bit.")
+        Path resume;
 
         @Option(names = "--overwrite", description = "Allow --out to be a folder that holds another run's model (replaced).")
         boolean overwrite;

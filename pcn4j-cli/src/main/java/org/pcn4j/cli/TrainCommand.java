@@ -17,6 +17,7 @@ import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.data.Normalization;
+import org.pcn4j.fit.Checkpoint;
 import org.pcn4j.fit.Fit;
 import org.pcn4j.fit.FitConfig;
 import org.pcn4j.fit.FitListener;
@@ -90,9 +91,16 @@ public final class TrainCommand implements Callable<Integer> {
                 inference.parsedNudge(), inference.beta);
         loop.evalInferenceSteps = fit.evalInferenceSteps(tc);
 
-        Path dir = run.out != null ? run.out : Paths.get("runs", data.dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                + alg.id() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunDir rd = RunDir.create(dir, run.overwrite);
+        if (run.resume != null && run.out != null && !run.out.toAbsolutePath().normalize()
+                .equals(run.resume.toAbsolutePath().normalize())) {
+            throw new PcnException("--resume " + run.resume + " continues in its own folder; drop --out " + run.out);
+        }
+        Path dir = run.resume != null ? run.resume : run.out != null ? run.out : Paths.get("runs",
+                data.dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + alg.id() + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Checkpoint checkpoint = run.resume == null ? null
+                : Checkpoint.read(run.resume.resolve(TrainListeners.Folder.CHECKPOINT));
+        RunDir rd = RunDir.create(dir, run.overwrite || run.resume != null);
         if (alg == Algorithm.PC && inference.inferenceSteps < net.depth() + 1 && fc.epochs() > 0) {
             System.err.printf(Locale.ROOT, "pcn4j: warning: T = %d inference steps is fewer than the %d layers plus one:"
                     + " errors cannot reach the first layers (use -T %d or more)%n", inference.inferenceSteps,
@@ -110,6 +118,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainListeners.Console console = new TrainListeners.Console(run.quiet);
         TrainListeners.Folder folder = new TrainListeners.Folder(rd, net, affine, meta);
+        if (checkpoint != null) {
+            folder.resumeFrom(checkpoint);
+            System.err.printf(Locale.ROOT, "pcn4j: resuming %s after %d epochs (%d updates)%n", dir,
+                    checkpoint.epochsDone(), checkpoint.updates());
+        }
         FitListener start = new FitListener() {
             @Override
             public void onStart(Start s) {
@@ -123,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
         };
         FitResult result;
         try {
-            result = fit.run(tc, List.of(start, console, folder));
+            result = fit.run(tc, List.of(start, console, folder), checkpoint);
         } finally {
             console.clear();
         }

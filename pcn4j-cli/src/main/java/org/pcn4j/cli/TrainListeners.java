@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.pcn4j.data.InputAffine;
+import org.pcn4j.fit.Checkpoint;
 import org.pcn4j.fit.DivergenceEvent;
 import org.pcn4j.fit.EpochReport;
 import org.pcn4j.fit.FitListener;
@@ -65,6 +66,7 @@ final class TrainListeners {
      * record truncates a metrics.jsonl left by an earlier run (which --overwrite allowed).
      */
     static final class Folder implements FitListener {
+        static final String CHECKPOINT = "checkpoint.safetensors";
         private final RunDir run;
         private final PcModel net;
         private final InputAffine affine;
@@ -80,9 +82,29 @@ final class TrainListeners {
             this.meta = meta;
         }
 
+        /** A resumed run: metrics.jsonl restarts from the checkpoint's records (later ones are replayed). */
+        void resumeFrom(Checkpoint c) {
+            started = false; // the first append truncates
+            for (Map<String, Object> r : c.records()) {
+                append(r);
+                if (!r.containsKey("event")) {
+                    history.add(r);
+                }
+            }
+            if (!started) {
+                append(null);
+            }
+        }
+
         @Override
         public void onDivergence(DivergenceEvent e) {
             append(e.toMetrics());
+        }
+
+        @Override
+        public void onCheckpoint(Checkpoint c) {
+            run.removeStaleTemporaries(CHECKPOINT);
+            c.write(run.path(CHECKPOINT));
         }
 
         @Override
@@ -98,10 +120,12 @@ final class TrainListeners {
         private void append(Map<String, Object> record) {
             try {
                 if (!started) {
-                    run.truncate("metrics.jsonl");
                     started = true;
+                    run.truncate("metrics.jsonl");
                 }
-                run.appendJsonLine("metrics.jsonl", record);
+                if (record != null) {
+                    run.appendJsonLine("metrics.jsonl", record);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
