@@ -9,12 +9,15 @@ import org.pcn4j.train.Trainer;
  * rose during the batch's own inference above where it started ({@link #RISE} times for relaxing
  * algorithms, {@code factor} times for the others: states running away, as with a too large state
  * rate); or an energy or loss more than {@code factor} times
- * the running reference (an exponential mean of the good batches so far, so a slow drift up is
- * followed but a jump is not). The reference starts after {@link #WARMUP} good batches.
+ * the running reference (an exponential mean of the good batches that follows falls quickly and
+ * rises slowly: a drift up over hundreds of batches is followed, a blow-up over tens is not). The
+ * reference check starts after {@link #WARMUP} good batches.
  */
 final class DivergenceGuard {
     static final int WARMUP = 3;
-    private static final double ALPHA = 0.1;
+    /** Reference steps (in log space) towards a lower and a higher batch value: an asymmetric geometric mean. */
+    private static final double DOWN = 0.3;
+    private static final double UP = 0.01;
     private static final double FLOOR = 1e-8;
 
     /**
@@ -61,16 +64,27 @@ final class DivergenceGuard {
         return null;
     }
 
-    /** A good batch moves the reference. */
+    /** A good batch moves the reference: quickly down, slowly up, so a gradual blow-up cannot drag it along. */
     void accept(Trainer.StepResult r) {
         if (good == 0) {
             refEnergy = r.finalEnergy();
             refLoss = r.loss();
         } else {
-            refEnergy += ALPHA * (r.finalEnergy() - refEnergy);
-            refLoss += ALPHA * (r.loss() - refLoss);
+            refEnergy = follow(refEnergy, r.finalEnergy());
+            refLoss = follow(refLoss, r.loss());
         }
         good++;
+    }
+
+    /**
+     * In log space: an exponential blow-up (the loss doubling every batch) would drag an arithmetic
+     * mean along at a fixed fraction of the current value and never leave it behind by the factor.
+     */
+    private static double follow(double ref, double v) {
+        if (!(ref > FLOOR) || !(v > FLOOR)) {
+            return ref + (v < ref ? DOWN : UP) * (v - ref);
+        }
+        return Math.exp(Math.log(ref) + (v < ref ? DOWN : UP) * (Math.log(v) - Math.log(ref)));
     }
 
     /** The node with the largest (or a non-finite) energy in the last inference step. */
