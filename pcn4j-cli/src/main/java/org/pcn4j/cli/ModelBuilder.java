@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ModelBuilder {
     private ModelBuilder() {}
 
+    /** {@code affine}: a saved model's input map, or null for the training data's own. */
     record Built(PcModel model, InputAffine affine) {}
 
     /** Options that describe a layered model, meaningless with --graph. */
@@ -32,7 +33,7 @@ final class ModelBuilder {
         "--output-energy"};
 
     static Built build(Options.Model o, Algorithm alg, DatasetSplits data, long seed, CommandSpec spec) {
-        InputAffine affine = data.inputAffine();
+        InputAffine affine = null;
         boolean generative = o.generative();
         if (generative) {
             if (o.graph != null || o.initFrom != null) {

@@ -77,12 +77,12 @@ public final class TrainCommand implements Callable<Integer> {
 
         ModelBuilder.Built built = ModelBuilder.build(model, alg, splits, loop.seed, commandSpec);
         PcModel net = built.model();
-        InputAffine affine = built.affine();
         if (!net.network().isAcyclic() && (alg == Algorithm.BP || alg == Algorithm.ZIL || alg == Algorithm.FPA)) {
             throw new PcnException("--algorithm " + alg.id() + " computes backprop's gradients and needs an acyclic graph;"
                     + " this graph has cycles (use pc, ipc or pc-nudge)");
         }
-        Fit fit = Fit.prepare(net, splits, affine, fc);
+        Fit fit = Fit.prepare(net, splits, built.affine(), fc);
+        InputAffine affine = fit.affine();
         long total = fit.plannedUpdates(alg, inference.inferenceSteps);
         optimizer.config(); // range checks before the schedule uses them
         Schedule sched = optimizer.schedule.equalsIgnoreCase("constant") ? Schedule.constant(optimizer.lr)
