@@ -157,19 +157,20 @@ public final class TrainCommand implements Callable<Integer> {
         if (result.stopReason() != null) {
             System.err.println("pcn4j: stopped: " + result.stopReason().replace("max-steps", "--max-steps"));
         }
-        if (result.keptEpoch() != result.history().size()) {
+        int epochsRun = ((Number) last.get("epoch")).intValue();
+        if (result.keptEpoch() != epochsRun) {
             System.err.println("pcn4j: kept the model of epoch " + result.keptEpoch() + " (--keep " + loop.keep + ")");
         }
         StringBuilder sb = new StringBuilder();
         if (last.containsKey("test_accuracy")) {
             sb.append(String.format(Locale.ROOT, "test accuracy %.2f %% after %d epochs (%.1f s)%n",
-                    100 * (double) last.get("test_accuracy"), result.history().size(), secs));
+                    100 * (double) last.get("test_accuracy"), epochsRun, secs));
         } else if (generative) {
             sb.append(String.format(Locale.ROOT, "train energy %.4f after %d epochs (%.1f s)%n",
-                    (double) last.get("train_energy"), result.history().size(), secs));
+                    (double) last.get("train_energy"), epochsRun, secs));
         } else {
             sb.append(String.format(Locale.ROOT, "train accuracy %.2f %% after %d epochs (%.1f s)%n",
-                    100 * (double) last.get("train_accuracy"), result.history().size(), secs));
+                    100 * (double) last.get("train_accuracy"), epochsRun, secs));
         }
         sb.append("model:   ").append(rd.path(RunDir.MODEL)).append('\n');
         sb.append("metrics: ").append(rd.path("metrics.jsonl")).append('\n');
