@@ -64,6 +64,13 @@ final class DivergenceGuard {
         return null;
     }
 
+    /** An ignored event: the reference restarts at this batch's level, so one jump is one event. */
+    void rebase(Trainer.StepResult r) {
+        refEnergy = r.finalEnergy();
+        refLoss = r.loss();
+        good++;
+    }
+
     /** A good batch moves the reference: quickly down, slowly up, so a gradual blow-up cannot drag it along. */
     void accept(Trainer.StepResult r) {
         if (good == 0) {

@@ -194,7 +194,7 @@ public final class FitConfig {
         private Keep keep = Keep.LAST;
         private long checkpointEvery;
         private OnDivergence onDivergence = OnDivergence.ROLLBACK;
-        private double divergenceFactor = 100;
+        private double divergenceFactor = 10;
         private double rateDecay = 0.5;
         private int maxRollbacks = 5;
         private Task task = Task.CLASSIFY;

@@ -183,9 +183,11 @@ final class FitLoop {
             if (action == FitConfig.OnDivergence.ROLLBACK) {
                 return;
             }
-            clean = false; // ignored: the reference follows, so one jump is one event, not one per batch
+            clean = false;
+            guard.rebase(r); // one jump is one event, not one per batch
+        } else {
+            guard.accept(r);
         }
-        guard.accept(r);
         lossSum += r.loss() * fit.train.size();
         energySum += r.finalEnergy() * fit.train.size();
         seen += fit.train.size();
