@@ -163,11 +163,8 @@ public final class MemoryCommand implements Runnable {
                     "RUNDIR receives model.safetensors, config.json, metrics.jsonl (energy per epoch) and",
                     "stored.idx/.png (the images stored, to make cues from)."})
     static final class Store implements Callable<Integer> {
-        @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits, csv:PATH (default: ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's IDX files.")
-        Path dataDir;
+        @Mixin
+        Options.Data data = new Options.Data();
 
         @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Split to take the images from (default: ${DEFAULT-VALUE}).")
         String split;
@@ -193,10 +190,10 @@ public final class MemoryCommand implements Runnable {
             PcMemory.Config config = memory.config();
             PcMemory.Recall recall = memory.recall();
             RunDir run = RunDir.create(out);
-            Images im = load(dataset, dataDir, split, count);
+            Images im = load(data.dataset, data.dataDir, split, count);
             Map<String, Object> resolved = new LinkedHashMap<>();
-            resolved.put("dataset", dataset);
-            resolved.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
+            resolved.put("dataset", data.dataset);
+            resolved.put("data-dir", data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString());
             resolved.put("split", split);
             resolved.put("count", count);
             resolved.putAll(memory.describe());
@@ -232,7 +229,7 @@ public final class MemoryCommand implements Runnable {
             }
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("image_shape", "[" + im.rows() + ", " + im.cols() + "]");
-            extra.put("dataset", dataset);
+            extra.put("dataset", data.dataset);
             extra.put("stored", Integer.toString(count));
             m.save(run.path("model.safetensors"), im.affine(), extra);
             double secs = (System.nanoTime() - t0) / 1e9;
