@@ -1,11 +1,15 @@
 package org.pcn4j.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.pcn4j.PcnException;
+import org.pcn4j.data.Batches;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
@@ -125,5 +129,26 @@ final class ModelBuilder {
             throw new PcnException(what + ": the last size " + spec.outputSize() + " does not fit " + data.name()
                     + ", which has " + data.classes() + " classes");
         }
+    }
+
+    /** The training images' mean as the data node sees them (normalized), a JSON list, 4 decimals. */
+    static String imageMean(org.pcn4j.data.Dataset train, InputAffine affine) {
+        int f = train.features();
+        double[] sum = new double[f];
+        Batches b = new Batches(train, affine, 256, false, 0);
+        b.startEpoch(0);
+        while (b.next()) {
+            float[] x = b.x();
+            for (int i = 0; i < b.size(); i++) {
+                for (int j = 0; j < f; j++) {
+                    sum[j] += x[i * f + j];
+                }
+            }
+        }
+        List<Object> mean = new ArrayList<>(f);
+        for (int j = 0; j < f; j++) {
+            mean.add(Math.round(sum[j] / Math.max(1, train.size()) * 1e4) / 1e4);
+        }
+        return Json.write(mean);
     }
 }

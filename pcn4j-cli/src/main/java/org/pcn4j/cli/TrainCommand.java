@@ -5,14 +5,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
-import org.pcn4j.data.Batches;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.InputAffine;
@@ -101,6 +99,10 @@ public final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint = run.resume == null ? null
                 : Checkpoint.read(run.resume.resolve(TrainListeners.Folder.CHECKPOINT));
         RunDir rd = RunDir.create(dir, run.overwrite || run.resume != null);
+        if (checkpoint == null) {
+            // An --overwrite run must not leave the replaced run's checkpoint for a later --resume.
+            java.nio.file.Files.deleteIfExists(rd.path(TrainListeners.Folder.CHECKPOINT));
+        }
         if (alg == Algorithm.PC && inference.inferenceSteps < net.depth() + 1 && fc.epochs() > 0) {
             System.err.printf(Locale.ROOT, "pcn4j: warning: T = %d inference steps is fewer than the %d layers plus one:"
                     + " errors cannot reach the first layers (use -T %d or more)%n", inference.inferenceSteps,
@@ -202,7 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (net instanceof Graph) {
             // Where generation can start the image from (generate --image-start mean).
-            meta.put("image_mean", imageMean(d.train(), affine));
+            meta.put("image_mean", ModelBuilder.imageMean(d.train(), affine));
         }
         return meta;
     }
@@ -218,27 +220,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     static void checkFits(PcModel model, DatasetSplits data, String what) {
         ModelBuilder.checkFits(model, data, what);
-    }
-
-    /** The training images' mean as the data node sees them (normalized), a JSON list, 4 decimals. */
-    static String imageMean(org.pcn4j.data.Dataset train, InputAffine affine) {
-        int f = train.features();
-        double[] sum = new double[f];
-        Batches b = new Batches(train, affine, 256, false, 0);
-        b.startEpoch(0);
-        while (b.next()) {
-            float[] x = b.x();
-            for (int i = 0; i < b.size(); i++) {
-                for (int j = 0; j < f; j++) {
-                    sum[j] += x[i * f + j];
-                }
-            }
-        }
-        List<Object> mean = new ArrayList<>(f);
-        for (int j = 0; j < f; j++) {
-            mean.add(Math.round(sum[j] / Math.max(1, train.size()) * 1e4) / 1e4);
-        }
-        return Json.write(mean);
     }
 
     /** Default inference steps for classifying with a generative model (clamp the image, infer the label). */

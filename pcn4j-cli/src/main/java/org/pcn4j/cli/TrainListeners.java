@@ -150,6 +150,9 @@ final class TrainListeners {
         if (m.containsKey("validation_accuracy")) {
             b.append(String.format(Locale.ROOT, "  val %.2f%%", 100 * (double) m.get("validation_accuracy")));
         }
+        if (m.containsKey("validation_energy")) {
+            b.append(String.format(Locale.ROOT, "  val energy %.4f", (double) m.get("validation_energy")));
+        }
         if (m.containsKey("test_accuracy")) {
             b.append(String.format(Locale.ROOT, "  test %.2f%%", 100 * (double) m.get("test_accuracy")));
         }

@@ -2,6 +2,7 @@ package org.pcn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -87,7 +88,19 @@ class ResumeCommandTest {
     }
 
     @Test
-    void resumeWithoutACheckpointAndResumeElsewhereAreOneLineErrors() {
+    void resumeWithoutACheckpointAndResumeElsewhereAreOneLineErrors() throws IOException {
+        Path a = tmp.resolve("a");
+        assertEquals(0, CliRunner.run("train", "--epochs", "1", "--model", "64-16-10", "--quiet", "--no-plots", "--out",
+                a.toString()).code());
+        assertTrue(Files.exists(a.resolve("checkpoint.safetensors")));
+        TrainCommandTest.assertOneLineError(CliRunner.run("train", "--resume", a.toString(), "--model", "64-32-10",
+                "--epochs", "2"), "does not fit this model");
+        // A new run over the folder (allowed by --overwrite) drops the old run's checkpoint at once.
+        CliRunner.Result o = CliRunner.run("train", "--epochs", "1", "--max-steps", "1", "--quiet", "--no-plots",
+                "--overwrite", "--out", a.toString());
+        assertEquals(0, o.code(), o.err());
+        assertFalse(Files.exists(a.resolve("checkpoint.safetensors")), "the max-steps stop writes none of its own");
+
         Path empty = tmp.resolve("empty");
         TrainCommandTest.assertOneLineError(CliRunner.run("train", "--resume", empty.toString()), "no checkpoint");
         TrainCommandTest.assertOneLineError(CliRunner.run("train", "--resume", empty.toString(), "--out",

@@ -349,6 +349,15 @@ final class FitLoop {
         // A trainer counts its own updates from 0: the resumed one continues the schedule where the saved one was.
         long base = offset + trainerUpdates;
         trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, base));
+        List<org.pcn4j.optim.Param> ps = trainer.weightParams();
+        boolean fits = c.weights.size() == ps.size() && (c.kept == null || c.kept.size() == ps.size());
+        for (int i = 0; fits && i < ps.size(); i++) {
+            fits = c.weights.get(i).length == ps.get(i).length() && (c.kept == null || c.kept.get(i).length == ps.get(i).length());
+        }
+        if (!fits) {
+            throw new org.pcn4j.PcnException("the checkpoint does not fit this model (" + c.weights.size()
+                    + " weight tensors, the model has " + ps.size() + "): it belongs to another run");
+        }
         offset = base;
         new Snapshot(c.weights, c.optimizer, base).restore(trainer);
         good = Snapshot.take(trainer, base, withState);
