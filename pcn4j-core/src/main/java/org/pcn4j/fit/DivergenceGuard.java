@@ -6,9 +6,8 @@ import org.pcn4j.train.Trainer;
 
 /**
  * Decides, after each batch, whether training diverged: a non-finite loss or energy; an energy that
- * rose during the batch's own inference above where it started ({@link #RISE} times for relaxing
- * algorithms, {@code factor} times for the others: states running away, as with a too large state
- * rate); or an energy or loss more than {@code factor} times
+ * rose during the batch's own inference above where it started ({@link #RISE} times, relaxing
+ * algorithms only: states running away, as with a too large state rate); or an energy or loss more than {@code factor} times
  * the running reference (an exponential mean of the good batches that follows falls quickly and
  * rises slowly: a drift up over hundreds of batches is followed, a blow-up over tens is not). The
  * reference check starts after {@link #WARMUP} good batches.
@@ -24,7 +23,8 @@ final class DivergenceGuard {
      * Relaxing inference (pc, ipc, pc-nudge) lowers the energy from where the batch starts; ending
      * this much above the start means the state steps overshoot (gamma too large for the
      * precisions): its states are noise, and training on them does not learn. fpa and zil fill
-     * the hidden errors in by design, so their energy may rise; they get only the other checks.
+     * the hidden errors in by design, so their energy may rise by any factor; they (and bp) get
+     * only the other checks.
      */
     static final double RISE = 1.2;
 
@@ -36,7 +36,7 @@ final class DivergenceGuard {
 
     DivergenceGuard(double factor, boolean relaxing) {
         this.factor = factor;
-        this.rise = relaxing ? RISE : factor;
+        this.rise = relaxing ? RISE : Double.POSITIVE_INFINITY;
     }
 
     /** What went wrong with this batch, or null when it is good. */
