@@ -27,8 +27,8 @@ public final class GenerateCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--inference-steps", paramLabel = "N",
-            description = "Inference steps (default: 50 for layered models, 500 for graphs with cycles, whose image"
-                    + " relaxes from its start rather than being predicted top-down).")
+            description = "Inference steps (default: 50 for acyclic models, such as --mode generative ones; 500 for"
+                    + " graphs with cycles, whose image relaxes from its start rather than being predicted top-down).")
     Integer inferenceStepsOption;
 
     int inferenceSteps;
