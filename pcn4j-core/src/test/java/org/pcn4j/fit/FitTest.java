@@ -210,6 +210,43 @@ class FitTest {
                 .data().train().size());
     }
 
+    /** A shift of every output that no single batch shows as a jump, but that doubles the epoch's mean loss. */
+    @Test
+    void aSlowlyDivergingEpochIsRolledBackAndDiscarded() {
+        Mlp m = mlp(1);
+        List<float[]> atStart = new ArrayList<>();
+        FitListener shift = new FitListener() {
+            Trainer trainer;
+
+            @Override
+            public void onStart(Start s) {
+                trainer = s.trainer();
+            }
+
+            @Override
+            public void onEpochStart(int epoch, int epochs, int batches) {
+                if (epoch == 3) {
+                    atStart.add(weights(trainer));
+                    Param bias = trainer.weightParams().get(trainer.weightParams().size() - 1);
+                    for (int i = 0; i < bias.length(); i++) {
+                        bias.value()[i] += 0.6f;
+                    }
+                    Snapshot.invalidate(trainer.network());
+                }
+            }
+        };
+        FitResult r = Fit.fit(m, pc(0.1, 1e-4), digits(), FitConfig.builder().epochs(3).batchSize(32).build(), shift);
+        assertEquals(1, r.events().size(), r.events().toString());
+        DivergenceEvent e = r.events().get(0);
+        assertEquals(3, e.epoch());
+        assertEquals("(all)", e.node());
+        assertEquals("rollback", e.action());
+        assertTrue(e.reason().startsWith("epoch mean loss above 2x"), e.reason());
+        assertEquals(2, r.history().size(), "the diverged epoch is not reported as trained");
+        assertEquals(2, r.keptEpoch());
+        assertArrayEquals(atStart.get(0), weights(r.trainer()), "back where epoch 3 began");
+    }
+
     @Test
     void configValuesAreRangeChecked() {
         assertThrows(PcnException.class, () -> FitConfig.builder().epochs(-1));
