@@ -222,7 +222,8 @@ final class Options {
         Integer evalInferenceSteps;
 
         @Option(names = "--on-divergence", defaultValue = "rollback", paramLabel = "ACTION",
-                description = "When energy or loss goes non-finite or explodes within a batch: rollback (restore the last"
+                description = "When energy or loss goes non-finite or explodes within a batch (or an epoch's mean loss"
+                        + " doubles): rollback (restore the last"
                         + " good weights and optimizer state, halve the rates, go on; at most 5 times), stop (exit"
                         + " non-zero, keeping the last good model) or ignore (log it; non-finite values still stop)"
                         + " (default: ${DEFAULT-VALUE}).")
