@@ -18,7 +18,7 @@ import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 
-/** The example of docs/training.md, as printed there (between the markers), on the embedded digits. */
+/** The example of docs/training.md (between the markers, as printed there but for the output path in a temp folder). */
 class FitExampleTest {
     @TempDir
     Path tmp;
