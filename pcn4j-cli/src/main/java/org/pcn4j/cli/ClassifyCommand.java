@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code pcn4j classify}: predicted labels of IDX images, as JSON. */
 @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify IDX images with a saved model; prints JSON with the predicted labels",
-                "(and accuracy with --labels). Discriminative models run a feedforward pass (or --inference-steps);",
-                "generative models clamp the image and infer the label."})
+        description = {"Classify IDX images with a saved model; prints JSON with the predicted labels.",
+                "With --labels it adds the accuracy. Discriminative models run a feedforward pass (or"
+                        + " --inference-steps); generative models clamp the image and infer the label."})
 public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model.safetensors file.")
     Path model;
@@ -45,8 +45,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String readout;
 
-    @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
-    Double stateLr;
+    @Mixin
+    Options.StateLrOverride stateLrOption = new Options.StateLrOverride();
 
     @Mixin
     ThreadsOption threads = new ThreadsOption();
@@ -82,7 +82,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 throw new PcnException(labels + ": has " + truth.length + " labels for " + n + " images");
             }
         }
-        Inference t = q.inference(steps, stateLr);
+        Inference t = q.inference(steps, stateLrOption.stateLr);
         int f = q.image.size();
         List<Integer> predicted = new ArrayList<>(n);
         for (int start = 0; start < n; start += Evaluation.BATCH) {

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code pcn4j complete}: fills in the unknown pixels of images with a generative model. */
 @Command(name = "complete", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Complete (or denoise) IDX images with a generative model: clamp the known pixels, infer the",
-                "rest. Writes OUT.idx (uint8, raw pixel values) and OUT.png (a grid) beside it."})
+        description = {"Complete (or denoise) IDX images with a generative model: clamp the known pixels, infer the rest.",
+                "Writes OUT.idx (uint8, raw pixel values) and OUT.png (a grid) beside it."})
 public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model trained with --mode generative, or a graph model whose image node is predicted.")
     Path model;
@@ -25,8 +25,8 @@ public final class CompleteCommand implements Callable<Integer> {
     @Option(names = "--inference-steps", defaultValue = "100", paramLabel = "N", description = "Inference steps (default: ${DEFAULT-VALUE}).")
     int inferenceSteps;
 
-    @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
-    Double stateLr;
+    @Mixin
+    Options.StateLrOverride stateLrOption = new Options.StateLrOverride();
 
     @Mixin
     ImageStartOption imageStart = new ImageStartOption();
@@ -55,7 +55,7 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] mask = Masks.parse(io.clamp, n, rows, cols);
         float[] startImage = imageStart.resolve(q, model);
         byte[] px = new byte[n * f];
-        double rate = q.stateLr(stateLr);
+        double rate = q.stateLr(stateLrOption.stateLr);
         for (int attempt = 0; ; attempt++) {
             Inference t = q.inference(inferenceSteps, rate);
             try {
@@ -70,7 +70,7 @@ public final class CompleteCommand implements Callable<Integer> {
             } catch (DivergenceException d) {
                 // The training rate can be too large for long inference with most of the image
                 // free; without an explicit --state-lr, retry smaller (said on stderr).
-                if (stateLr != null || attempt == 2) {
+                if (stateLrOption.stateLr != null || attempt == 2) {
                     throw d;
                 }
                 System.err.printf(java.util.Locale.ROOT, "pcn4j: %s at state rate %.3g; retrying at %.3g%n", d.getMessage(),

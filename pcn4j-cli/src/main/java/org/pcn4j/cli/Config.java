@@ -39,6 +39,12 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class Config {
     private Config() {}
 
+    /**
+     * Keys a run's config.json records for the reader (where the data came from, which kernels and
+     * JDK ran it) that set no option: a config file may hold them, and they are skipped.
+     */
+    public static final java.util.Set<String> RECORD_ONLY = java.util.Set.of("data-source", "kernels", "java");
+
     /** Reads {@code file} (by extension: YAML or JSON) into a map with normalized keys, in file order. */
     public static Map<String, Object> load(Path file) {
         Object top = read(file, "config file");
@@ -188,6 +194,9 @@ public final class Config {
         for (Map.Entry<String, Object> e : config.entrySet()) {
             String key = normalizeKey(e.getKey());
             OptionSpec option = findLongOption(spec, key);
+            if (option == null && RECORD_ONLY.contains(key)) {
+                continue;
+            }
             if (option == null) {
                 String hint = closest(spec, key);
                 throw new PcnException("config file " + file + ": unknown key '" + org.pcn4j.io.InputChecks.quote(key) + "' (no option --" + org.pcn4j.io.InputChecks.quote(key) + " in '"
@@ -197,6 +206,10 @@ public final class Config {
                 throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' cannot be set in a config file");
             }
             Object v = e.getValue();
+            if (v == null) {
+                throw new PcnException("config file " + file + ": key '" + key + "' has no value (null); give one, or"
+                        + " leave the key out for the default");
+            }
             if (v instanceof Map) {
                 throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' must have a single value or a list, "
                         + "not a mapping");
@@ -274,16 +287,21 @@ public final class Config {
      * repeated), found before picocli parses them; empty if absent. Stops at {@code --}.
      */
     public static Optional<Path> findConfigOption(String... args) {
+        return findOption("--config", args);
+    }
+
+    /** The value of {@code NAME VALUE} or {@code NAME=VALUE} in {@code args} (the last one), as a path. */
+    public static Optional<Path> findOption(String name, String... args) {
         Path found = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
                 break;
             }
-            if (a.equals("--config") && i + 1 < args.length) {
+            if (a.equals(name) && i + 1 < args.length) {
                 found = Path.of(args[++i]);
-            } else if (a.startsWith("--config=")) {
-                found = Path.of(a.substring("--config=".length()));
+            } else if (a.startsWith(name + "=")) {
+                found = Path.of(a.substring(name.length() + 1));
             }
         }
         return Optional.ofNullable(found);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Simulate a plant under an active inference controller (aic, uaic) or a PID.",
                 "Writes DIR/trajectory.csv (t, q, belief, action per joint) and PNG plots; prints JSON with the "
-                        + "settling time (2 %), overshoot, steady-state error and RMSE of belief against state."})
+                        + "settling time (2 %%), overshoot, steady-state error and RMSE of belief against state."})
 public final class ControlCommand implements Runnable {
     @Spec
     CommandSpec spec;

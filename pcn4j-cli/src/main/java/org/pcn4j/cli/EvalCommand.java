@@ -22,21 +22,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model.safetensors file (layered or graph).")
     Path model;
 
-    @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits or csv:PATH.")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the four IDX files.")
-    Path dataDir;
+    @Mixin
+    Options.Data data = new Options.Data();
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--inference-steps", description = "Inference steps with the label free (default: 0, a feedforward"
-            + " pass, for acyclic discriminative models; T for cyclic graphs; 100 for generative models).")
+    @Option(names = "--inference-steps", paramLabel = "N", description = "Inference steps with the label free (default: 0, a feedforward"
+            + " pass, for acyclic discriminative models; T for cyclic graphs; " + org.pcn4j.fit.Fit.GENERATIVE_EVAL_STEPS
+            + " per clamped label for generative models).")
     Integer inferenceSteps;
 
-    @Option(names = "--state-lr", description = "State learning rate for inference (default: the model's own).")
-    Double stateLr;
+    @Mixin
+    Options.StateLrOverride stateLrOption = new Options.StateLrOverride();
 
     @Mixin
     ThreadsOption threads = new ThreadsOption();
@@ -45,28 +43,28 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         threads.apply();
         QueryModel q = QueryModel.load(model);
-        DatasetSplits data = Datasets.load(dataset, dataDir, null, ProgressBar.onTerminal(null));
-        q.checkFits(data, "model " + model);
+        DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
+        q.checkFits(splits, "model " + model);
         Dataset d;
         if (split.equals("test")) {
-            if (!data.hasTest()) {
-                throw new PcnException(dataset + " has no test split (use --split train)");
+            if (!splits.hasTest()) {
+                throw new PcnException(data.dataset + " has no test split (use --split train)");
             }
-            d = data.test();
+            d = splits.test();
         } else if (split.equals("train")) {
-            d = data.train();
+            d = splits.train();
         } else {
             throw new PcnException("unknown split '" + split + "' (expected test or train)");
         }
         int steps = inferenceSteps != null ? inferenceSteps : q.defaultInferenceSteps();
-        Inference t = q.inference(steps, stateLr);
-        Evaluation.Predictor p = q.generative
-                ? Evaluation.generative(t, q.image, q.label, steps)
-                : Evaluation.discriminative(t, q.image, q.label, steps);
+        Inference t = q.inference(steps, stateLrOption.stateLr);
+        org.pcn4j.fit.Evaluation.Predictor p = q.generative
+                ? org.pcn4j.fit.Evaluation.generative(t, q.image, q.label, steps)
+                : org.pcn4j.fit.Evaluation.discriminative(t, q.image, q.label, steps);
         double acc = Evaluation.accuracy(d, q.affine, p);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model.toString());
-        out.put("dataset", dataset);
+        out.put("dataset", data.dataset);
         out.put("split", split);
         out.put("samples", d.size());
         out.put(split + "_accuracy", acc);

@@ -27,14 +27,14 @@ public final class GenerateCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--inference-steps", paramLabel = "N",
-            description = "Inference steps (default: 50 for layered models, 500 for graphs with cycles, whose image"
-                    + " relaxes from its start rather than being predicted top-down).")
+            description = "Inference steps (default: 50 for acyclic models, such as --mode generative ones; 500 for"
+                    + " graphs with cycles, whose image relaxes from its start rather than being predicted top-down).")
     Integer inferenceStepsOption;
 
     int inferenceSteps;
 
-    @Option(names = "--state-lr", paramLabel = "GAMMA", description = "State learning rate (default: the one the model was trained with).")
-    Double stateLr;
+    @Mixin
+    Options.StateLrOverride stateLrOption = new Options.StateLrOverride();
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA",
             description = "Langevin noise: each state step adds Gaussian noise of sd SIGMA*sqrt(2*state-lr), so samples differ"
@@ -75,7 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new PcnException("--label-precision must be positive, got " + labelPrecision);
         }
         float[] startImage = imageStart.resolve(q, model);
-        Inference t = q.inference(inferenceSteps, stateLr);
+        Inference t = q.inference(inferenceSteps, stateLrOption.stateLr);
         t.setLangevinNoise(noise, seed);
         // The label node's precision matters only for this query; the model file is not written.
         q.label.setPrecision(labelPrecision);

@@ -86,7 +86,14 @@ public final class Main implements Runnable {
         if (!sub.getCommandSpec().optionsMap().containsKey("--config")) {
             return;
         }
-        Config.findConfigOption(Arrays.copyOfRange(args, 1, args.length)).ifPresent(file -> Config.apply(sub, file));
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        java.util.Optional<java.nio.file.Path> file = Config.findConfigOption(rest);
+        if (file.isEmpty() && sub.getCommandSpec().optionsMap().containsKey("--resume")) {
+            // train --resume RUNDIR: the run's own config.json supplies the options it was started with.
+            file = Config.findOption("--resume", rest).map(dir -> dir.resolve("config.json"))
+                    .filter(java.nio.file.Files::isRegularFile);
+        }
+        file.ifPresent(f -> Config.apply(sub, f));
     }
 
     static CommandLine newCommandLine(boolean verbose) {

@@ -27,17 +27,14 @@ import picocli.CommandLine.Option;
  * split can).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare the PC memory with classical (Storkey, Hebbian) and modern Hopfield networks (dot product,",
-                "Euclidean on the known pixels) on the first N images of a split, for cues with the bottom half",
-                "hidden, 75 % of the pixels hidden at random, and Gaussian noise (sigma 0.2). Writes results.jsonl,",
-                "a Markdown table (table.md) and PNG grids (cue, PC, modern dot, modern Euclidean, Storkey,",
-                "original) to --out."})
+        description = {"Compare the PC memory with classical and modern Hopfield networks on the first N images of a split.",
+                "Classical: Storkey and Hebbian; modern: dot product and Euclidean on the known pixels. Cues have the"
+                        + " bottom half hidden, 75 %% of the pixels hidden at random, or Gaussian noise (sigma 0.2)."
+                        + " Writes results.jsonl, a Markdown table (table.md) and PNG grids (cue, PC, modern dot,"
+                        + " modern Euclidean, Storkey, original) to --out."})
 final class MemoryBench implements Callable<Integer> {
-    @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits, csv:PATH (default: ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's IDX files.")
-    Path dataDir;
+    @Mixin
+    Options.Data data = new Options.Data();
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Split whose first N images are stored (default: ${DEFAULT-VALUE}).")
     String split;
@@ -86,7 +83,7 @@ final class MemoryBench implements Callable<Integer> {
             }
             maxN = Math.max(maxN, n);
         }
-        MemoryCommand.Images all = MemoryCommand.load(dataset, dataDir, split, maxN + Math.max(0, unseen));
+        MemoryCommand.Images all = MemoryCommand.load(data.dataset, data.dataDir, split, maxN + Math.max(0, unseen));
         int d = all.size();
         PcMemory largest = null;
         for (int n : counts) {
@@ -151,7 +148,7 @@ final class MemoryBench implements Callable<Integer> {
         float[] r = mhn.recall(cue, ModernHopfield.Similarity.EUCLIDEAN_KNOWN, 100, 1, true);
         record(maxN, cue, "unseen:modern-euclidean(beta=100)", r, u, 100, mhn.footprintBytes(), 0, 0);
         if (generativeTrain > 0) {
-            MemoryCommand.Images train = MemoryCommand.load(dataset, dataDir, "train", generativeTrain);
+            MemoryCommand.Images train = MemoryCommand.load(data.dataset, data.dataDir, "train", generativeTrain);
             float[] mean = new float[d];
             for (int i = 0; i < generativeTrain; i++) {
                 for (int j = 0; j < d; j++) {
@@ -177,7 +174,7 @@ final class MemoryBench implements Callable<Integer> {
             outs.put("memory", fromMemory);
             outs.put("generative", r);
             outs.put("mean", m);
-            gridRows(run.path(String.format(Locale.ROOT, "memory-%s-unseen.png", dataset)), cue, outs, u, all, unseen,
+            gridRows(run.path(String.format(Locale.ROOT, "memory-%s-unseen.png", data.dataset)), cue, outs, u, all, unseen,
                     maxN);
         }
     }
@@ -186,7 +183,7 @@ final class MemoryBench implements Callable<Integer> {
                         double recallSecs) throws IOException {
         RecallMetrics m = RecallMetrics.of(r, x, cue.count(), cue.dim(), cue.mask());
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("dataset", dataset);
+        line.put("dataset", data.dataset);
         line.put("n", n);
         line.put("cue", cue.name());
         line.put("method", method);
@@ -203,7 +200,7 @@ final class MemoryBench implements Callable<Integer> {
     }
 
     private void grid(int n, Cue cue, Map<String, float[]> outs, float[] x, MemoryCommand.Images all) {
-        Path png = run.path(String.format(Locale.ROOT, "memory-%s-%d-%s.png", dataset, n,
+        Path png = run.path(String.format(Locale.ROOT, "memory-%s-%d-%s.png", data.dataset, n,
                 cue.name().replace("%", "pct")).replaceAll("[^A-Za-z0-9._-]", "_"));
         gridRows(png, cue, outs, x, all, n, 0);
     }

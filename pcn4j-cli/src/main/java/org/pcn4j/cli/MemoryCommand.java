@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code pcn4j memory store|recall|bench}: a generative PC network as an associative memory. */
 @Command(name = "memory", mixinStandardHelpOptions = true,
-        description = {"Associative memory (Salvatori et al. 2021): store images in a generative PC network, recall them",
-                "from partial or noisy cues by inference. 'bench' compares it with Hopfield networks."},
+        description = {"Associative memory (Salvatori et al. 2021): store images, recall them from partial or noisy cues.",
+                "Images are stored in a generative PC network and recalled by inference. 'bench' compares it with"
+                        + " Hopfield networks."},
         subcommands = {MemoryCommand.Store.class, MemoryCommand.RecallCmd.class, MemoryBench.class})
 public final class MemoryCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -162,11 +163,8 @@ public final class MemoryCommand implements Runnable {
                     "RUNDIR receives model.safetensors, config.json, metrics.jsonl (energy per epoch) and",
                     "stored.idx/.png (the images stored, to make cues from)."})
     static final class Store implements Callable<Integer> {
-        @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME", description = "mnist, fashion-mnist, digits, csv:PATH (default: ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder with the dataset's IDX files.")
-        Path dataDir;
+        @Mixin
+        Options.Data data = new Options.Data();
 
         @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Split to take the images from (default: ${DEFAULT-VALUE}).")
         String split;
@@ -192,10 +190,10 @@ public final class MemoryCommand implements Runnable {
             PcMemory.Config config = memory.config();
             PcMemory.Recall recall = memory.recall();
             RunDir run = RunDir.create(out);
-            Images im = load(dataset, dataDir, split, count);
+            Images im = load(data.dataset, data.dataDir, split, count);
             Map<String, Object> resolved = new LinkedHashMap<>();
-            resolved.put("dataset", dataset);
-            resolved.put("data-dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
+            resolved.put("dataset", data.dataset);
+            resolved.put("data-dir", data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString());
             resolved.put("split", split);
             resolved.put("count", count);
             resolved.putAll(memory.describe());
@@ -231,7 +229,7 @@ public final class MemoryCommand implements Runnable {
             }
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("image_shape", "[" + im.rows() + ", " + im.cols() + "]");
-            extra.put("dataset", dataset);
+            extra.put("dataset", data.dataset);
             extra.put("stored", Integer.toString(count));
             m.save(run.path("model.safetensors"), im.affine(), extra);
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -247,8 +245,8 @@ public final class MemoryCommand implements Runnable {
     }
 
     @Command(name = "recall", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Recall stored images from cues: clamp the known pixels (or start from a noisy image with",
-                    "--clamp none) and let inference fill in the rest. Writes OUT.idx (uint8) and OUT.png."})
+            description = {"Recall stored images from cues: clamp the known pixels and let inference fill in the rest.",
+                    "With --clamp none it starts from the (noisy) cue instead. Writes OUT.idx (uint8) and OUT.png."})
     static final class RecallCmd implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'memory store'.")
         Path model;

@@ -7,6 +7,7 @@ import org.pcn4j.PcnException;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Idx;
 import org.pcn4j.data.InputAffine;
+import org.pcn4j.fit.FitMetadata;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.io.GraphModelFile;
 import org.pcn4j.io.ModelFile;
@@ -44,19 +45,6 @@ final class QueryModel {
         return new QueryModel(ModelFile.loadModel(file));
     }
 
-    /** The model's training config (from its metadata), or an empty map. */
-    private Map<String, Object> config() {
-        String json = loaded.metadata().get("config");
-        if (json != null) {
-            try {
-                return Json.parseObject(json);
-            } catch (RuntimeException e) {
-                return Map.of();
-            }
-        }
-        return Map.of();
-    }
-
     /**
      * Inference steps for a classification query: 0 (a feedforward pass, the energy minimum) for an
      * acyclic discriminative model, the training T for a graph with cycles, and
@@ -69,8 +57,8 @@ final class QueryModel {
         if (loaded.model().network().isAcyclic()) {
             return 0;
         }
-        Object t = config().get("inference-steps");
-        return t instanceof Number ? ((Number) t).intValue() : 8;
+        Integer t = FitMetadata.inference(loaded.metadata()).steps();
+        return t != null ? t : 8;
     }
 
     /** The image and label nodes fit the dataset's inputs and classes (one-line errors otherwise). */
@@ -91,20 +79,20 @@ final class QueryModel {
 
     /** The state learning rate of a query: the override if given, else the model's training rate (0.1 if unknown). */
     double stateLr(Double override) {
-        Object lr = config().get("state-lr");
-        return override != null ? override : lr instanceof Number ? ((Number) lr).doubleValue() : 0.1;
+        Double lr = FitMetadata.inference(loaded.metadata()).lr();
+        return override != null ? override : lr != null ? lr : 0.1;
     }
 
     /**
      * Inference for a query (no weight updates): {@code steps} steps with the state optimizer,
-     * rate and momentum the model was trained with (its saved config; SGD, 0.1, 0 when absent),
+     * rate and momentum the model was trained with (its saved metadata; SGD, 0.1, 0 when absent),
      * {@code stateLr} overriding the rate.
      */
     Inference inference(int steps, Double stateLr) {
-        Map<String, Object> cfg = config();
-        OptimizerConfig.Kind kind = cfg.get("state-optimizer") instanceof String
-                ? OptimizerConfig.Kind.parse((String) cfg.get("state-optimizer")) : OptimizerConfig.Kind.SGD;
-        double momentum = cfg.get("state-momentum") instanceof Number ? ((Number) cfg.get("state-momentum")).doubleValue() : 0;
+        FitMetadata.Inference cfg = FitMetadata.inference(loaded.metadata());
+        OptimizerConfig.Kind kind = cfg.optimizer() != null ? OptimizerConfig.Kind.parse(cfg.optimizer())
+                : OptimizerConfig.Kind.SGD;
+        double momentum = cfg.momentum() != null ? cfg.momentum() : 0;
         InferenceConfig ic = InferenceConfig.builder().steps(steps).optimizer(kind).lr(stateLr(stateLr))
                 .momentum(momentum).energyTolerance(0).build();
         return new Inference(loaded.model().network(), ic);

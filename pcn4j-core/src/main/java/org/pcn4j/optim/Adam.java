@@ -2,7 +2,9 @@ package org.pcn4j.optim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma and Ba) with bias correction. With {@code decoupled} it is AdamW (Loshchilov and
@@ -86,6 +88,34 @@ public final class Adam implements Optimizer {
                 Arrays.fill(v.get(p), 0f);
             }
             steps.get(p)[0] = 0;
+        }
+    }
+
+    @Override
+    public OptimizerState saveState() {
+        Map<String, float[]> a = new LinkedHashMap<>();
+        Map<String, Long> c = new LinkedHashMap<>();
+        for (int p = 0; p < steps.size(); p++) {
+            c.put("t." + p, (long) steps.get(p)[0]);
+            if (m.get(p) != null) {
+                a.put("m." + p, m.get(p));
+                a.put("v." + p, v.get(p));
+            }
+        }
+        return new OptimizerState(a, c);
+    }
+
+    @Override
+    public void restoreState(OptimizerState state) {
+        m.clear();
+        v.clear();
+        steps.clear();
+        for (int p = 0; state.counters().containsKey("t." + p); p++) {
+            steps.add(new int[] {Math.toIntExact(state.counters().get("t." + p))});
+            float[] mp = state.arrays().get("m." + p);
+            m.add(mp == null ? null : mp.clone());
+            float[] vp = state.arrays().get("v." + p);
+            v.add(vp == null ? null : vp.clone());
         }
     }
 }

@@ -17,6 +17,22 @@ public interface Optimizer {
     /** Forgets all state (momenta, moments, step counts). */
     void reset();
 
+    /**
+     * A deep copy of the state (for rollback and checkpoints). Optimizers written outside pcn4j that
+     * do not override it cannot be rolled back or checkpointed.
+     */
+    default OptimizerState saveState() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot save its state");
+    }
+
+    /**
+     * Replaces the state by a copy of {@code state}, as {@link #saveState} returned it from an
+     * optimizer of the same kind; the next {@link #step} continues exactly as that one would have.
+     */
+    default void restoreState(OptimizerState state) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot restore a state");
+    }
+
     /** Builds the optimizer a config describes. */
     static Optimizer of(OptimizerConfig c) {
         switch (c.kind()) {

@@ -1,7 +1,9 @@
 package org.pcn4j.optim;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SGD with optional (Nesterov) momentum and L2 weight decay, as PyTorch defines them:
@@ -75,6 +77,27 @@ public final class Sgd implements Optimizer {
             if (v != null) {
                 java.util.Arrays.fill(v, 0f);
             }
+        }
+    }
+
+    @Override
+    public OptimizerState saveState() {
+        Map<String, float[]> a = new LinkedHashMap<>();
+        for (int p = 0; p < velocity.size(); p++) {
+            if (velocity.get(p) != null) {
+                a.put("velocity." + p, velocity.get(p));
+            }
+        }
+        return new OptimizerState(a, Map.of("slots", (long) velocity.size()));
+    }
+
+    @Override
+    public void restoreState(OptimizerState state) {
+        velocity.clear();
+        long slots = state.counters().getOrDefault("slots", 0L);
+        for (int p = 0; p < slots; p++) {
+            float[] vp = state.arrays().get("velocity." + p);
+            velocity.add(vp == null ? null : vp.clone());
         }
     }
 }

@@ -1,0 +1,154 @@
+package org.pcn4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pcn4j.PcnException;
+import org.pcn4j.data.Batches;
+import org.pcn4j.data.DatasetSplits;
+import org.pcn4j.data.InputAffine;
+import org.pcn4j.graph.Generative;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.io.Json;
+import org.pcn4j.io.ModelFile;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+import org.pcn4j.model.Node;
+import org.pcn4j.model.PcModel;
+import org.pcn4j.train.Algorithm;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The network the model options describe: a layered MLP, a graph file, a generative graph or a
+ * saved model, checked against the data. Resolving it also writes the resolved sizes back into
+ * the options ({@code --model 64-128-128-10}), so config.json records what was trained.
+ */
+final class ModelBuilder {
+    private ModelBuilder() {}
+
+    /** {@code affine}: a saved model's input map, or null for the training data's own. */
+    record Built(PcModel model, InputAffine affine) {}
+
+    /** Options that describe a layered model, meaningless with --graph. */
+    private static final String[] MLP_OPTIONS = {"--model", "--activation", "--output-activation", "--convention",
+        "--output-energy"};
+
+    static Built build(Options.Model o, Algorithm alg, DatasetSplits data, long seed, CommandSpec spec) {
+        InputAffine affine = null;
+        boolean generative = o.generative();
+        if (generative) {
+            if (o.graph != null || o.initFrom != null) {
+                throw new PcnException("--mode generative builds its graph from --model; --graph and --init-from are not supported with it");
+            }
+            if (alg != Algorithm.PC && alg != Algorithm.IPC) {
+                throw new PcnException("--mode generative trains with --algorithm pc or ipc, not " + alg.id());
+            }
+        }
+        if (o.graph != null) {
+            for (String name : MLP_OPTIONS) {
+                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    throw new PcnException(name + " describes a layered model; with --graph the graph file describes it");
+                }
+            }
+            if (o.initFrom != null) {
+                throw new PcnException("give --graph or --init-from, not both (a graph model file holds its graph)");
+            }
+        }
+        if (generative) {
+            int[] sizes = sizes(o, data);
+            if (sizes[0] != data.features() || sizes[sizes.length - 1] != data.classes()) {
+                throw new PcnException("--model " + o.model + ": a generative model's sizes go from the image ("
+                        + data.features() + " values in " + data.name() + ") to the label (" + data.classes()
+                        + " classes), e.g. " + data.features() + "-128-128-" + data.classes());
+            }
+            Graph g = new Graph(Generative.spec(sizes, Activation.parse(o.activation)));
+            g.initialize(o.init, seed);
+            o.model = join(sizes);
+            return new Built(g, affine);
+        }
+        if (o.initFrom != null) {
+            ModelFile.LoadedModel loaded = ModelFile.loadModel(o.initFrom);
+            checkFits(loaded.model(), data, "--init-from " + o.initFrom);
+            return new Built(loaded.model(), loaded.affine());
+        }
+        if (o.graph != null) {
+            GraphSpec gs = GraphFiles.load(o.graph);
+            Graph g = new Graph(gs);
+            checkFits(g, data, "--graph " + o.graph);
+            g.initialize(o.init, seed);
+            return new Built(g, affine);
+        }
+        MlpSpec ms = new MlpSpec(sizes(o, data), Activation.parse(o.activation), Activation.parse(o.outputActivation),
+                Convention.parse(o.convention), Energy.parse(o.outputEnergy));
+        Mlp mlp = new Mlp(ms);
+        checkFits(mlp, data, "--model " + ms.sizesString());
+        mlp.initialize(o.init, seed);
+        o.model = ms.sizesString();
+        o.activation = ms.activation().id();
+        o.outputActivation = ms.outputActivation().id();
+        o.convention = ms.convention().id();
+        o.outputEnergy = ms.outputEnergy().id();
+        return new Built(mlp, affine);
+    }
+
+    private static int[] sizes(Options.Model o, DatasetSplits data) {
+        return o.model == null ? new int[] {data.features(), 128, 128, data.classes()} : MlpSpec.parseSizes(o.model);
+    }
+
+    private static String join(int[] sizes) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < sizes.length; i++) {
+            b.append(i == 0 ? "" : "-").append(sizes[i]);
+        }
+        return b.toString();
+    }
+
+    static void checkFits(PcModel model, DatasetSplits data, String what) {
+        if (model instanceof Graph) {
+            Node in = model.input();
+            Node out = model.output();
+            if (in.size() != data.features()) {
+                throw new PcnException(what + ": input node '" + in.name() + "' has size " + in.size()
+                        + ", but " + data.name() + " inputs have " + data.features() + " values");
+            }
+            if (out.size() != data.classes()) {
+                throw new PcnException(what + ": target node '" + out.name() + "' has size " + out.size()
+                        + ", but " + data.name() + " has " + data.classes() + " classes");
+            }
+            return;
+        }
+        MlpSpec spec = ((Mlp) model).spec();
+        if (spec.inputSize() != data.features()) {
+            throw new PcnException(what + ": the first size " + spec.inputSize() + " does not fit " + data.name()
+                    + ", whose inputs have " + data.features() + " values");
+        }
+        if (spec.outputSize() != data.classes()) {
+            throw new PcnException(what + ": the last size " + spec.outputSize() + " does not fit " + data.name()
+                    + ", which has " + data.classes() + " classes");
+        }
+    }
+
+    /** The training images' mean as the data node sees them (normalized), a JSON list, 4 decimals. */
+    static String imageMean(org.pcn4j.data.Dataset train, InputAffine affine) {
+        int f = train.features();
+        double[] sum = new double[f];
+        Batches b = new Batches(train, affine, 256, false, 0);
+        b.startEpoch(0);
+        while (b.next()) {
+            float[] x = b.x();
+            for (int i = 0; i < b.size(); i++) {
+                for (int j = 0; j < f; j++) {
+                    sum[j] += x[i * f + j];
+                }
+            }
+        }
+        List<Object> mean = new ArrayList<>(f);
+        for (int j = 0; j < f; j++) {
+            mean.add(Math.round(sum[j] / Math.max(1, train.size()) * 1e4) / 1e4);
+        }
+        return Json.write(mean);
+    }
+}

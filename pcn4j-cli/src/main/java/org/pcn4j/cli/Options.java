@@ -1,0 +1,300 @@
+package org.pcn4j.cli;
+
+import java.nio.file.Path;
+import org.pcn4j.data.Augment;
+import org.pcn4j.PcnException;
+import org.pcn4j.fit.Fit;
+import org.pcn4j.fit.FitConfig;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.NudgeRule;
+import org.pcn4j.train.UpdateRule;
+import picocli.CommandLine.Option;
+
+/**
+ * The option groups the commands share, each declared once (picocli mixins): the dataset, the
+ * model, inference, the weight optimizer, the training loop and the run folder. A command that
+ * takes an option takes it from here, so names, defaults and help agree everywhere; where a
+ * command's default differs (inference steps: 8 to train, 5 to store a memory) the mixin is built
+ * with it and the help prints that command's own default.
+ */
+final class Options {
+    private Options() {}
+
+    /** Caps that stop a typo from running for ever. */
+    static final int MAX_INFERENCE_STEPS = 100_000;
+
+    /** {@code --dataset}, {@code --data-dir}. */
+    static final class Data {
+        @Option(names = "--dataset", defaultValue = "digits", paramLabel = "NAME",
+                description = "mnist, fashion-mnist, digits (embedded), cifar10, imagefolder:DIR or csv:PATH"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Folder with the four IDX files (mnist, fashion-mnist) or CIFAR-10's archive or .bin files.")
+        Path dataDir;
+    }
+
+    /** What network to train: a layered model, a graph, a generative model or a saved one. */
+    static final class Model {
+        @Option(names = "--normalize", defaultValue = "auto", paramLabel = "MODE",
+                description = "scale01, symmetric ([-1, 1]), standardize, standardize_channels (per-channel mean and std"
+                        + " of the training split) or none; auto: symmetric for images, none for CSV"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String normalize;
+
+        @Option(names = "--mode", defaultValue = "discriminative", paramLabel = "MODE",
+                description = "discriminative (image -> label) or generative (label -> image, the --model sizes read"
+                        + " bottom-up: image first, label last; see README \"Generation\") (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--graph", paramLabel = "FILE",
+                description = "Train a PC graph (YAML or JSON nodes and edges) instead of a layered --model.")
+        Path graph;
+
+        @Option(names = "--model", paramLabel = "SIZES",
+                description = "Layer sizes from input to output, e.g. 784-128-128-128-10 (default: INPUT-128-128-CLASSES).")
+        String model;
+
+        @Option(names = "--activation", defaultValue = "gelu", paramLabel = "F",
+                description = "Hidden activation: identity, tanh, sigmoid, relu, leaky_relu, gelu, gelu_tanh"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String activation;
+
+        @Option(names = "--output-activation", defaultValue = "identity", paramLabel = "F",
+                description = "Activation of the last layer (default: ${DEFAULT-VALUE}).")
+        String outputActivation;
+
+        @Option(names = "--convention", defaultValue = "post", paramLabel = "C",
+                description = "post: mu = f(Wx + b); pre: mu = W f(x) + b (default: ${DEFAULT-VALUE}).")
+        String convention;
+
+        @Option(names = {"--output-energy", "--loss"}, defaultValue = "gaussian", paramLabel = "E",
+                description = "Output energy: gaussian (squared error) or cross_entropy (default: ${DEFAULT-VALUE}).")
+        String outputEnergy;
+
+        @Option(names = "--init", defaultValue = "default", paramLabel = "INIT",
+                description = "Weight init: default (PyTorch nn.Linear), xavier, kaiming, normal (default: ${DEFAULT-VALUE}).")
+        String init;
+
+        @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from a saved model.safetensors.")
+        Path initFrom;
+
+        boolean generative() {
+            switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+                case "discriminative": return false;
+                case "generative": return true;
+                default: throw new PcnException("unknown --mode '" + mode + "' (expected discriminative or generative)");
+            }
+        }
+    }
+
+    /** The algorithm and how states relax. */
+    static final class Inference {
+        @Option(names = "--algorithm", defaultValue = "pc", paramLabel = "ALG",
+                description = "pc, ipc, fpa, zil, pc-nudge or bp (default: ${DEFAULT-VALUE}).")
+        String algorithm;
+
+        @Option(names = {"--inference-steps", "-T"}, paramLabel = "T",
+                description = "State updates per batch, T (default: ${DEFAULT-VALUE}).")
+        int inferenceSteps = 8;
+
+        @Option(names = "--state-optimizer", defaultValue = "sgd", paramLabel = "OPT",
+                description = "sgd or adam, for the states (default: ${DEFAULT-VALUE}).")
+        String stateOptimizer;
+
+        @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA",
+                description = "State learning rate gamma (default: ${DEFAULT-VALUE}).")
+        double stateLr;
+
+        @Option(names = "--state-momentum", defaultValue = "0.5", paramLabel = "M",
+                description = "State SGD momentum (default: ${DEFAULT-VALUE}).")
+        double stateMomentum;
+
+        @Option(names = "--energy-tolerance", defaultValue = "0", paramLabel = "TOL",
+                description = "Stop inference early when the energy changes by less than this fraction (0: never;"
+                        + " default: ${DEFAULT-VALUE}).")
+        double energyTolerance;
+
+        @Option(names = "--nudge", defaultValue = "centered", paramLabel = "N",
+                description = "pc-nudge: positive, negative or centered (default: ${DEFAULT-VALUE}).")
+        String nudge;
+
+        @Option(names = "--beta", defaultValue = "0.1", paramLabel = "BETA",
+                description = "pc-nudge strength (default: ${DEFAULT-VALUE}).")
+        double beta;
+
+        Algorithm parsedAlgorithm() {
+            return Algorithm.parse(algorithm);
+        }
+
+        /** The update rule --algorithm names; pc-nudge carries its own --nudge and --beta. */
+        UpdateRule rule() {
+            Algorithm a = parsedAlgorithm();
+            return a == Algorithm.PC_NUDGE ? new NudgeRule(Nudge.parse(nudge), beta) : a.rule();
+        }
+
+        InferenceConfig config() {
+            steps(inferenceSteps, "--inference-steps");
+            finiteAtLeast(energyTolerance, 0, "--energy-tolerance");
+            if (!(stateLr > 0) || Double.isInfinite(stateLr)) {
+                throw new PcnException("--state-lr must be a finite number > 0, got " + stateLr);
+            }
+            return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
+                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).build();
+        }
+    }
+
+    /** The weight optimizer and its schedule. */
+    static final class Optimizer {
+        @Option(names = "--optimizer", defaultValue = "adamw", paramLabel = "OPT",
+                description = "Weights: sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
+        String optimizer;
+
+        @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "ETA", description = "Weight learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "Weight SGD momentum (default: ${DEFAULT-VALUE}).")
+        double momentum;
+
+        @Option(names = "--nesterov", description = "Nesterov momentum for weight SGD.")
+        boolean nesterov;
+
+        @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "WD",
+                description = "Weight decay: decoupled for adamw, L2 for sgd and adam (default: ${DEFAULT-VALUE}).")
+        double weightDecay;
+
+        @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "C",
+                description = "Clip the weight gradient's global L2 norm (0: off; default: ${DEFAULT-VALUE}).")
+        double clipNorm;
+
+        @Option(names = "--schedule", defaultValue = "constant", paramLabel = "S",
+                description = "constant or warmup-cosine (default: ${DEFAULT-VALUE}).")
+        String schedule;
+
+        @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "FRACTION",
+                description = "warmup-cosine: warmup as a fraction of all updates, in [0, 1] (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        OptimizerConfig config() {
+            finiteAtLeast(lr, 0, "--lr");
+            finiteAtLeast(clipNorm, 0, "--clip-norm");
+            finiteAtLeast(weightDecay, 0, "--weight-decay");
+            if (!(warmup >= 0 && warmup <= 1)) {
+                throw new PcnException("--warmup must be in [0, 1], got " + warmup);
+            }
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new PcnException("--momentum must be in [0, 1), got " + momentum);
+            }
+            OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
+            return new OptimizerConfig(kind, kind == OptimizerConfig.Kind.SGD ? momentum : 0, nesterov, weightDecay,
+                    0.9, 0.999, 1e-8);
+        }
+    }
+
+    /** The training loop: epochs, batches, validation, evaluation, divergence. */
+    static final class Loop {
+        @Option(names = "--epochs", defaultValue = "20", paramLabel = "N",
+                description = "Epochs; 0 writes the initialized model and stops (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+                description = "Stop after this many weight updates (0: no limit; default: ${DEFAULT-VALUE}).")
+        long maxSteps;
+
+        @Option(names = "--no-shuffle", description = "Keep the dataset order.")
+        boolean noShuffle;
+
+        @Option(names = "--augment", defaultValue = "none", paramLabel = "LIST",
+                description = "Training-batch augmentation, seeded: crop (random crop of the image padded by 4 pixels;"
+                        + " crop:P for P), flip (horizontal, p = 1/2), e.g. crop,flip; none (default).")
+        String augment;
+
+        @Option(names = "--validation", defaultValue = "0", paramLabel = "FRACTION",
+                description = "Fraction of the training split held out for validation (default: ${DEFAULT-VALUE}).")
+        double validation;
+
+        @Option(names = "--keep", defaultValue = "last", paramLabel = "WHICH",
+                description = "The model written to RUNDIR: last (the last epoch that did not diverge) or best (best"
+                        + " validation accuracy, or lowest validation energy for generative models; needs --validation)"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String keep;
+
+        @Option(names = "--eval-inference-steps", paramLabel = "N",
+                description = "Evaluate by this many inference steps with the output free; 0: a feedforward pass, the"
+                        + " energy minimum of an acyclic network (default: 0, or T for a graph with cycles, where a"
+                        + " feedforward pass is not the minimum; generative models: " + Fit.GENERATIVE_EVAL_STEPS
+                        + " steps per clamped label, lowest energy wins).")
+        Integer evalInferenceSteps;
+
+        @Option(names = "--on-divergence", defaultValue = "rollback", paramLabel = "ACTION",
+                description = "When energy or loss goes non-finite or explodes within a batch (or an epoch's mean loss"
+                        + " doubles): rollback (restore the last"
+                        + " good weights and optimizer state, halve the rates, go on; at most 5 times), stop (exit"
+                        + " non-zero, keeping the last good model) or ignore (log it; non-finite values still stop)"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String onDivergence;
+
+        @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+                description = "Also write RUNDIR/checkpoint.safetensors every N weight updates (one is written after"
+                        + " every epoch anyway; train --resume continues from it) (default: ${DEFAULT-VALUE}).")
+        long checkpointEvery;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
+                description = "Seed for init, shuffling and the validation split (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        FitConfig config(boolean generative) {
+            return FitConfig.builder().epochs(epochs).batchSize(batchSize).maxSteps(maxSteps).shuffle(!noShuffle).augment(Augment.parse(augment))
+                    .validation(validation).keep(FitConfig.Keep.parse(keep)).evalInferenceSteps(evalInferenceSteps)
+                    .onDivergence(FitConfig.OnDivergence.parse(onDivergence)).seed(seed).checkpointEvery(checkpointEvery)
+                    .task(generative ? FitConfig.Task.GENERATE : FitConfig.Task.CLASSIFY).build();
+        }
+    }
+
+    /** Where a run writes, and how loudly. */
+    static final class Run {
+        @Option(names = "--out", paramLabel = "RUNDIR", description = "Output folder (default: runs/DATASET-ALGORITHM-TIMESTAMP).")
+        Path out;
+
+        @Option(names = "--resume", paramLabel = "RUNDIR",
+                description = "Continue the run in RUNDIR from its last checkpoint, with the options of its config.json"
+                        + " (flags given here override them, e.g. --epochs N to train longer). At --threads 1 the result"
+                        + " equals the uninterrupted run's, bit for bit.")
+        Path resume;
+
+        @Option(names = "--overwrite", description = "Allow --out to be a folder that holds another run's model (replaced).")
+        boolean overwrite;
+
+        @Option(names = "--no-plots", description = "Do not write PNG plots.")
+        boolean noPlots;
+
+        @Option(names = "--quiet", description = "No progress bar.")
+        boolean quiet;
+    }
+
+    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
+    static final class StateLrOverride {
+        @Option(names = "--state-lr", paramLabel = "GAMMA",
+                description = "State learning rate (default: the one the model was trained with).")
+        Double stateLr;
+    }
+
+    static void steps(int v, String flag) {
+        if (v < 0 || v > MAX_INFERENCE_STEPS) {
+            throw new PcnException(flag + " must be in [0, " + MAX_INFERENCE_STEPS + "], got " + v);
+        }
+    }
+
+    static void finiteAtLeast(double v, double min, String flag) {
+        if (!(v >= min) || Double.isInfinite(v)) {
+            throw new PcnException(flag + " must be a finite number >= " + (min == 0 ? "0" : String.valueOf(min)) + ", got " + v);
+        }
+    }
+}

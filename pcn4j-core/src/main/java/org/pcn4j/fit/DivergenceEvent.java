@@ -1,0 +1,39 @@
+package org.pcn4j.fit;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Training diverged at one batch: {@code reason} says how (a non-finite value, energy that rose
+ * during the batch's inference, or energy/loss far above the running reference), {@code node} the
+ * node with the largest energy (or the one that went non-finite), {@code value} the offending value
+ * and {@code action} what the run did ({@code rollback}, {@code stop} or {@code ignore});
+ * {@code rateScale} is the factor the state and weight rates carry from now on.
+ */
+public record DivergenceEvent(int epoch, int batch, long update, String node, double value, String reason,
+                              String action, double rateScale) {
+
+    /** The metrics.jsonl record: {"event": "divergence", ...}. */
+    public Map<String, Object> toMetrics() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", "divergence");
+        m.put("epoch", epoch);
+        m.put("batch", batch);
+        m.put("update", update);
+        m.put("node", node);
+        m.put("value", Double.isFinite(value) ? (Object) value : String.valueOf(value));
+        m.put("reason", reason);
+        m.put("action", action);
+        m.put("rate_scale", rateScale);
+        return m;
+    }
+
+    /** One line for a log: epoch, batch, node, value, action. */
+    public String describe() {
+        return String.format(Locale.ROOT, "divergence in epoch %d, batch %d (update %d): node '%s', %s %s; action: %s%s",
+                epoch, batch, update, node, reason, Double.isFinite(value) ? String.format(Locale.ROOT, "%.4g", value)
+                        : String.valueOf(value), action,
+                action.equals("rollback") ? String.format(Locale.ROOT, " (rates now x%.4g)", rateScale) : "");
+    }
+}

@@ -1,0 +1,68 @@
+package org.pcn4j.fit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pcn4j.data.DatasetSplits;
+import org.pcn4j.kernel.Backends;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.Nudge;
+import org.pcn4j.train.TrainConfig;
+
+/** A run resumed from any of its checkpoints (read back from disk) ends with the same weights, bit for bit. */
+class ResumeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void resumingFromEveryCheckpointEndsBitIdentical() {
+        int threads = Backends.threads();
+        Backends.setThreads(1);
+        try {
+            DatasetSplits data = FitTest.digits();
+            // warmup-cosine: the schedule must continue at the right update, not restart.
+            TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(4, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0),
+                    OptimizerConfig.adamw(0.01), Schedule.warmupCosine(1e-2, 5, 39, 0), 0, Nudge.POSITIVE, 1);
+            FitConfig fc = FitConfig.builder().epochs(3).batchSize(32).checkpointEvery(5).validation(0.1)
+                    .keep(FitConfig.Keep.BEST).build();
+            List<Path> files = new ArrayList<>();
+            FitListener writer = new FitListener() {
+                @Override
+                public void onCheckpoint(Checkpoint c) {
+                    Path f = tmp.resolve("ck" + files.size() + ".safetensors");
+                    c.write(f);
+                    files.add(f);
+                }
+            };
+            Mlp a = FitTest.mlp(4);
+            FitResult full = Fit.prepare(a, data, data.inputAffine(), fc).run(tc, List.of(writer));
+            float[] expected = FitTest.weights(full.trainer());
+            assertTrue(files.size() >= 8, "checkpoints: " + files.size());
+            for (int i : new int[] {0, 1, 2, files.size() / 2, files.size() - 2}) {
+                Checkpoint c = Checkpoint.read(files.get(i));
+                Mlp b = FitTest.mlp(99); // different init: everything must come from the checkpoint
+                FitResult r = Fit.prepare(b, data, data.inputAffine(), fc).run(tc, List.of(), c);
+                assertArrayEquals(expected, FitTest.weights(r.trainer()), "resumed from checkpoint " + i);
+                assertEquals(full.keptEpoch(), r.keptEpoch());
+                assertEquals(full.history().size(), r.history().size());
+                for (int e = 0; e < full.history().size(); e++) {
+                    assertEquals(full.history().get(e).get("train_loss"), r.history().get(e).get("train_loss"));
+                    assertEquals(full.history().get(e).get("validation_accuracy"),
+                            r.history().get(e).get("validation_accuracy"));
+                }
+            }
+        } finally {
+            Backends.setThreads(threads);
+        }
+    }
+}
