@@ -12,6 +12,11 @@ public interface Kernels {
     /** A short name for logs and benchmarks, e.g. {@code "vector-512"} or {@code "scalar"}. */
     String name();
 
+    /** The GEMM microkernel this backend runs, for benchmarks and logs, e.g. {@code "8x2L, narrow 8x1L (L=16, ...)"}. */
+    default String gemmKernel() {
+        return "scalar loops";
+    }
+
     /**
      * C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n. With
      * {@code transA}, A is stored k x m (row stride lda >= m); otherwise m x k (lda >= k). Likewise B.

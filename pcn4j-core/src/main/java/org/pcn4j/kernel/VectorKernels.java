@@ -18,7 +18,15 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    /**
+     * The microkernel shape for this machine: the table in {@link GemmShape}, or the one forced by
+     * {@code -Dpcn4j.gemm.kernel}; chosen once per JVM (a bad setting warns once).
+     */
+    private static final GemmShape DEFAULT_SHAPE = GemmShape.choose(GemmShape.setting(), S.vectorBitSize(),
+            System.getProperty("os.arch"), Runtime.version().feature(), System.err::println);
+
     private final int threads;
+    private final GemmShape shape;
 
     /** Uses {@link Backends#threads()} threads, read at each call. */
     public VectorKernels() {
@@ -27,15 +35,41 @@ public final class VectorKernels implements Kernels {
 
     /** Uses exactly {@code threads} threads for large GEMMs; 0 means {@link Backends#threads()}. */
     public VectorKernels(int threads) {
+        this(threads, DEFAULT_SHAPE);
+    }
+
+    /**
+     * With a named microkernel shape ("8x2", "6x2", "5x2" or "4x2"), used as given even where it
+     * spills (benchmarks and tests compare shapes this way); results are the same bits for every shape.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public VectorKernels(int threads, String gemmKernel) {
+        this(threads, GemmShape.named(gemmKernel, S.vectorBitSize(), System.getProperty("os.arch")));
+    }
+
+    private VectorKernels(int threads, GemmShape shape) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         this.threads = threads;
+        this.shape = shape;
     }
 
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
+    }
+
+    /** E.g. "8x2L, narrow 8x1L (L=16, KC=256, NC=512)". */
+    @Override
+    public String gemmKernel() {
+        return shape + " (L=" + L + ", KC=" + VectorGemm.KC + ", NC=" + VectorGemm.NC + ")";
+    }
+
+    /** The shape's MR (rows per micro-panel). */
+    public int gemmRows() {
+        return shape.rows();
     }
 
     /** Floats per vector on this JVM (16 with AVX-512). */
@@ -47,7 +81,7 @@ public final class VectorKernels implements Kernels {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        VectorGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        VectorGemm.sgemm(shape, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 threads == 0 ? Backends.threads() : threads);
     }
 
@@ -60,7 +94,7 @@ public final class VectorKernels implements Kernels {
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                       float beta, float[] c, int cOff, int ldc) {
         if (b instanceof VectorGemm.Packed) {
-            VectorGemm.sgemm(transA, m, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc,
+            VectorGemm.sgemm(shape, transA, m, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc,
                     threads == 0 ? Backends.threads() : threads);
         } else {
             Kernels.super.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
