@@ -39,7 +39,7 @@ final class VectorGemm {
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
-    static final long PARALLEL_MNK = 1L << 20;
+    static final long PARALLEL_MNK = 1L << 21;
 
     /** Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
