@@ -61,6 +61,17 @@ public interface Kernels {
     /** y[i] = f'(x[i]) for i in [0, n). y may be x. */
     void activateDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * y[i] = f(x[i]) and dy[i] = f'(x[i]) for i in [0, n) in one pass: the same values as
+     * {@link #activate} and {@link #activateDerivative}, with one exponential per element instead
+     * of two where f's value and slope share it (tanh, sigmoid on the vector backend). y may be x;
+     * dy must not overlap x or y.
+     */
+    default void activateWithDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        activateDerivative(f, x, xOff, dy, dyOff, n); // first: y may overwrite x
+        activate(f, x, xOff, y, yOff, n);
+    }
+
     /** Row-wise softmax of a rows x cols block (stride cols). y may be x. */
     void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
 

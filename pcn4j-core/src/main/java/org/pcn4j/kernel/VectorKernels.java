@@ -111,6 +111,9 @@ public final class VectorKernels implements Kernels {
         apply(f, true, x, xOff, y, yOff, n);
     }
 
+    /** Per thread: padded tails for the elementwise loops (x, y, dy), so no call allocates. */
+    private static final ThreadLocal<float[][]> TAILS = ThreadLocal.withInitial(() -> new float[][] {new float[L], new float[L], new float[L]});
+
     private static void apply(Activation f, boolean derivative, float[] x, int xOff, float[] y, int yOff, int n) {
         if (n <= 0) {
             return;
@@ -123,11 +126,67 @@ public final class VectorKernels implements Kernels {
         if (rest > 0) {
             // The tail goes through the same vector code (padded), so each value's result does not
             // depend on its position.
-            float[] tx = new float[L];
-            float[] ty = new float[L];
+            float[][] t = TAILS.get();
+            float[] tx = t[0];
+            float[] ty = t[1];
+            java.util.Arrays.fill(tx, 0f);
             System.arraycopy(x, xOff + nv, tx, 0, rest);
             loop(f, derivative, tx, 0, ty, 0, L);
             System.arraycopy(ty, 0, y, yOff + nv, rest);
+        }
+    }
+
+    @Override
+    public void activateWithDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        if (f != Activation.TANH && f != Activation.SIGMOID) {
+            Kernels.super.activateWithDerivative(f, x, xOff, y, yOff, dy, dyOff, n);
+            return;
+        }
+        if (n <= 0) {
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(xOff, n, x.length);
+        java.util.Objects.checkFromIndexSize(yOff, n, y.length);
+        java.util.Objects.checkFromIndexSize(dyOff, n, dy.length);
+        int nv = n / L * L;
+        boolean tanh = f == Activation.TANH;
+        if (tanh) {
+            tanhBothLoop(x, xOff, y, yOff, dy, dyOff, nv);
+        } else {
+            sigmoidBothLoop(x, xOff, y, yOff, dy, dyOff, nv);
+        }
+        int rest = n - nv;
+        if (rest > 0) {
+            float[][] t = TAILS.get();
+            java.util.Arrays.fill(t[0], 0f);
+            System.arraycopy(x, xOff + nv, t[0], 0, rest);
+            if (tanh) {
+                tanhBothLoop(t[0], 0, t[1], 0, t[2], 0, L);
+            } else {
+                sigmoidBothLoop(t[0], 0, t[1], 0, t[2], 0, L);
+            }
+            System.arraycopy(t[1], 0, y, yOff + nv, rest);
+            System.arraycopy(t[2], 0, dy, dyOff + nv, rest);
+        }
+    }
+
+    /** tanh and its slope from one exp(-2|x|): the same bits as tanhLoop and tanhDerivativeLoop. */
+    private static void tanhBothLoop(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e = VectorMath.exp(v.abs().mul(-2f));
+            VectorMath.tanhDerivativeOf(e).intoArray(dy, dyo + i);
+            VectorMath.tanh(v, e).intoArray(y, yo + i);
+        }
+    }
+
+    /** The sigmoid and its slope from one exp(-|x|). */
+    private static void sigmoidBothLoop(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e = VectorMath.exp(v.abs().neg());
+            VectorMath.sigmoidDerivativeOf(e).intoArray(dy, dyo + i);
+            VectorMath.sigmoid(v, e).intoArray(y, yo + i);
         }
     }
 
