@@ -36,14 +36,21 @@ final class VectorGemm {
     static final int KC = 256;
     /** Largest column block of packed B (KC x NC floats = 512 KiB). */
     static final int NC = 512;
+    /** Rows per row block (rounded down to a multiple of MR): MC x NC floats of C stay in L2. */
+    static final int MC = 128;
+    /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
+    static final long STRIP_MAX = 4L << 20;
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
     static final long PARALLEL_MNK = 1L << 21;
 
-    /** Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile. */
+    /**
+     * Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile,
+     * and the packed B column strip (grown to the largest k seen, then reused).
+     */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
-            () -> new float[][] {new float[KC * NC], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR]});
+            () -> new float[][] {new float[KC * NC], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR], new float[0]});
 
     private VectorGemm() {}
 
@@ -262,90 +269,130 @@ final class VectorGemm {
     /**
      * C[i0:i1, j0:j1] on the calling thread. With {@code pre} non-null, B's blocks come from it
      * instead of being packed; j0 must then be a multiple of NR (every split's is).
+     *
+     * <p>Loop order: column blocks (NC), row blocks of {@link #MC} rows, k blocks, micro-panels.
+     * Keeping the k loop inside a row block keeps that block's C (MC x NC floats, 256 KiB) in L2
+     * while every k block is folded into it; with all rows inside the k loop (the order before),
+     * a large C went to L3 and back once per k block (1024^3 lost 10-15 %). It needs B's whole
+     * column strip packed at once (pre-packed, or this thread's strip buffer); when that would
+     * exceed {@link #STRIP_MAX} floats, all rows form one row block (the old order).
      */
     private static void blocked(GemmShape sh, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
                                 float beta, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
-        float[] bp = buf[0];
-        float[] ap = buf[1];
-        float[] tile = buf[2];
         int mr = sh.mr;
-        int nrows = sh.narrowRows;
         int kb = kBlock(k);
-        for (int pc = 0; pc < k; pc += kb) {
-            int kc = Math.min(kb, k - pc);
-            boolean first = pc == 0;
-            for (int jc = j0; jc < j1; ) {
-                // Column blocks end on multiples of NC (the pre-packed layout's), wherever j0 is.
-                int jEnd = Math.min(j1, (jc / NC + 1) * NC);
-                int nc = jEnd - jc;
-                float[] bArr;
-                int bBase;
-                if (pre != null) {
-                    bArr = pre.data;
-                    bBase = pre.offset(pc / kb, jc / NC) + (jc % NC) * kc;
-                } else {
-                    bArr = bp;
-                    bBase = 0;
+        int mc = Math.max(mr, MC / mr * mr);
+        boolean strip = pre == null && i1 - i0 > mc && (long) k * NC <= STRIP_MAX;
+        if (pre == null && !strip) {
+            mc = i1 - i0;
+        }
+        for (int jc = j0; jc < j1; ) {
+            // Column blocks end on multiples of NC (the pre-packed layout's), wherever j0 is.
+            int jEnd = Math.min(j1, (jc / NC + 1) * NC);
+            int nc = jEnd - jc;
+            int pw = paddedWidth(nc);
+            float[] sb = null;
+            if (strip) {
+                // k block p of the strip at p*kb*pw: kc x pw floats each.
+                if (buf[3].length < k * pw) {
+                    buf[3] = new float[k * pw];
+                }
+                sb = buf[3];
+                for (int pc = 0; pc < k; pc += kb) {
+                    int kc = Math.min(kb, k - pc);
                     if (transB) {
-                        packBT(b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                        packBT(b, bOff, ldb, pc, kc, jc, nc, sb, pc * pw);
                     } else {
-                        packBN(b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+                        packBN(b, bOff, ldb, pc, kc, jc, nc, sb, pc * pw);
                     }
                 }
-                if (nc <= L) {
-                    // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
-                    // much as the products, so the kernel reads A where it lies.
-                    int step = transA ? lda : 1;
-                    int rowStep = transA ? 1 : lda;
-                    for (int ir = i0; ir < i1; ir += nrows) {
-                        int rows = Math.min(nrows, i1 - ir);
-                        int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
-                        if (nrows == 8) {
-                            Microkernels.kernelInPlace8x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
-                        } else {
-                            Microkernels.kernelInPlace4x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
-                        }
-                        merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
-                    }
-                    jc = jEnd;
-                    continue;
-                }
-                for (int ir = i0; ir < i1; ir += mr) {
-                    int rows = Math.min(mr, i1 - ir);
-                    if (transA) {
-                        packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+            }
+            for (int ic = i0; ic < i1; ic += mc) {
+                int icEnd = Math.min(i1, ic + mc);
+                for (int pc = 0; pc < k; pc += kb) {
+                    int kc = Math.min(kb, k - pc);
+                    float[] bArr;
+                    int bBase;
+                    if (pre != null) {
+                        bArr = pre.data;
+                        bBase = pre.offset(pc / kb, jc / NC) + (jc % NC) * kc;
+                    } else if (strip) {
+                        bArr = sb;
+                        bBase = pc * pw;
                     } else {
-                        packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int w = Math.min(NR, nc - jr);
-                        int panel = bBase + jr * kc; // panels before this one are all NR wide
-                        int cIdx = cOff + ir * ldc + jc + jr;
-                        if (w <= L) {
-                            narrowPanel(mr, kc, ap, bArr, panel, tile);
-                            merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
+                        bArr = buf[0];
+                        bBase = 0;
+                        if (transB) {
+                            packBT(b, bOff, ldb, pc, kc, jc, nc, bArr, 0);
                         } else {
-                            switch (mr) {
-                                case 8:
-                                    Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
-                                    break;
-                                case 6:
-                                    Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
-                                    break;
-                                case 5:
-                                    Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
-                                    break;
-                                default:
-                                    Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
-                                    break;
-                            }
-                            merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
+                            packBN(b, bOff, ldb, pc, kc, jc, nc, bArr, 0);
                         }
                     }
+                    block(sh, transA, ic, icEnd, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc,
+                            buf[1], buf[2]);
                 }
-                jc = jEnd;
+            }
+            jc = jEnd;
+        }
+    }
+
+    /** One k block [pc, pc+kc) of C[ir0:ir1, jc:jc+nc] against the packed B block at bArr[bBase]. */
+    private static void block(GemmShape sh, boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
+                              float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff, int ldc,
+                              float[] ap, float[] tile) {
+        int mr = sh.mr;
+        boolean first = pc == 0;
+        if (nc <= L) {
+            // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
+            // much as the products, so the kernel reads A where it lies.
+            int nrows = sh.narrowRows;
+            int step = transA ? lda : 1;
+            int rowStep = transA ? 1 : lda;
+            for (int ir = ir0; ir < ir1; ir += nrows) {
+                int rows = Math.min(nrows, ir1 - ir);
+                int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+                if (nrows == 8) {
+                    Microkernels.kernelInPlace8x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
+                } else {
+                    Microkernels.kernelInPlace4x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
+                }
+                merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
+            }
+            return;
+        }
+        for (int ir = ir0; ir < ir1; ir += mr) {
+            int rows = Math.min(mr, ir1 - ir);
+            if (transA) {
+                packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+            } else {
+                packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+            }
+            for (int jr = 0; jr < nc; jr += NR) {
+                int w = Math.min(NR, nc - jr);
+                int panel = bBase + jr * kc; // panels before this one are all NR wide
+                int cIdx = cOff + ir * ldc + jc + jr;
+                if (w <= L) {
+                    narrowPanel(mr, kc, ap, bArr, panel, tile);
+                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
+                } else {
+                    switch (mr) {
+                        case 8:
+                            Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
+                            break;
+                        case 6:
+                            Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            break;
+                        case 5:
+                            Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
+                            break;
+                        default:
+                            Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
+                            break;
+                    }
+                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
+                }
             }
         }
     }

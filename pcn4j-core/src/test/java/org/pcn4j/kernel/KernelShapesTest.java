@@ -81,12 +81,14 @@ class KernelShapesTest {
                 + " using auto", buf.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     }
 
-    /** Odd sizes that cross tile rows (MR = 4, 5, 6, 8), narrow and two-vector panels, and k and column blocks. */
+    /** Odd sizes that cross tile rows (MR = 4, 5, 6, 8), narrow and two-vector panels, k, row and column blocks. */
     @Test
     void everyShapeMatchesTheReference() {
         int l = VectorKernels.lanes();
         int[][] sizes = {{13, 2 * l + 3, 37}, {29, l - 3, 301}, {7, 3 * l + l / 2, 19}, {31, 5, 260}, {11, 513, 9},
-            {23, 2 * l, 513}, {4, l + 1, 64}};
+            {23, 2 * l, 513}, {4, l + 1, 64},
+            // more rows than a row block (MC = 128), two column blocks (NC = 512), two k blocks: the strip path
+            {133, 520, 300}};
         for (String shape : SHAPES) {
             for (int threads : new int[] {1, 2}) {
                 Kernels kern = new VectorKernels(threads, shape);
