@@ -48,6 +48,18 @@ public final class GemmVsOpenBlas {
     }
 
     public static void main(String[] args) {
+        int rc = run(args, System.out);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** Time scale of the warm-ups and rounds: 1 normally, tiny with --quick (tests of the output only). */
+    private static double scale = 1;
+
+    /** Runs the comparison, printing to out; returns the exit code (2 for a bad option). */
+    static int run(String[] args, java.io.PrintStream out) {
+        scale = 1;
         boolean json = false;
         int threads = Runtime.getRuntime().availableProcessors();
         String shapes = "128x784x512,256x512x512,512x1024x1024,1024x1024x1024,64x128x784";
@@ -71,24 +83,27 @@ public final class GemmVsOpenBlas {
                 case "--wall":
                     cpuTime = false;
                     break;
+                case "--quick":
+                    scale = 0.01;
+                    break;
                 case "--rounds":
                     rounds = Integer.parseInt(args[++i]);
                     break;
                 default:
                     System.err.println("GemmVsOpenBlas: unknown option " + args[i]
                             + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --wall)");
-                    System.exit(2);
+                    return 2;
             }
         }
         Loader.load(openblas_nolapack.class);
         Kernels probe = new VectorKernels(1);
         if (!json) {
-            System.out.printf(Locale.ROOT, "GEMM pcn4j vs OpenBLAS: %s, microkernel %s, OpenBLAS %s (bytedeco, DYNAMIC_ARCH), %d cores, Java %s%n",
+            out.printf(Locale.ROOT, "GEMM pcn4j vs OpenBLAS: %s, microkernel %s, OpenBLAS %s (bytedeco, DYNAMIC_ARCH), %d cores, Java %s%n",
                     probe.name(), probe.gemmKernel(), OPENBLAS,
                     Runtime.getRuntime().availableProcessors(), Runtime.version());
-            System.out.printf(Locale.ROOT, "C = A B float32, A m x k, B k x n; medians of %d alternating rounds;"
+            out.printf(Locale.ROOT, "C = A B float32, A m x k, B k x n; medians of %d alternating rounds;"
                     + " 1-thread rows per %s second%n%n", rounds, cpuTime ? "thread-CPU" : "wall-clock");
-            System.out.printf(Locale.ROOT, "%6s %6s %6s %7s  %-10s %9s  %-9s %9s  %6s%n",
+            out.printf(Locale.ROOT, "%6s %6s %6s %7s  %-10s %9s  %-9s %9s  %6s%n",
                     "m", "k", "n", "threads", "kernel", "GFLOP/s", "", "openblas", "ratio");
         }
         int[] threadCounts = threads == 1 ? new int[] {1} : new int[] {1, threads};
@@ -122,23 +137,36 @@ public final class GemmVsOpenBlas {
                 for (int i = 0; i < ops.size(); i++) {
                     double med = median(rates[i]);
                     if (json) {
-                        System.out.printf(Locale.ROOT, "{\"m\":%d,\"k\":%d,\"n\":%d,\"threads\":%d,\"kernel\":\"%s\",\"gflops\":%.2f}%n",
+                        out.printf(Locale.ROOT, "{\"m\":%d,\"k\":%d,\"n\":%d,\"threads\":%d,\"kernel\":\"%s\",\"gflops\":%.2f}%n",
                                 m, k, n, t, names.get(i), med);
                     } else if (i < ops.size() - 1) {
                         double[] ratio = new double[rounds];
                         for (int r = 0; r < rounds; r++) {
                             ratio[r] = rates[i][r] / blas[r];
                         }
-                        System.out.printf(Locale.ROOT, "%6d %6d %6d %7d  %-10s %9.1f  %-9s %9.1f  %5.2fx%n",
+                        out.printf(Locale.ROOT, "%6d %6d %6d %7d  %-10s %9.1f  %-9s %9.1f  %5.2fx%n",
                                 m, k, n, t, names.get(i), med, "openblas", median(blas), median(ratio));
                     }
                 }
-                System.out.flush();
+                out.flush();
+            }
+            // Both sides must have computed the same product (the last one run left C in c and pc).
+            float[] blasC = new float[m * n];
+            pc.get(blasC);
+            double worst = 0;
+            for (int i = 0; i < blasC.length; i++) {
+                worst = Math.max(worst, Math.abs(blasC[i] - c[i]) / (1 + Math.abs(c[i])));
             }
             pa.close();
             pb.close();
             pc.close();
+            if (!(worst <= 1e-4 * Math.sqrt(k))) {
+                System.err.printf(Locale.ROOT, "GemmVsOpenBlas: pcn4j and OpenBLAS disagree on %dx%dx%d (relative %.3g)%n",
+                        m, k, n, worst);
+                return 1;
+            }
         }
+        return 0;
     }
 
     /**
@@ -155,7 +183,7 @@ public final class GemmVsOpenBlas {
                 String name = kn.trim();
                 VectorKernels vk = name.equals("auto") ? new VectorKernels(t) : new VectorKernels(t, name);
                 long t0 = System.nanoTime();
-                while (System.nanoTime() - t0 < 1_500_000_000L) {
+                while (System.nanoTime() - t0 < (long) (1_500_000_000L * scale)) {
                     vk.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
                 }
             }
@@ -176,9 +204,9 @@ public final class GemmVsOpenBlas {
             do {
                 ops.get(i).run();
                 c++;
-            } while (System.nanoTime() - t0 < 400_000_000L || c < 3);
+            } while (System.nanoTime() - t0 < (long) (400_000_000L * scale) || c < 3);
             double perCall = (System.nanoTime() - t0) / (double) c;
-            calls[i] = (int) Math.max(1, 30_000_000L / perCall);
+            calls[i] = (int) Math.max(1, 30_000_000L * scale / perCall);
         }
         double[][] rates = new double[ops.size()][rounds];
         for (int r = 0; r < rounds; r++) {
