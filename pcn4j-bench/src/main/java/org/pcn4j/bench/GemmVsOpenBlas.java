@@ -27,7 +27,7 @@ import org.pcn4j.kernel.VectorKernels;
  *
  * <pre>
  * ./mvnw -q -DskipTests package
- * java --add-modules jdk.incubator.vector -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas [--json]
+ * OPENBLAS_THREAD_TIMEOUT=4 java --add-modules jdk.incubator.vector -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas [--json]
  *     [--threads N] [--shapes 256x512x512,1024x1024x1024] [--kernels auto,6x2,5x2] [--rounds 15] [--wall]
  * </pre>
  *
@@ -94,6 +94,13 @@ public final class GemmVsOpenBlas {
                             + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --wall)");
                     return 2;
             }
+        }
+        if (threads > 1 && System.getenv("OPENBLAS_THREAD_TIMEOUT") == null) {
+            // OpenBLAS's idle workers spin for about 2^28 cycles after each call; in alternating
+            // rounds they take the cores pcn4j's threads need (measured: pcn4j at 2 threads fell to
+            // its 1-thread speed). 4 makes them sleep at once.
+            System.err.println("GemmVsOpenBlas: warning: OPENBLAS_THREAD_TIMEOUT is not set; run with OPENBLAS_THREAD_TIMEOUT=4"
+                    + " or OpenBLAS's spinning workers slow pcn4j's multi-thread rows");
         }
         Loader.load(openblas_nolapack.class);
         Kernels probe = new VectorKernels(1);
