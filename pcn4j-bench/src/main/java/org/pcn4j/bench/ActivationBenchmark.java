@@ -37,7 +37,7 @@ public class ActivationBenchmark {
     private static final int COLS = 784;
     private Kernels k;
     private Activation f;
-    private float[] x, y;
+    private float[] x, y, dy;
 
     @Setup
     public void setup() {
@@ -46,6 +46,7 @@ public class ActivationBenchmark {
         SplittableRandom rng = new SplittableRandom(1);
         x = new float[ROWS * COLS];
         y = new float[ROWS * COLS];
+        dy = new float[ROWS * COLS];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (rng.nextDouble() * 8 - 4);
         }
@@ -61,5 +62,22 @@ public class ActivationBenchmark {
     public void derivative(Blackhole bh) {
         k.activateDerivative(f, x, 0, y, 0, x.length);
         bh.consume(y);
+    }
+
+    /** Value and slope in one call (one exponential for tanh and sigmoid on the vector backend). */
+    @Benchmark
+    public void fused(Blackhole bh) {
+        k.activateWithDerivative(f, x, 0, y, 0, dy, 0, x.length);
+        bh.consume(y);
+        bh.consume(dy);
+    }
+
+    /** Value and slope as the engine's pre-activation edges compute them today: two calls. */
+    @Benchmark
+    public void separate(Blackhole bh) {
+        k.activate(f, x, 0, y, 0, x.length);
+        k.activateDerivative(f, x, 0, dy, 0, x.length);
+        bh.consume(y);
+        bh.consume(dy);
     }
 }

@@ -44,6 +44,15 @@ class BenchCommandTest {
         assertEquals(3 * BenchCommand.SHAPES.length, seen.size());
     }
 
+    /** The table names the GEMM microkernel shape it measures (issue 12). */
+    @Test
+    void gemmTableNamesTheMicrokernel() {
+        String out = run("bench", "gemm", "--quick", "--threads", "1");
+        String kernel = out.lines().filter(l -> l.startsWith("GEMM microkernel: ")).findFirst().orElse("");
+        assertTrue(kernel.matches("GEMM microkernel: (scalar loops|[4568]x2L, narrow [48]x1L \\(L=\\d+, KC=\\d+, NC=\\d+\\))"),
+                "no microkernel line in: " + out);
+    }
+
     @Test
     void stepPrintsOneJsonLinePerCase() {
         CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json");

@@ -49,7 +49,7 @@ public final class Backends {
     /**
      * Vector kernels when the module is present, else scalar kernels and one warning line on
      * stderr. {@code -Dpcn4j.kernels=scalar|vector} or the environment variable
-     * {@code PCN4J_KERNELS} forces one. VectorKernels is loaded reflectively, so a JVM without
+     * {@code PCN4J_KERNELS} forces one; an unknown value warns in one line and is taken as auto. VectorKernels is loaded reflectively, so a JVM without
      * the incubator module never touches its classes.
      */
     static Kernels choose() {
@@ -62,7 +62,9 @@ public final class Backends {
             return new ScalarKernels();
         }
         if (!forced.isEmpty() && !forced.equals("vector") && !forced.equals("auto")) {
-            throw new org.pcn4j.PcnException("unknown kernels '" + forced + "' in pcn4j.kernels/PCN4J_KERNELS (expected scalar, vector or auto)");
+            // A typo in a tuning knob should not stop a training run: say so once and run the default.
+            System.err.println("pcn4j: warning: unknown kernels '" + forced + "' in pcn4j.kernels/PCN4J_KERNELS"
+                    + " (expected scalar, vector or auto); using auto");
         }
         if (vectorApiAvailable()) {
             try {

@@ -12,6 +12,11 @@ public interface Kernels {
     /** A short name for logs and benchmarks, e.g. {@code "vector-512"} or {@code "scalar"}. */
     String name();
 
+    /** The GEMM microkernel this backend runs, for benchmarks and logs, e.g. {@code "8x2L, narrow 8x1L (L=16, ...)"}. */
+    default String gemmKernel() {
+        return "scalar loops";
+    }
+
     /**
      * C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n. With
      * {@code transA}, A is stored k x m (row stride lda >= m); otherwise m x k (lda >= k). Likewise B.
@@ -55,6 +60,17 @@ public interface Kernels {
 
     /** y[i] = f'(x[i]) for i in [0, n). y may be x. */
     void activateDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * y[i] = f(x[i]) and dy[i] = f'(x[i]) for i in [0, n) in one pass: the same values as
+     * {@link #activate} and {@link #activateDerivative}, with one exponential per element instead
+     * of two where f's value and slope share it (tanh, sigmoid on the vector backend). y may be x;
+     * dy must not overlap x or y.
+     */
+    default void activateWithDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        activateDerivative(f, x, xOff, dy, dyOff, n); // first: y may overwrite x
+        activate(f, x, xOff, y, yOff, n);
+    }
 
     /** Row-wise softmax of a rows x cols block (stride cols). y may be x. */
     void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols);

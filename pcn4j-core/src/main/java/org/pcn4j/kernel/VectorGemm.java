@@ -6,17 +6,24 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM on the Vector API: B is packed into panels of {@link #NR} columns (two vectors), A into
- * micro-panels of {@link #MR} rows, and an MR x NR register-blocked FMA microkernel does the work.
+ * micro-panels of MR rows (MR from the {@link GemmShape}), and an MR x NR register-blocked FMA
+ * microkernel ({@link Microkernels}) does the work.
  *
  * <p>Determinism: every element of C is computed by the same sequence of operations whatever the
- * thread count or its position in a tile: k is cut into blocks that depend on k only, each block is
- * one fused multiply-add chain in increasing k, and blocks are folded into C in increasing k with
- * {@code c = fma(alpha, acc, c)}. Padding lanes and rows are zeros and are never stored. Threads
- * split C into disjoint column (or row) ranges.
+ * thread count, the kernel shape or its position in a tile: k is cut into blocks that depend on k
+ * only, each block is one fused multiply-add chain in increasing k, and blocks are folded into C in
+ * increasing k with {@code c = fma(alpha, acc, c)}. Padding lanes and rows are zeros and are never
+ * stored. Threads split C into disjoint column (or row) ranges.
  *
  * <p>Loop order (per thread): k blocks, then column blocks of at most {@link #NC} (B block packed
  * once, kept in L2), then MR-row micro-panels of A (packed, kept in L1), then NR-column panels of
- * the packed B streamed through the microkernel.
+ * the packed B streamed through the microkernel. On 8-lane (AVX2) machines packing uses no
+ * gathers (Zen 3's are slow): rows are copied along their contiguous direction, in blocks that stay
+ * in L1; 16-lane machines gather ({@link #GATHER}). Nothing is allocated per call on the
+ * single-threaded path; buffers are per thread.
+ *
+ * <p>This file is over 400 lines because the drivers, the packing routines and the direct loops
+ * share the block layout; splitting them would spread one invariant over several files.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,20 +31,37 @@ final class VectorGemm {
     static final int L = S.length();
     /** Columns per packed B panel (two vectors). */
     static final int NR = 2 * L;
-    /** Rows per micro-panel of A. */
-    static final int MR = 8;
+    /** Largest MR of any shape (buffer sizes). */
+    static final int MR_MAX = 8;
     /** Largest k block. */
     static final int KC = 256;
     /** Largest column block of packed B (KC x NC floats = 512 KiB). */
     static final int NC = 512;
+    /** Rows per row block (rounded down to a multiple of MR): MC x NC floats of C stay in L2. */
+    static final int MC = 128;
+    /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
+    static final long STRIP_MAX = 4L << 20;
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
     static final long PARALLEL_MNK = 1L << 21;
 
-    private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[KC * MR], new float[MR * NR]});
+    /**
+     * Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile,
+     * and the packed B column strip (grown to the largest k seen, then reused).
+     */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
+            () -> new float[][] {new float[KC * NC], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR], new float[0]});
 
+    /**
+     * Pack with gathers where they are fast: on AVX-512 (Zen 4 here) a 16-float gather beats 16
+     * scalar copies (measured: NT products 10-15 % and A-packing-bound ones 3-5 % faster than with
+     * the copies); on AVX2, Zen 3's gathers are slower than copies (issue 12), so 8-lane machines
+     * use the gather-free copies.
+     */
+    static final boolean GATHER = L >= 16;
+
+    /** Per thread: gather index vectors for B transposed and for A as stored. */
     private static final ThreadLocal<int[][]> GATHER_INDEX = ThreadLocal.withInitial(() -> new int[2][L]);
 
     private VectorGemm() {}
@@ -51,7 +75,12 @@ final class VectorGemm {
         return (k + blocks - 1) / blocks;
     }
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    /** Tasks for a product: at least PARALLEL_MNK / 2 multiply-adds each (a hand-off costs microseconds). */
+    private static int tasks(long mnk, int threads) {
+        return mnk >= PARALLEL_MNK ? (int) Math.min(threads, mnk / (PARALLEL_MNK / 2)) : 1;
+    }
+
+    static void sgemm(GemmShape sh, boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, int threads) {
         if (m <= 0 || n <= 0) {
@@ -66,37 +95,47 @@ final class VectorGemm {
             direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // At least PARALLEL_MNK / 2 multiply-adds per task: handing work to a pool thread costs
-        // tens of microseconds.
-        int tasks = mnk >= PARALLEL_MNK ? (int) Math.min(threads, mnk / (PARALLEL_MNK / 2)) : 1;
+        int tasks = tasks(mnk, threads);
         if (tasks <= 1) {
-            blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            blocked(sh, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
             return;
         }
+        int mr = sh.mr;
         int panels = (n + NR - 1) / NR;
-        int rowPanels = (m + MR - 1) / MR;
+        int rowPanels = (m + mr - 1) / mr;
         // Splitting columns makes every task pack all of A; splitting rows, all of B. Relative
-        // packing cost per element, measured: B straight 1 (vector copy), A transposed 2 (eight
-        // contiguous floats per k step), A as stored and B transposed 4 (gathers).
-        long dupA = (long) m * k * (transA ? 2 : 4);
-        long dupB = (long) k * n * (transB ? 4 : 1);
+        // packing cost per element: B straight 1 (vector copy), the other three 2 (scalar copies
+        // along contiguous rows).
+        long dupA = (long) m * k * 2;
+        long dupB = (long) k * n * (transB ? 2 : 1);
         boolean splitColumns = panels >= tasks && (rowPanels < tasks || dupA <= dupB);
-        if (splitColumns) {
+        split(sh, splitColumns, tasks, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null,
+                beta, c, cOff, ldc);
+    }
+
+    /** Runs the product as disjoint column or row ranges of C, one per task. */
+    private static void split(GemmShape sh, boolean columns, int tasks, int threads, boolean transA, boolean transB,
+                              int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              Packed pre, float beta, float[] c, int cOff, int ldc) {
+        int mr = sh.mr;
+        if (columns) {
+            int panels = (n + NR - 1) / NR;
             int t = Math.min(tasks, panels);
-            Parallel.run(t, t, i -> {
+            Parallel.run(t, threads, i -> {
                 int j0 = Math.min(n, (int) ((long) panels * i / t) * NR);
                 int j1 = Math.min(n, (int) ((long) panels * (i + 1) / t) * NR);
                 if (j1 > j0) {
-                    blocked(transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    blocked(sh, transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc);
                 }
             });
         } else {
+            int rowPanels = (m + mr - 1) / mr;
             int t = Math.min(tasks, rowPanels);
-            Parallel.run(t, t, i -> {
-                int i0 = Math.min(m, (int) ((long) rowPanels * i / t) * MR);
-                int i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / t) * MR);
+            Parallel.run(t, threads, i -> {
+                int i0 = Math.min(m, (int) ((long) rowPanels * i / t) * mr);
+                int i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / t) * mr);
                 if (i1 > i0) {
-                    blocked(transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                    blocked(sh, transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc);
                 }
             });
         }
@@ -106,6 +145,7 @@ final class VectorGemm {
      * op(B) packed once in the block layout {@link #blocked} uses (k blocks of {@link #kBlock},
      * column blocks of {@link #NC}, panels of NR), so products with it skip packing B. Weight
      * matrices during inference are packed once per weight update instead of once per product.
+     * The layout does not depend on the kernel shape.
      */
     static final class Packed implements Kernels.PackedMatrix {
         final boolean transB;
@@ -162,9 +202,8 @@ final class VectorGemm {
 
     /**
      * Records op(B) for packed products. The packing itself is done at the first product that
-     * uses it: products large enough to be split over threads read B directly (their column
-     * split packs B in parallel, which beats a shared packed copy), so only the single-threaded
-     * products that repeat, like the small ones of every inference step, pay for packing once.
+     * uses it (on all of that product's threads), so a matrix that is packed but never multiplied
+     * costs nothing.
      */
     static Packed pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, Packed reuse) {
         Packed p = reuse != null && reuse.transB == transB && reuse.k == k && reuse.n == n
@@ -176,34 +215,44 @@ final class VectorGemm {
         return p;
     }
 
-    private static void ensurePacked(Packed p) {
-        if (!p.packed) {
-            int kb = kBlock(p.k);
-            for (int i = 0; i < p.offsets.length; i++) {
-                packBlock(p, kb, i);
-            }
-            p.packed = true;
+    /** Packs every block of p, split over {@code tasks} tasks (blocks are independent). */
+    private static void ensurePacked(Packed p, int tasks, int threads) {
+        if (p.packed) {
+            return;
         }
+        int blocks = p.offsets.length;
+        int t = Math.min(tasks, blocks);
+        if (t <= 1) {
+            for (int i = 0; i < blocks; i++) {
+                packBlock(p, i);
+            }
+        } else {
+            Parallel.run(t, threads, task -> {
+                for (int i = task; i < blocks; i += t) {
+                    packBlock(p, i);
+                }
+            });
+        }
+        p.packed = true;
     }
 
-    private static void packBlock(Packed p, int kb, int block) {
+    private static void packBlock(Packed p, int block) {
+        int kb = kBlock(p.k);
         int pi = block / p.nBlocks;
         int ji = block % p.nBlocks;
         int pc = pi * kb;
         int jc = ji * NC;
         int kc = Math.min(kb, p.k - pc);
         int nc = Math.min(NC, p.n - jc);
-        float[] bp = BUFFERS.get()[0];
         if (p.transB) {
-            packBT(p.b, p.bOff, p.ldb, pc, kc, jc, nc, bp, GATHER_INDEX.get()[0]);
+            packBT(p.b, p.bOff, p.ldb, pc, kc, jc, nc, p.data, p.offset(pi, ji));
         } else {
-            packBN(p.b, p.bOff, p.ldb, pc, kc, jc, nc, bp);
+            packBN(p.b, p.bOff, p.ldb, pc, kc, jc, nc, p.data, p.offset(pi, ji));
         }
-        System.arraycopy(bp, 0, p.data, p.offset(pi, ji), kc * paddedWidth(nc));
     }
 
-    /** {@link #sgemm} with a prepared B: the same products and bits; B packed once for the small ones. */
-    static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, Packed p,
+    /** {@link #sgemm} with a prepared B: the same products and bits, B packed once for all of them. */
+    static void sgemm(GemmShape sh, boolean transA, int m, float alpha, float[] a, int aOff, int lda, Packed p,
                       float beta, float[] c, int cOff, int ldc, int threads) {
         int n = p.n;
         int k = p.k;
@@ -211,93 +260,169 @@ final class VectorGemm {
             return;
         }
         long mnk = (long) m * n * k;
-        if (k <= 0 || alpha == 0f || mnk < DIRECT_MNK || m < 4 || (mnk >= PARALLEL_MNK && threads > 1)) {
-            sgemm(transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, beta, c, cOff, ldc, threads);
+        if (k <= 0 || alpha == 0f || mnk < DIRECT_MNK || m < 4) {
+            sgemm(sh, transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, beta, c, cOff, ldc, threads);
             return;
         }
-        ensurePacked(p);
-        blocked(transA, p.transB, 0, m, 0, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc);
+        int tasks = tasks(mnk, threads);
+        ensurePacked(p, tasks, threads);
+        if (tasks <= 1) {
+            blocked(sh, transA, p.transB, 0, m, 0, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc);
+            return;
+        }
+        // B is shared and packed already: split rows (each task packs only its own rows of A)
+        // unless there are too few row panels.
+        int rowPanels = (m + sh.mr - 1) / sh.mr;
+        boolean columns = rowPanels < tasks && (n + NR - 1) / NR >= tasks;
+        split(sh, columns, tasks, threads, transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p,
+                beta, c, cOff, ldc);
     }
 
-    /** C[i0:i1, j0:j1] on the calling thread. */
-    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc) {
-        blocked(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
-    }
-
-    /** With {@code pre} non-null, B's blocks come from it (then j0 must be 0 and j1 = n) instead of being packed. */
-    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
+    /**
+     * C[i0:i1, j0:j1] on the calling thread. With {@code pre} non-null, B's blocks come from it
+     * instead of being packed; j0 must then be a multiple of NR (every split's is).
+     *
+     * <p>Loop order: column blocks (NC), row blocks of {@link #MC} rows, k blocks, micro-panels.
+     * Keeping the k loop inside a row block keeps that block's C (MC x NC floats, 256 KiB) in L2
+     * while every k block is folded into it; with all rows inside the k loop (the order before),
+     * a large C went to L3 and back once per k block (1024^3 lost 10-15 %). It needs B's whole
+     * column strip packed at once (pre-packed, or this thread's strip buffer); when that would
+     * exceed {@link #STRIP_MAX} floats, all rows form one row block (the old order).
+     */
+    private static void blocked(GemmShape sh, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
                                 float beta, float[] c, int cOff, int ldc) {
         float[][] buf = BUFFERS.get();
-        float[] bp = buf[0];
-        float[] ap = buf[1];
-        float[] tile = buf[2];
-        int[][] gi = GATHER_INDEX.get();
-        int[] idx = gi[0];
-        int[] idxA = gi[1];
+        int mr = sh.mr;
         int kb = kBlock(k);
-        for (int pc = 0; pc < k; pc += kb) {
-            int kc = Math.min(kb, k - pc);
-            boolean first = pc == 0;
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc);
-                float[] bArr;
-                int bBase;
-                if (pre != null) {
-                    bArr = pre.data;
-                    bBase = pre.offset(pc / kb, jc / NC);
-                } else {
-                    bArr = bp;
-                    bBase = 0;
+        int mc = Math.max(mr, MC / mr * mr);
+        boolean strip = pre == null && i1 - i0 > mc && (long) k * NC <= STRIP_MAX;
+        if (pre == null && !strip) {
+            mc = i1 - i0;
+        }
+        for (int jc = j0; jc < j1; ) {
+            // Column blocks end on multiples of NC (the pre-packed layout's), wherever j0 is.
+            int jEnd = Math.min(j1, (jc / NC + 1) * NC);
+            int nc = jEnd - jc;
+            int pw = paddedWidth(nc);
+            float[] sb = null;
+            if (strip) {
+                // k block p of the strip at p*kb*pw: kc x pw floats each.
+                if (buf[3].length < k * pw) {
+                    buf[3] = new float[k * pw];
+                }
+                sb = buf[3];
+                for (int pc = 0; pc < k; pc += kb) {
+                    int kc = Math.min(kb, k - pc);
                     if (transB) {
-                        packBT(b, bOff, ldb, pc, kc, jc, nc, bp, idx);
+                        packBT(b, bOff, ldb, pc, kc, jc, nc, sb, pc * pw);
                     } else {
-                        packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
+                        packBN(b, bOff, ldb, pc, kc, jc, nc, sb, pc * pw);
                     }
                 }
-                if (nc <= L) {
-                    // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
-                    // much as the products, so the kernel reads A where it lies.
-                    int step = transA ? lda : 1;
-                    for (int ir = i0; ir < i1; ir += MR) {
-                        int rows = Math.min(MR, i1 - ir);
-                        int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
-                        int rowStep = transA ? 1 : lda;
-                        kernel8x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
-                        merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
-                    }
-                    continue;
-                }
-                for (int ir = i0; ir < i1; ir += MR) {
-                    int rows = Math.min(MR, i1 - ir);
-                    if (transA) {
-                        packAT(a, aOff, lda, pc, kc, ir, rows, ap);
+            }
+            for (int ic = i0; ic < i1; ic += mc) {
+                int icEnd = Math.min(i1, ic + mc);
+                for (int pc = 0; pc < k; pc += kb) {
+                    int kc = Math.min(kb, k - pc);
+                    float[] bArr;
+                    int bBase;
+                    if (pre != null) {
+                        bArr = pre.data;
+                        bBase = pre.offset(pc / kb, jc / NC) + (jc % NC) * kc;
+                    } else if (strip) {
+                        bArr = sb;
+                        bBase = pc * pw;
                     } else {
-                        packAN(a, aOff, lda, pc, kc, ir, rows, ap, idxA);
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int w = Math.min(NR, nc - jr);
-                        int panel = jr * kc; // panels before this one are all NR wide
-                        int cIdx = cOff + ir * ldc + jc + jr;
-                        if (w <= L) {
-                            kernel8x1(kc, ap, bArr, bBase + panel, tile);
-                            merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
+                        bArr = buf[0];
+                        bBase = 0;
+                        if (transB) {
+                            packBT(b, bOff, ldb, pc, kc, jc, nc, bArr, 0);
                         } else {
-                            kernel8x2(kc, ap, bArr, bBase + panel, tile);
-                            merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
+                            packBN(b, bOff, ldb, pc, kc, jc, nc, bArr, 0);
                         }
                     }
+                    block(sh, transA, ic, icEnd, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc,
+                            buf[1], buf[2]);
+                }
+            }
+            jc = jEnd;
+        }
+    }
+
+    /** One k block [pc, pc+kc) of C[ir0:ir1, jc:jc+nc] against the packed B block at bArr[bBase]. */
+    private static void block(GemmShape sh, boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
+                              float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff, int ldc,
+                              float[] ap, float[] tile) {
+        int mr = sh.mr;
+        boolean first = pc == 0;
+        if (nc <= L) {
+            // One narrow panel (n <= L, e.g. a classifier layer): packing A would cost as
+            // much as the products, so the kernel reads A where it lies.
+            int nrows = sh.narrowRows;
+            int step = transA ? lda : 1;
+            int rowStep = transA ? 1 : lda;
+            for (int ir = ir0; ir < ir1; ir += nrows) {
+                int rows = Math.min(nrows, ir1 - ir);
+                int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+                if (nrows == 8) {
+                    Microkernels.kernelInPlace8x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
+                } else {
+                    Microkernels.kernelInPlace4x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
+                }
+                merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
+            }
+            return;
+        }
+        for (int ir = ir0; ir < ir1; ir += mr) {
+            int rows = Math.min(mr, ir1 - ir);
+            if (transA) {
+                packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+            } else {
+                packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+            }
+            for (int jr = 0; jr < nc; jr += NR) {
+                int w = Math.min(NR, nc - jr);
+                int panel = bBase + jr * kc; // panels before this one are all NR wide
+                int cIdx = cOff + ir * ldc + jc + jr;
+                if (w <= L) {
+                    narrowPanel(mr, kc, ap, bArr, panel, tile);
+                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
+                } else {
+                    switch (mr) {
+                        case 8:
+                            Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
+                            break;
+                        case 6:
+                            Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            break;
+                        case 5:
+                            Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
+                            break;
+                        default:
+                            Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
+                            break;
+                    }
+                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
                 }
             }
         }
     }
 
+    /** The last, one-vector panel of a block against a packed micro-panel of mr rows: 8 rows or 4 at a time. */
+    private static void narrowPanel(int mr, int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        if (mr == 8) {
+            Microkernels.kernel8x1(kc, ap, 0, 8, bp, panel, tile, 0);
+        } else {
+            for (int r = 0; r < mr; r += 4) {
+                Microkernels.kernel4x1(kc, ap, r, mr, bp, panel, tile, r * L);
+            }
+        }
+    }
+
     /** B not transposed (k x n, row stride ldb): panels of NR columns, p-major; last panel L wide if it fits. */
-    private static void packBN(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packBN(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int dst) {
         int full = nc / NR * NR;
-        int dst = 0;
         for (int jr = 0; jr < full; jr += NR) {
             int src = bOff + pc * ldb + jc + jr;
             for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
@@ -320,32 +445,43 @@ final class VectorGemm {
         }
     }
 
-    /** B transposed (stored n x k, row stride ldb): op(B)[p][j] = b[j*ldb + p]. */
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int[] idx) {
-        int full = nc / NR * NR;
-        int dst = 0;
-        // Full panels: one gather per vector of columns (a column of op(B) is a strided row of b).
-        for (int i = 0; i < L; i++) {
-            idx[i] = i * ldb;
-        }
-        for (int jr = 0; jr < full; jr += NR) {
-            int src0 = bOff + (jc + jr) * ldb + pc;
-            int src1 = src0 + L * ldb;
-            for (int p = 0; p < kc; p++, dst += NR) {
-                FloatVector.fromArray(S, b, src0 + p, idx, 0).intoArray(bp, dst);
-                FloatVector.fromArray(S, b, src1 + p, idx, 0).intoArray(bp, dst + L);
+    /** k steps per transposing block: 16 rows of b (64 bytes each) and 16 rows of the panel stay in L1. */
+    private static final int TB = 16;
+
+    /**
+     * B transposed (stored n x k, row stride ldb): op(B)[p][j] = b[j*ldb + p]. No gathers: each
+     * column of the panel is a contiguous row of b, copied in TB-long pieces so that the panel rows
+     * written and the b rows read both stay in L1.
+     */
+    static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int dst) {
+        int jr0 = 0;
+        if (GATHER) {
+            // Full panels: one gather per vector of columns (a column of op(B) is a strided row of b).
+            int[] idx = GATHER_INDEX.get()[0];
+            for (int i = 0; i < L; i++) {
+                idx[i] = i * ldb;
+            }
+            int full = nc / NR * NR;
+            for (; jr0 < full; jr0 += NR) {
+                int src0 = bOff + (jc + jr0) * ldb + pc;
+                int src1 = src0 + L * ldb;
+                for (int p = 0; p < kc; p++, dst += NR) {
+                    FloatVector.fromArray(S, b, src0 + p, idx, 0).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src1 + p, idx, 0).intoArray(bp, dst + L);
+                }
             }
         }
-        int w = nc - full;
-        if (w > 0) {
-            int width = w <= L ? L : NR;
-            int rowBase = bOff + (jc + full) * ldb + pc;
-            for (int p0 = 0; p0 < kc; p0 += 16) {
-                int p1 = Math.min(kc, p0 + 16);
+        for (int jr = jr0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int width = jr + NR <= nc ? NR : (w <= L ? L : NR);
+            int rowBase = bOff + (jc + jr) * ldb + pc;
+            for (int p0 = 0; p0 < kc; p0 += TB) {
+                int p1 = Math.min(kc, p0 + TB);
                 for (int j = 0; j < w; j++) {
                     int src = rowBase + j * ldb;
+                    int d = dst + j;
                     for (int p = p0; p < p1; p++) {
-                        bp[dst + p * width + j] = b[src + p];
+                        bp[d + p * width] = b[src + p];
                     }
                 }
                 for (int j = w; j < width; j++) {
@@ -354,42 +490,59 @@ final class VectorGemm {
                     }
                 }
             }
+            dst += kc * width;
         }
     }
 
-    /** A not transposed (m x k): micro-panel ap[p*MR + r] = A[ir + r][pc + p], zero rows past m. */
-    private static void packAN(float[] a, int aOff, int lda, int pc, int kc, int ir, int rows, float[] ap, int[] idx) {
-        int p = 0;
-        if (rows == MR && L % MR == 0) {
-            // One gather fills L / MR consecutive k steps of the micro-panel.
-            int step = L / MR;
+    /**
+     * A as stored (m x k): micro-panel ap[p*mr + r] = A[ir + r][pc + p], zero rows past m. No
+     * gathers: each row of A is read contiguously and written with stride mr (the micro-panel,
+     * at most 8 KiB, stays in L1).
+     */
+    static void packAN(float[] a, int aOff, int lda, int pc, int kc, int ir, int rows, int mr, float[] ap) {
+        int q0 = 0;
+        if (GATHER && rows == mr && L % mr == 0) {
+            // One gather fills L / mr consecutive k steps of the micro-panel.
+            int step = L / mr;
+            int[] idx = GATHER_INDEX.get()[1];
             for (int l = 0; l < L; l++) {
-                idx[l] = (l % MR) * lda + l / MR;
+                idx[l] = (l % mr) * lda + l / mr;
             }
             int src = aOff + ir * lda + pc;
-            for (; p + step <= kc; p += step) {
-                FloatVector.fromArray(S, a, src + p, idx, 0).intoArray(ap, p * MR);
+            for (; q0 + step <= kc; q0 += step) {
+                FloatVector.fromArray(S, a, src + q0, idx, 0).intoArray(ap, q0 * mr);
+            }
+            if (q0 == kc) {
+                return;
             }
         }
         for (int r = 0; r < rows; r++) {
             int src = aOff + (ir + r) * lda + pc;
-            for (int q = p; q < kc; q++) {
-                ap[q * MR + r] = a[src + q];
+            int d = r + q0 * mr;
+            int q = q0;
+            for (; q + 4 <= kc; q += 4, d += 4 * mr) {
+                ap[d] = a[src + q];
+                ap[d + mr] = a[src + q + 1];
+                ap[d + 2 * mr] = a[src + q + 2];
+                ap[d + 3 * mr] = a[src + q + 3];
+            }
+            for (; q < kc; q++, d += mr) {
+                ap[d] = a[src + q];
             }
         }
-        for (int r = rows; r < MR; r++) {
-            for (int q = p; q < kc; q++) {
-                ap[q * MR + r] = 0f;
+        for (int r = rows; r < mr; r++) {
+            for (int q = 0, d = r; q < kc; q++, d += mr) {
+                ap[d] = 0f;
             }
         }
     }
 
-    /** A transposed (stored k x m): ap[p*MR + r] = a[(pc + p)*lda + ir + r]. */
-    private static void packAT(float[] a, int aOff, int lda, int pc, int kc, int ir, int rows, float[] ap) {
+    /** A transposed (stored k x m): ap[p*mr + r] = a[(pc + p)*lda + ir + r]; mr contiguous floats per k step. */
+    static void packAT(float[] a, int aOff, int lda, int pc, int kc, int ir, int rows, int mr, float[] ap) {
         int src = aOff + pc * lda + ir;
-        if (rows == MR) {
-            for (int p = 0; p < kc; p++, src += lda) {
-                int d = p * MR;
+        if (rows == 8 && mr == 8) {
+            // The common case unrolled (C2 does not unroll the variable-length loop below as well).
+            for (int p = 0, d = 0; p < kc; p++, src += lda, d += 8) {
                 ap[d] = a[src];
                 ap[d + 1] = a[src + 1];
                 ap[d + 2] = a[src + 2];
@@ -399,141 +552,23 @@ final class VectorGemm {
                 ap[d + 6] = a[src + 6];
                 ap[d + 7] = a[src + 7];
             }
+        } else if (rows == mr) {
+            for (int p = 0, d = 0; p < kc; p++, src += lda, d += mr) {
+                for (int r = 0; r < mr; r++) {
+                    ap[d + r] = a[src + r];
+                }
+            }
         } else {
             for (int p = 0; p < kc; p++, src += lda) {
-                int d = p * MR;
+                int d = p * mr;
                 for (int r = 0; r < rows; r++) {
                     ap[d + r] = a[src + r];
                 }
-                for (int r = rows; r < MR; r++) {
+                for (int r = rows; r < mr; r++) {
                     ap[d + r] = 0f;
                 }
             }
         }
-    }
-
-    /**
-     * tile[r*NR + j] = sum_p ap[p*MR + r] * bp[panel + p*NR + j], fused, p increasing.
-     *
-     * <p>Keep this method small. A version that also folded the tile into C (three store
-     * variants, 1740 bytecodes) made C1's tier-3 compile fail ("out of virtual registers in linear
-     * scan"); in some runs (JMH forks) it then stayed in C1 code, where Vector API calls are not
-     * intrinsified: about 100x slower. Storing to a tile and merging separately costs ~1%.
-     */
-    private static void kernel8x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        int bi = panel;
-        int ai = 0;
-        for (int p = 0; p < kc; p++, bi += NR, ai += MR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-    }
-
-    /**
-     * Like {@link #kernel8x1(int, float[], float[], int, float[])} with A read in place (B from bp0): row r,
-     * step p at a[base + r * rowStep + p * step]. Rows past {@code rows} repeat the last row (their
-     * results are not stored), so nothing outside A is read. Same operations as the packed kernel.
-     */
-    private static void kernel8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, int bp0,
-                                  float[] tile) {
-        int a0 = base;
-        int a1 = base + Math.min(1, rows - 1) * rowStep;
-        int a2 = base + Math.min(2, rows - 1) * rowStep;
-        int a3 = base + Math.min(3, rows - 1) * rowStep;
-        int a4 = base + Math.min(4, rows - 1) * rowStep;
-        int a5 = base + Math.min(5, rows - 1) * rowStep;
-        int a6 = base + Math.min(6, rows - 1) * rowStep;
-        int a7 = base + Math.min(7, rows - 1) * rowStep;
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        int bi = bp0;
-        int o = 0;
-        for (int p = 0; p < kc; p++, bi += L, o += step) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, a[a6 + o]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, a[a7 + o]).fma(b0, c7);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
-        c2.intoArray(tile, 2 * L);
-        c3.intoArray(tile, 3 * L);
-        c4.intoArray(tile, 4 * L);
-        c5.intoArray(tile, 5 * L);
-        c6.intoArray(tile, 6 * L);
-        c7.intoArray(tile, 7 * L);
-    }
-
-    /** Like {@link #kernel8x2} for a panel one vector wide (stride L); tile row stride L. */
-    private static void kernel8x1(int kc, float[] ap, float[] bp, int panel, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        int bi = panel;
-        int ai = 0;
-        for (int p = 0; p < kc; p++, bi += L, ai += MR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
-        c2.intoArray(tile, 2 * L);
-        c3.intoArray(tile, 3 * L);
-        c4.intoArray(tile, 4 * L);
-        c5.intoArray(tile, 5 * L);
-        c6.intoArray(tile, 6 * L);
-        c7.intoArray(tile, 7 * L);
     }
 
     /**

@@ -18,7 +18,15 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    /**
+     * The microkernel shape for this machine: the table in {@link GemmShape}, or the one forced by
+     * {@code -Dpcn4j.gemm.kernel}; chosen once per JVM (a bad setting warns once).
+     */
+    private static final GemmShape DEFAULT_SHAPE = GemmShape.choose(GemmShape.setting(), S.vectorBitSize(),
+            System.getProperty("os.arch"), Runtime.version().feature(), System.err::println);
+
     private final int threads;
+    private final GemmShape shape;
 
     /** Uses {@link Backends#threads()} threads, read at each call. */
     public VectorKernels() {
@@ -27,15 +35,41 @@ public final class VectorKernels implements Kernels {
 
     /** Uses exactly {@code threads} threads for large GEMMs; 0 means {@link Backends#threads()}. */
     public VectorKernels(int threads) {
+        this(threads, DEFAULT_SHAPE);
+    }
+
+    /**
+     * With a named microkernel shape ("8x2", "6x2", "5x2" or "4x2"), used as given even where it
+     * spills (benchmarks and tests compare shapes this way); results are the same bits for every shape.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public VectorKernels(int threads, String gemmKernel) {
+        this(threads, GemmShape.named(gemmKernel, S.vectorBitSize(), System.getProperty("os.arch")));
+    }
+
+    private VectorKernels(int threads, GemmShape shape) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
         this.threads = threads;
+        this.shape = shape;
     }
 
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
+    }
+
+    /** E.g. "8x2L, narrow 8x1L (L=16, KC=256, NC=512)". */
+    @Override
+    public String gemmKernel() {
+        return shape + " (L=" + L + ", KC=" + VectorGemm.KC + ", NC=" + VectorGemm.NC + ")";
+    }
+
+    /** The shape's MR (rows per micro-panel). */
+    public int gemmRows() {
+        return shape.rows();
     }
 
     /** Floats per vector on this JVM (16 with AVX-512). */
@@ -47,7 +81,7 @@ public final class VectorKernels implements Kernels {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        VectorGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        VectorGemm.sgemm(shape, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 threads == 0 ? Backends.threads() : threads);
     }
 
@@ -60,7 +94,7 @@ public final class VectorKernels implements Kernels {
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                       float beta, float[] c, int cOff, int ldc) {
         if (b instanceof VectorGemm.Packed) {
-            VectorGemm.sgemm(transA, m, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc,
+            VectorGemm.sgemm(shape, transA, m, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc,
                     threads == 0 ? Backends.threads() : threads);
         } else {
             Kernels.super.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
@@ -77,6 +111,9 @@ public final class VectorKernels implements Kernels {
         apply(f, true, x, xOff, y, yOff, n);
     }
 
+    /** Per thread: padded tails for the elementwise loops (x, y, dy), so no call allocates. */
+    private static final ThreadLocal<float[][]> TAILS = ThreadLocal.withInitial(() -> new float[][] {new float[L], new float[L], new float[L]});
+
     private static void apply(Activation f, boolean derivative, float[] x, int xOff, float[] y, int yOff, int n) {
         if (n <= 0) {
             return;
@@ -89,11 +126,67 @@ public final class VectorKernels implements Kernels {
         if (rest > 0) {
             // The tail goes through the same vector code (padded), so each value's result does not
             // depend on its position.
-            float[] tx = new float[L];
-            float[] ty = new float[L];
+            float[][] t = TAILS.get();
+            float[] tx = t[0];
+            float[] ty = t[1];
+            java.util.Arrays.fill(tx, 0f);
             System.arraycopy(x, xOff + nv, tx, 0, rest);
             loop(f, derivative, tx, 0, ty, 0, L);
             System.arraycopy(ty, 0, y, yOff + nv, rest);
+        }
+    }
+
+    @Override
+    public void activateWithDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, int n) {
+        if (f != Activation.TANH && f != Activation.SIGMOID) {
+            Kernels.super.activateWithDerivative(f, x, xOff, y, yOff, dy, dyOff, n);
+            return;
+        }
+        if (n <= 0) {
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(xOff, n, x.length);
+        java.util.Objects.checkFromIndexSize(yOff, n, y.length);
+        java.util.Objects.checkFromIndexSize(dyOff, n, dy.length);
+        int nv = n / L * L;
+        boolean tanh = f == Activation.TANH;
+        if (tanh) {
+            tanhBothLoop(x, xOff, y, yOff, dy, dyOff, nv);
+        } else {
+            sigmoidBothLoop(x, xOff, y, yOff, dy, dyOff, nv);
+        }
+        int rest = n - nv;
+        if (rest > 0) {
+            float[][] t = TAILS.get();
+            java.util.Arrays.fill(t[0], 0f);
+            System.arraycopy(x, xOff + nv, t[0], 0, rest);
+            if (tanh) {
+                tanhBothLoop(t[0], 0, t[1], 0, t[2], 0, L);
+            } else {
+                sigmoidBothLoop(t[0], 0, t[1], 0, t[2], 0, L);
+            }
+            System.arraycopy(t[1], 0, y, yOff + nv, rest);
+            System.arraycopy(t[2], 0, dy, dyOff + nv, rest);
+        }
+    }
+
+    /** tanh and its slope from one exp(-2|x|): the same bits as tanhLoop and tanhDerivativeLoop. */
+    private static void tanhBothLoop(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e = VectorMath.exp(v.abs().mul(-2f));
+            VectorMath.tanhDerivativeOf(e).intoArray(dy, dyo + i);
+            VectorMath.tanh(v, e).intoArray(y, yo + i);
+        }
+    }
+
+    /** The sigmoid and its slope from one exp(-|x|). */
+    private static void sigmoidBothLoop(float[] x, int xo, float[] y, int yo, float[] dy, int dyo, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e = VectorMath.exp(v.abs().neg());
+            VectorMath.sigmoidDerivativeOf(e).intoArray(dy, dyo + i);
+            VectorMath.sigmoid(v, e).intoArray(y, yo + i);
         }
     }
 

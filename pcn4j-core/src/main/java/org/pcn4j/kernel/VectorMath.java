@@ -90,8 +90,12 @@ final class VectorMath {
 
     /** tanh(x) = sign(x) (1 - e)/(1 + e) with e = exp(-2|x|); an odd polynomial for |x| < 0.625. */
     static FloatVector tanh(FloatVector x) {
+        return tanh(x, exp(x.abs().mul(-2f)));
+    }
+
+    /** tanh(x) given e = exp(-2|x|) (shared with {@link #tanhDerivativeOf}: one exp for both). */
+    static FloatVector tanh(FloatVector x, FloatVector e) {
         FloatVector ax = x.abs();
-        FloatVector e = exp(ax.mul(-2f));
         FloatVector big = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
         big = big.blend(big.neg(), x.lt(0f));
         FloatVector z = x.mul(x);
@@ -106,21 +110,33 @@ final class VectorMath {
 
     /** 1 - tanh(x)^2 = 4e / (1 + e)^2 with e = exp(-2|x|): no cancellation in the tails. */
     static FloatVector tanhDerivative(FloatVector x) {
-        FloatVector e = exp(x.abs().mul(-2f));
+        return tanhDerivativeOf(exp(x.abs().mul(-2f)));
+    }
+
+    /** 1 - tanh(x)^2 given e = exp(-2|x|). */
+    static FloatVector tanhDerivativeOf(FloatVector e) {
         FloatVector d = e.add(1f);
         return e.mul(4f).div(d.mul(d));
     }
 
     /** 1/(1 + e^-x), from e = exp(-|x|) so both tails keep relative accuracy. */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        return sigmoid(x, exp(x.abs().neg()));
+    }
+
+    /** The sigmoid given e = exp(-|x|) (shared with {@link #sigmoidDerivativeOf}). */
+    static FloatVector sigmoid(FloatVector x, FloatVector e) {
         FloatVector inv = FloatVector.broadcast(S, 1f).div(e.add(1f));
         return inv.blend(e.mul(inv), x.lt(0f));
     }
 
     /** s (1 - s) = e / (1 + e)^2 with e = exp(-|x|). */
     static FloatVector sigmoidDerivative(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        return sigmoidDerivativeOf(exp(x.abs().neg()));
+    }
+
+    /** s (1 - s) given e = exp(-|x|). */
+    static FloatVector sigmoidDerivativeOf(FloatVector e) {
         FloatVector d = e.add(1f);
         return e.div(d.mul(d));
     }

@@ -1,0 +1,132 @@
+package org.pcn4j.kernel;
+
+import java.util.Locale;
+
+/**
+ * The register-blocked SGEMM microkernel shape used on this machine: MR rows of A times NR = 2L
+ * columns of B (L floats per vector), and the row count of the narrow-panel kernel (panels one
+ * vector wide, e.g. a 10-class output layer).
+ *
+ * <p>The shape must keep its accumulators, the two B vectors and the broadcast in vector registers:
+ * an MR x 2L kernel needs 2 MR + 3 of them. A spilled accumulator costs a load and a store per k
+ * step and halves the kernel's speed. Measured (issue 12): on AVX2 (16 ymm) the 8 x 2L kernel
+ * spills 5-9 accumulators; 6 x 2L does not spill on JDK 17 and reaches the FMA peak, while JDK 25's
+ * C2 allocates registers differently and spills it, where 5 x 2L does not. AVX-512 and AArch64 have
+ * 32 vector registers and run 8 x 2L.
+ *
+ * <p>The table below is a pure function of (vector width, architecture, JDK), so every JVM on the
+ * same machine picks the same shape. All shapes compute every element of C with the same operation
+ * sequence (one fused chain per k block, zero-initialized), so results are bit-identical whichever
+ * shape runs; only speed differs. {@code -Dpcn4j.gemm.kernel=8x2|6x2|5x2|4x2|auto} (or
+ * {@code PCN4J_GEMM_KERNEL}) forces one; an unknown value, or a shape that needs more registers
+ * than the CPU has, prints one warning line and falls back to the table.
+ */
+public final class GemmShape {
+    /** The MR values there are microkernels for. */
+    private static final int[] ROWS = {8, 6, 5, 4};
+
+    /** Rows of A per micro-panel. */
+    final int mr;
+    /** Rows per call of the narrow (one-vector) kernel that reads A in place. */
+    final int narrowRows;
+    /** Vector registers the machine has, as the table assumed (16 or 32). */
+    final int registers;
+
+    private GemmShape(int mr, int narrowRows, int registers) {
+        this.mr = mr;
+        this.narrowRows = narrowRows;
+        this.registers = registers;
+    }
+
+    /** Rows of A per micro-panel (MR). */
+    public int rows() {
+        return mr;
+    }
+
+    /** Vector registers an MR x 2L kernel keeps live: the accumulators, two B vectors, one broadcast. */
+    static int registersNeeded(int mr) {
+        return 2 * mr + 3;
+    }
+
+    /**
+     * Vector registers of the ISA this JVM's preferred species stands for: 512-bit vectors mean
+     * AVX-512 (32 zmm), AArch64 has 32; x86 with 256-bit vectors is taken as AVX2 (16 ymm), the
+     * conservative reading (AVX-512 capped at 256 bits has 32, but then 6 x 2L still runs well).
+     */
+    static int registers(int vectorBits, String arch) {
+        String a = arch == null ? "" : arch.toLowerCase(Locale.ROOT);
+        if (vectorBits >= 512 || a.equals("aarch64") || a.equals("arm64")) {
+            return 32;
+        }
+        return 16;
+    }
+
+    /** The table: the shape for a vector width, architecture and JDK feature version. */
+    static GemmShape table(int vectorBits, String arch, int jdk) {
+        int regs = registers(vectorBits, arch);
+        if (regs >= 32) {
+            return new GemmShape(8, 8, regs);
+        }
+        // 16 registers: 6 x 2L (15 live) on JDK 17-20; JDK 21+ C2 spills it, 5 x 2L (13 live) does not.
+        return new GemmShape(jdk >= 21 ? 5 : 6, 4, regs);
+    }
+
+    /**
+     * The shape named by {@code forced} (e.g. "6x2"; null, blank or "auto" for the table), checked
+     * against the machine. Problems go to {@code warn} as one line each and the table's shape is used.
+     */
+    static GemmShape choose(String forced, int vectorBits, String arch, int jdk, java.util.function.Consumer<String> warn) {
+        GemmShape auto = table(vectorBits, arch, jdk);
+        String f = forced == null ? "" : forced.trim().toLowerCase(Locale.ROOT);
+        if (f.isEmpty() || f.equals("auto")) {
+            return auto;
+        }
+        int mr = parse(f);
+        if (mr < 0) {
+            warn.accept("pcn4j: warning: unknown gemm kernel '" + forced.trim() + "' in pcn4j.gemm.kernel/PCN4J_GEMM_KERNEL"
+                    + " (expected auto, 8x2, 6x2, 5x2 or 4x2); using " + auto.mr + "x2");
+            return auto;
+        }
+        if (registersNeeded(mr) > auto.registers) {
+            warn.accept("pcn4j: warning: gemm kernel " + f + " needs " + registersNeeded(mr) + " vector registers, this CPU has "
+                    + auto.registers + "; using " + auto.mr + "x2");
+            return auto;
+        }
+        return new GemmShape(mr, auto.narrowRows, auto.registers);
+    }
+
+    /** A shape by name without the machine check (benchmarks measuring a spilling kernel on purpose). */
+    static GemmShape named(String name, int vectorBits, String arch) {
+        int mr = parse(name == null ? "" : name.trim().toLowerCase(Locale.ROOT));
+        if (mr < 0) {
+            throw new IllegalArgumentException("unknown gemm kernel '" + name + "' (expected 8x2, 6x2, 5x2 or 4x2)");
+        }
+        int regs = registers(vectorBits, arch);
+        return new GemmShape(mr, regs >= 32 ? 8 : 4, regs);
+    }
+
+    /** MR for "MRx2" (also "MRx2L"), or -1. */
+    private static int parse(String f) {
+        for (int r : ROWS) {
+            if (f.equals(r + "x2") || f.equals(r + "x2l")) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** The setting from the system property, else the environment variable, else null. */
+    static String setting() {
+        String p = System.getProperty("pcn4j.gemm.kernel");
+        if (p == null || p.isBlank()) {
+            p = System.getenv("PCN4J_GEMM_KERNEL");
+        }
+        return p;
+    }
+
+    /** E.g. "8x2L, narrow 8x1L" (L = floats per vector). */
+    @Override
+    public String toString() {
+        return mr + "x2L, narrow " + narrowRows + "x1L";
+    }
+}

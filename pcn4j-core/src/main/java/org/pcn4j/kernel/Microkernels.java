@@ -1,0 +1,302 @@
+package org.pcn4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked FMA microkernels of {@link VectorGemm}, one method per shape (see
+ * {@link GemmShape} for which runs where). Each sums one k block into a tile, every element a
+ * single fused chain in increasing k from zero, so all shapes give the same bits.
+ *
+ * <p>Keep each method small and straight-line. A version that also folded the tile into C (three
+ * store variants, 1740 bytecodes) made C1's tier-3 compile fail ("out of virtual registers in
+ * linear scan"); in some runs (JMH forks) it then stayed in C1 code, where Vector API calls are not
+ * intrinsified: about 100x slower. Storing to a tile and merging separately costs ~1%.
+ *
+ * <p>This file is generated-looking on purpose (one unrolled method per shape): the Vector API has
+ * no register arrays, and a loop over accumulators would keep them in memory.
+ */
+final class Microkernels {
+    static final VectorSpecies<Float> S = VectorGemm.S;
+    static final int L = VectorGemm.L;
+    static final int NR = VectorGemm.NR;
+
+    private Microkernels() {}
+
+    /** tile[r*NR + j] = sum_p ap[p*8 + r] * bp[panel + p*NR + j], r < 8: 16 accumulators, 19 registers live. */
+    static void kernel8x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int bi = panel;
+        int ai = 0;
+        for (int p = 0; p < kc; p++, bi += NR, ai += 8) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** tile[r*NR + j] = sum_p ap[p*6 + r] * bp[panel + p*NR + j], r < 6: 12 accumulators, 15 registers live. */
+    static void kernel6x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int bi = panel;
+        int ai = 0;
+        for (int p = 0; p < kc; p++, bi += NR, ai += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** tile[r*NR + j] = sum_p ap[p*5 + r] * bp[panel + p*NR + j], r < 5: 10 accumulators, 13 registers live. */
+    static void kernel5x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z;
+        int bi = panel;
+        int ai = 0;
+        for (int p = 0; p < kc; p++, bi += NR, ai += 5) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+    }
+
+    /** tile[r*NR + j] = sum_p ap[p*4 + r] * bp[panel + p*NR + j], r < 4: 8 accumulators, 11 registers live. */
+    static void kernel4x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        int bi = panel;
+        int ai = 0;
+        for (int p = 0; p < kc; p++, bi += NR, ai += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+    }
+
+    /**
+     * One-vector panel (stride L): tile[tileOff + r*L + j] = sum_p ap[aOff + p*aStride + r] * bp[panel + p*L + j],
+     * r < 8. Rows past the micro-panel's MR read the next k step's values; their sums are never stored.
+     */
+    static void kernel8x1(int kc, float[] ap, int aOff, int aStride, float[] bp, int panel, float[] tile, int tileOff) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int bi = panel;
+        int ai = aOff;
+        for (int p = 0; p < kc; p++, bi += L, ai += aStride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
+        }
+        c0.intoArray(tile, tileOff + 0 * L);
+        c1.intoArray(tile, tileOff + 1 * L);
+        c2.intoArray(tile, tileOff + 2 * L);
+        c3.intoArray(tile, tileOff + 3 * L);
+        c4.intoArray(tile, tileOff + 4 * L);
+        c5.intoArray(tile, tileOff + 5 * L);
+        c6.intoArray(tile, tileOff + 6 * L);
+        c7.intoArray(tile, tileOff + 7 * L);
+    }
+
+    /**
+     * One-vector panel (stride L): tile[tileOff + r*L + j] = sum_p ap[aOff + p*aStride + r] * bp[panel + p*L + j],
+     * r < 4. Rows past the micro-panel's MR read the next k step's values; their sums are never stored.
+     */
+    static void kernel4x1(int kc, float[] ap, int aOff, int aStride, float[] bp, int panel, float[] tile, int tileOff) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int bi = panel;
+        int ai = aOff;
+        for (int p = 0; p < kc; p++, bi += L, ai += aStride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+        }
+        c0.intoArray(tile, tileOff + 0 * L);
+        c1.intoArray(tile, tileOff + 1 * L);
+        c2.intoArray(tile, tileOff + 2 * L);
+        c3.intoArray(tile, tileOff + 3 * L);
+    }
+
+    /**
+     * Narrow panel with A read where it lies: row r, step p at a[base + r*rowStep + p*step], r < 8; rows
+     * past {@code rows} repeat the last row (not stored), so nothing outside A is read. Tile stride L.
+     */
+    static void kernelInPlace8x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, int bp0,
+                                  float[] tile) {
+        int a0 = base;
+        int a1 = base + Math.min(1, rows - 1) * rowStep;
+        int a2 = base + Math.min(2, rows - 1) * rowStep;
+        int a3 = base + Math.min(3, rows - 1) * rowStep;
+        int a4 = base + Math.min(4, rows - 1) * rowStep;
+        int a5 = base + Math.min(5, rows - 1) * rowStep;
+        int a6 = base + Math.min(6, rows - 1) * rowStep;
+        int a7 = base + Math.min(7, rows - 1) * rowStep;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int bi = bp0;
+        int o = 0;
+        for (int p = 0; p < kc; p++, bi += L, o += step) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + o]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + o]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0 * L);
+        c1.intoArray(tile, 1 * L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+    }
+
+    /**
+     * Narrow panel with A read where it lies: row r, step p at a[base + r*rowStep + p*step], r < 4; rows
+     * past {@code rows} repeat the last row (not stored), so nothing outside A is read. Tile stride L.
+     */
+    static void kernelInPlace4x1(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, int bp0,
+                                  float[] tile) {
+        int a0 = base;
+        int a1 = base + Math.min(1, rows - 1) * rowStep;
+        int a2 = base + Math.min(2, rows - 1) * rowStep;
+        int a3 = base + Math.min(3, rows - 1) * rowStep;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        int bi = bp0;
+        int o = 0;
+        for (int p = 0; p < kc; p++, bi += L, o += step) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+        }
+        c0.intoArray(tile, 0 * L);
+        c1.intoArray(tile, 1 * L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+    }
+}
