@@ -61,6 +61,11 @@ public final class ConvKinds {
         }
 
         @Override
+        public void checkShapes(EdgeSpec spec, int[] fromShape, int[] toShape) {
+            block(spec, fromShape, toShape);
+        }
+
+        @Override
         public long parameterCount(EdgeSpec spec, int[] fromShape, int[] toShape) {
             String w = where(spec);
             shaped(w, "source", spec.from(), fromShape);
@@ -83,6 +88,11 @@ public final class ConvKinds {
             ConvTranspose2d op = transposed(spec, from.shape(), to.shape());
             return network.add(new ConvTransposeEdge(spec.name(), from, to, op, spec.activation(), spec.convention(),
                     spec.bias()));
+        }
+
+        @Override
+        public void checkShapes(EdgeSpec spec, int[] fromShape, int[] toShape) {
+            transposed(spec, fromShape, toShape);
         }
 
         @Override

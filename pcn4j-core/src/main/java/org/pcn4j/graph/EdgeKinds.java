@@ -36,6 +36,13 @@ public final class EdgeKinds {
             return parameterCount(spec, product(fromShape), product(toShape));
         }
 
+        /**
+         * Checks the edge against its nodes' shapes ([size] or [C, H, W]) without building it, so a
+         * spec that cannot be built fails when it is read (a one-line {@code PcnException} naming
+         * the edge and both shapes). Nothing to check by default: a dense edge fits any sizes.
+         */
+        default void checkShapes(EdgeSpec spec, int[] fromShape, int[] toShape) {}
+
         /** The convention a graph file's edge of this kind gets when it names none (dense: pre). */
         default org.pcn4j.model.Convention defaultConvention() {
             return org.pcn4j.model.Convention.PRE;

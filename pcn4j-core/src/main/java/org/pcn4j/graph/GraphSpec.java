@@ -225,6 +225,14 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 }
             }
         }
+        for (EdgeSpec e : edges) {
+            // Errors of their own (a conv's shapes) start with "edge NAME:"; prefix the source.
+            try {
+                EdgeKinds.get(e.op()).checkShapes(e, byName.get(e.from()).dims(), byName.get(e.to()).dims());
+            } catch (PcnException x) {
+                throw new PcnException(w + x.getMessage(), x);
+            }
+        }
         checkSizes(w, byName);
         int inputs = 0;
         int targets = 0;

@@ -131,7 +131,7 @@ class ConvEdgeTest {
         for (String[] c : cases) {
             PcnException e = assertThrows(PcnException.class,
                     () -> new Graph(GraphSpec.fromJson(base.formatted(c[0], c[1]), "g.json")));
-            assertTrue(e.getMessage().startsWith(c[2]), e.getMessage());
+            assertTrue(e.getMessage().startsWith("g.json: " + c[2]), e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
         String flat = """
@@ -139,7 +139,7 @@ class ConvEdgeTest {
                  "edges": [{"from": "image", "to": "label", "op": "conv2d", "kernel": 3}]}
                 """;
         PcnException e = assertThrows(PcnException.class, () -> new Graph(GraphSpec.fromJson(flat, "g.json")));
-        assertTrue(e.getMessage().startsWith("edge image->label: a convolution needs a shaped source node"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("g.json: edge image->label: a convolution needs a shaped source node"), e.getMessage());
         e = assertThrows(PcnException.class, () -> GraphSpec.fromJson("""
                 {"nodes": [{"name": "image", "size": 80, "shape": [1, 9, 9], "role": "input"}, {"name": "label", "size": 3, "role": "target"}],
                  "edges": [{"from": "image", "to": "label"}]}
