@@ -16,6 +16,7 @@ import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.io.GraphModelFile;
+import org.pcn4j.io.SafeTensors;
 import org.pcn4j.model.Edge;
 import org.pcn4j.model.EnergyChecks;
 import org.pcn4j.model.Parameter;
@@ -110,6 +111,33 @@ class ConvEdgeTest {
             }
         }
         assertTrue(g.spec().toJson().contains("\"shape\""), g.spec().toJson());
+    }
+
+    @Test
+    void aConvModelFileWithAWrongTensorShapeOrAMissingTensorIsRefused() {
+        Graph g = Graph.create(cnn("relu", "post", "max"), "default", 9);
+        Path f = tmp.resolve("cnn.safetensors");
+        GraphModelFile.save(f, g, InputAffine.identity(g.input().size()), null);
+        SafeTensors.Contents c = SafeTensors.read(f);
+        java.util.List<SafeTensors.Entry> swapped = new java.util.ArrayList<>();
+        java.util.List<SafeTensors.Entry> missing = new java.util.ArrayList<>();
+        for (SafeTensors.Entry t : c.tensors().values()) {
+            boolean w1 = t.name().equals("edges.image->c1.weight");
+            // [out, in, kh, kw] written as nn.ConvTranspose2d's [in, out, kh, kw]: same count, wrong layout.
+            swapped.add(w1 ? new SafeTensors.Entry(t.name(), new int[] {2, 3, 3, 3}, t.data()) : t);
+            if (!w1) {
+                missing.add(t);
+            }
+        }
+        Path bad = tmp.resolve("bad.safetensors");
+        SafeTensors.write(bad, c.metadata(), swapped);
+        PcnException e = assertThrows(PcnException.class, () -> GraphModelFile.load(bad));
+        assertTrue(e.getMessage().contains("tensor edges.image->c1.weight has shape [2, 3, 3, 3], the graph needs [3, 2, 3, 3]"),
+                e.getMessage());
+        SafeTensors.write(bad, c.metadata(), missing);
+        e = assertThrows(PcnException.class, () -> GraphModelFile.load(bad));
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains("tensors"), e.getMessage());
     }
 
     @Test
