@@ -92,12 +92,16 @@ public final class GraphCommand implements Runnable {
         for (NodeSpec n : g.nodes()) {
             w = Math.max(w, n.name().length());
         }
+        int sw = 6;
+        for (NodeSpec n : g.nodes()) {
+            sw = Math.max(sw, n.describeShape().length());
+        }
         b.append("nodes:\n");
-        b.append(String.format(Locale.ROOT, "  %-" + w + "s  %6s  %-6s  %-13s  %s%n", "name", "size", "role", "energy",
+        b.append(String.format(Locale.ROOT, "  %-" + w + "s  %" + sw + "s  %-6s  %-13s  %s%n", "name", "size", "role", "energy",
                 "layer"));
         java.util.Map<String, Integer> layers = g.layers();
         for (NodeSpec n : g.nodes()) {
-            b.append(String.format(Locale.ROOT, "  %-" + w + "s  %6d  %-6s  %-13s  %d%n", n.name(), n.size(), n.role().id(),
+            b.append(String.format(Locale.ROOT, "  %-" + w + "s  %" + sw + "s  %-6s  %-13s  %d%n", n.name(), n.describeShape(), n.role().id(),
                     n.energy().id() + (n.precision() != 1f ? " pi=" + n.precision() : ""), layers.get(n.name())));
         }
         int ew = 4;
@@ -110,7 +114,7 @@ public final class GraphCommand implements Runnable {
         for (EdgeSpec e : g.edges()) {
             b.append(String.format(Locale.ROOT, "  %-" + ew + "s  %-10s  %-10s  %-4s  %,10d%s%n", e.from() + " -> " + e.to(),
                     e.activation().id(), e.convention().id(), e.bias() ? "yes" : "no", g.parameterCount(e),
-                    back.contains(e) ? "  (back edge)" : ""));
+                    (back.contains(e) ? "  (back edge)" : "") + (e.describeOp().isEmpty() ? "" : "  " + e.describeOp())));
         }
         if (!g.blocks().isEmpty()) {
             b.append("fully connected blocks (one masked edge each):\n");

@@ -49,6 +49,11 @@ final class GraphDot {
             if (!e.bias()) {
                 label = label.isEmpty() ? "no bias" : label + ", no bias";
             }
+            if (!e.describeOp().isEmpty()) {
+                // Another kind (a convolution): its op and keys, and its parameter count.
+                String op = e.describeOp() + String.format(Locale.ROOT, ", %,d parameters", g.parameterCount(e));
+                label = label.isEmpty() ? op : op + ", " + label;
+            }
             if (!label.isEmpty()) {
                 attrs.append("label=").append(quote(label));
             }
@@ -69,7 +74,7 @@ final class GraphDot {
     }
 
     private static String node(NodeSpec n) {
-        StringBuilder rest = new StringBuilder().append(n.size());
+        StringBuilder rest = new StringBuilder().append(n.describeShape());
         if (n.role() != Role.HIDDEN) {
             rest.append(' ').append(n.role().id());
         }

@@ -197,7 +197,7 @@ final class GraphDrawing {
     }
 
     private static String subtitle(NodeSpec n) {
-        String s = n.size() + (n.role() == Role.HIDDEN ? "" : " \u00b7 " + n.role().id());
+        String s = n.describeShape() + (n.role() == Role.HIDDEN ? "" : " \u00b7 " + n.role().id());
         if (n.role() == Role.TARGET || n.energy() != org.pcn4j.model.Energy.GAUSSIAN) {
             s += n.energy() == org.pcn4j.model.Energy.GAUSSIAN ? "" : " \u00b7 CE";
         }

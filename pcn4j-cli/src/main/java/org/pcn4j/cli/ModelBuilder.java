@@ -98,6 +98,14 @@ final class ModelBuilder {
         return o.model == null ? new int[] {data.features(), 128, 128, data.classes()} : MlpSpec.parseSizes(o.model);
     }
 
+    private static String dims(int[] shape) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : "x").append(shape[i]);
+        }
+        return b.toString();
+    }
+
     private static String join(int[] sizes) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < sizes.length; i++) {
@@ -110,6 +118,15 @@ final class ModelBuilder {
         if (model instanceof Graph) {
             Node in = model.input();
             Node out = model.output();
+            if (in.isShaped()) {
+                // A shaped input (a conv graph) takes images of exactly its [C, H, W], not just as many values.
+                int[] img = data.train().imageShape();
+                if (img == null || !java.util.Arrays.equals(img, in.shape())) {
+                    throw new PcnException(what + ": input node '" + in.name() + "' has shape " + dims(in.shape())
+                            + ", but " + data.name() + " samples are " + (img == null
+                                    ? data.features() + " flat values" : dims(img) + " images"));
+                }
+            }
             if (in.size() != data.features()) {
                 throw new PcnException(what + ": input node '" + in.name() + "' has size " + in.size()
                         + ", but " + data.name() + " inputs have " + data.features() + " values");

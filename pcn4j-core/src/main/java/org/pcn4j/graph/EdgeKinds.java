@@ -29,6 +29,26 @@ public final class EdgeKinds {
         long parameterCount(EdgeSpec spec, int fromSize, int toSize);
 
         /**
+         * As {@link #parameterCount(EdgeSpec, int, int)} with the nodes' shapes ([size] or
+         * [C, H, W]); a kind whose count depends on channels (a convolution) overrides this one.
+         */
+        default long parameterCount(EdgeSpec spec, int[] fromShape, int[] toShape) {
+            return parameterCount(spec, product(fromShape), product(toShape));
+        }
+
+        /**
+         * Checks the edge against its nodes' shapes ([size] or [C, H, W]) without building it, so a
+         * spec that cannot be built fails when it is read (a one-line {@code PcnException} naming
+         * the edge and both shapes). Nothing to check by default: a dense edge fits any sizes.
+         */
+        default void checkShapes(EdgeSpec spec, int[] fromShape, int[] toShape) {}
+
+        /** The convention a graph file's edge of this kind gets when it names none (dense: pre). */
+        default org.pcn4j.model.Convention defaultConvention() {
+            return org.pcn4j.model.Convention.PRE;
+        }
+
+        /**
          * The extra keys a graph file may give an edge of this kind (e.g. {@code kernel}, {@code stride});
          * they reach {@link #create} in {@link EdgeSpec#options()} and are written back to model files.
          */
@@ -51,9 +71,19 @@ public final class EdgeKinds {
                 return (long) toSize * fromSize + (spec.bias() ? toSize : 0);
             }
         });
+        // The convolutional kinds (conv2d, conv_transpose2d): see org.pcn4j.convnet.
+        org.pcn4j.convnet.ConvKinds.registerAll();
     }
 
     private EdgeKinds() {}
+
+    private static int product(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
 
     /** Makes {@code op} available to graph specs (and model files); replaces an earlier kind of that name. */
     public static void register(String op, Kind kind) {

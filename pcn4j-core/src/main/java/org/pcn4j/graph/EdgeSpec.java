@@ -38,4 +38,27 @@ public record EdgeSpec(String from, String to, Activation activation, Convention
     public String name() {
         return from + "->" + to;
     }
+
+    /**
+     * The kind and its options for listings, e.g. {@code conv2d kernel=3 padding=1 pool=max pool_size=2};
+     * empty for a dense edge.
+     */
+    public String describeOp() {
+        if (op.equals(EdgeKinds.DENSE)) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(op);
+        for (Map.Entry<String, Object> e : options.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Double && (Double) v == Math.rint((Double) v)) {
+                v = (long) (double) (Double) v; // JSON numbers come back as doubles
+            }
+            b.append(' ').append(e.getKey()).append('=').append(v instanceof java.util.List
+                    ? String.join("x", ((java.util.List<?>) v).stream().map(x -> x instanceof Double
+                            && (Double) x == Math.rint((Double) x) ? String.valueOf((long) (double) (Double) x)
+                            : String.valueOf(x)).toList())
+                    : String.valueOf(v));
+        }
+        return b.toString();
+    }
 }

@@ -32,7 +32,7 @@ public final class Graph implements PcModel {
     public Graph(GraphSpec spec) {
         this.spec = spec.validate();
         for (NodeSpec n : spec.nodes()) {
-            network.addNode(n.name(), n.size(), n.energy(), n.precision());
+            network.addNode(n.name(), n.dims(), n.energy(), n.precision());
         }
         for (EdgeSpec e : spec.edges()) {
             Edge d = EdgeKinds.get(e.op()).create(network, network.node(e.from()), network.node(e.to()), e);

@@ -135,7 +135,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
     }
 
     public long parameterCount(EdgeSpec e) {
-        return EdgeKinds.get(e.op()).parameterCount(e, node(e.from()).size(), node(e.to()).size());
+        return EdgeKinds.get(e.op()).parameterCount(e, node(e.from()).dims(), node(e.to()).dims());
     }
 
     /** Checks the spec; throws a one-line {@link PcnException} naming the first problem. */
@@ -166,6 +166,16 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             }
             if (n.size() <= 0) {
                 throw new PcnException(w + "node '" + n.name() + "' has size " + n.size() + " (must be positive)");
+            }
+            if (n.isShaped()) {
+                if (n.shape().size() != 3 || n.shape().stream().anyMatch(d -> d <= 0)) {
+                    throw new PcnException(w + "node '" + n.name() + "' has shape " + n.shape()
+                            + " (expected [channels, height, width], all positive)");
+                }
+                if (NodeSpec.product(n.shape()) != n.size()) {
+                    throw new PcnException(w + "node '" + n.name() + "' has size " + n.size() + " but shape "
+                            + n.shape() + " (" + NodeSpec.product(n.shape()) + " units)");
+                }
             }
             if (n.size() > MAX_NODE_SIZE) {
                 throw new PcnException(w + "node '" + n.name() + "' has size " + n.size() + ", more than the limit of "
@@ -215,6 +225,14 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 }
             }
         }
+        for (EdgeSpec e : edges) {
+            // Errors of their own (a conv's shapes) start with "edge NAME:"; prefix the source.
+            try {
+                EdgeKinds.get(e.op()).checkShapes(e, byName.get(e.from()).dims(), byName.get(e.to()).dims());
+            } catch (PcnException x) {
+                throw new PcnException(w + x.getMessage(), x);
+            }
+        }
         checkSizes(w, byName);
         int inputs = 0;
         int targets = 0;
@@ -260,6 +278,9 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
      */
     private void checkSizes(String w, Map<String, NodeSpec> byName) {
         for (EdgeSpec e : edges) {
+            if (!EdgeKinds.DENSE.equals(e.op())) {
+                continue; // another kind's weights are not [to, from] (a conv's are a few kernels)
+            }
             long to = byName.get(e.to()).size();
             long from = byName.get(e.from()).size();
             if (to * from > org.pcn4j.io.InputChecks.MAX_ARRAY) {
@@ -409,6 +430,10 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", n.name());
             m.put("size", n.size());
+            if (n.isShaped()) {
+                // Written only for shaped nodes, so flat graphs keep today's JSON exactly.
+                m.put("shape", new ArrayList<Object>(n.shape()));
+            }
             m.put("role", n.role().id());
             m.put("energy", n.energy().id());
             m.put("precision", (double) n.precision());
@@ -494,14 +519,25 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         for (Map<String, Object> n : listOfMaps(nodeList, "nodes", w)) {
             i++;
             String where = w + "node " + i;
-            check(n, where, "name", "size", "role", "energy", "precision");
+            check(n, where, "name", "size", "shape", "role", "energy", "precision");
             String name = string(n, "name", where, null);
             where = w + "node '" + name + "'";
-            int size = integer(n.get("size"), "size", where);
+            List<Integer> shape = shape(n.get("shape"), where);
+            int size;
+            if (n.get("size") == null && !shape.isEmpty()) {
+                long p = NodeSpec.product(shape);
+                if (p > MAX_NODE_SIZE) {
+                    throw new PcnException(where + ": shape " + shape + " has " + p + " units, more than the limit of "
+                            + MAX_NODE_SIZE);
+                }
+                size = (int) p;
+            } else {
+                size = integer(n.get("size"), "size", where);
+            }
             Role role = parse(() -> Role.parse(string(n, "role", "", "hidden")), where);
             Energy energy = parse(() -> Energy.parse(string(n, "energy", "", "gaussian")), where);
             float precision = n.get("precision") == null ? 1f : (float) number(n.get("precision"), "precision", where);
-            b.node(new NodeSpec(name, size, role, energy, precision));
+            b.node(new NodeSpec(name, size, role, energy, precision, shape));
         }
         if (edgeList != null) {
             i = 0;
@@ -520,7 +556,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 String from = string(e, "from", where, null);
                 String to = string(e, "to", where, null);
                 where = w + "edge " + from + "->" + to;
-                EdgeOptions o = edgeOptions(e, where);
+                EdgeOptions o = edgeOptions(e, where, EdgeKinds.get(op).defaultConvention());
                 Map<String, Object> options = new LinkedHashMap<>();
                 for (Map.Entry<String, Object> en : e.entrySet()) {
                     if (kindOptions.contains(key(en.getKey()))) {
@@ -563,8 +599,12 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
     private record EdgeOptions(Activation activation, Convention convention, boolean bias) {}
 
     private static EdgeOptions edgeOptions(Map<String, Object> e, String where) {
+        return edgeOptions(e, where, Convention.PRE);
+    }
+
+    private static EdgeOptions edgeOptions(Map<String, Object> e, String where, Convention dflt) {
         Activation f = parse(() -> Activation.parse(string(e, "activation", "", "identity")), where);
-        Convention c = parse(() -> Convention.parse(string(e, "convention", "", "pre")), where);
+        Convention c = parse(() -> Convention.parse(string(e, "convention", "", dflt.id())), where);
         Object bias = e.get("bias");
         if (bias != null && !(bias instanceof Boolean)) {
             throw new PcnException(where + ": bias must be true or false, not '" + org.pcn4j.io.InputChecks.quote(bias) + "'");
@@ -623,6 +663,26 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             throw new PcnException(where + ": '" + k + "' must be a string");
         }
         return String.valueOf(v);
+    }
+
+    /** {@code shape: [C, H, W]} (three positive integers), or empty when absent. */
+    private static List<Integer> shape(Object v, String where) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List) || ((List<?>) v).size() != 3) {
+            throw new PcnException(where + ": 'shape' must be a list [channels, height, width], not '"
+                    + org.pcn4j.io.InputChecks.quote(v) + "'");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (Object d : (List<?>) v) {
+            int x = integer(d, "shape", where);
+            if (x <= 0) {
+                throw new PcnException(where + ": shape " + v + " must have positive dimensions");
+            }
+            out.add(x);
+        }
+        return out;
     }
 
     private static int integer(Object v, String k, String where) {

@@ -14,6 +14,8 @@ import java.util.List;
 public final class Node {
     private final String name;
     private final int size;
+    /** [size] for a flat node, [C, H, W] for a shaped one; the state is NCHW-flat either way. */
+    private final int[] shape;
     private final Energy energy;
     private float precision;
     /** The edges that predict this node, in connection order (a block it is a member of included). */
@@ -45,9 +47,28 @@ public final class Node {
     boolean gradNonZero;
 
     Node(String name, int size, Energy energy, float precision) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("node " + name + " has size " + size);
+        this(name, new int[] {size}, energy, precision);
+    }
+
+    /**
+     * A node of {@code shape}: [size] (flat) or [C, H, W] (an image-like node, e.g. a conv edge's
+     * target). Each sample's C*H*W values are stored channel-major (NCHW), which is also what
+     * PyTorch's {@code flatten} gives, so a dense edge out of a shaped node sees it flattened.
+     */
+    Node(String name, int[] shape, Energy energy, float precision) {
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("node " + name + " has shape " + java.util.Arrays.toString(shape));
+            }
+            n *= d;
         }
+        if ((shape.length != 1 && shape.length != 3) || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("node " + name + " has shape " + java.util.Arrays.toString(shape)
+                    + " (expected [size] or [C, H, W])");
+        }
+        int size = (int) n;
+        this.shape = shape.clone();
         this.name = name;
         this.size = size;
         this.energy = energy;
@@ -60,6 +81,16 @@ public final class Node {
 
     public int size() {
         return size;
+    }
+
+    /** [size] for a flat node, [C, H, W] for a shaped one (a copy). */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** True for a [C, H, W] node. */
+    public boolean isShaped() {
+        return shape.length == 3;
     }
 
     public Energy energy() {
@@ -175,6 +206,9 @@ public final class Node {
 
     @Override
     public String toString() {
+        if (isShaped()) {
+            return name + "[" + shape[0] + "x" + shape[1] + "x" + shape[2] + "]";
+        }
         return name + "[" + size + "]";
     }
 }

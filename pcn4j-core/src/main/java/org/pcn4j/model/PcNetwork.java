@@ -40,10 +40,15 @@ public final class PcNetwork {
     private boolean frozen;
 
     public Node addNode(String name, int size, Energy energy, float precision) {
+        return addNode(name, new int[] {size}, energy, precision);
+    }
+
+    /** A node of shape [size] or [C, H, W] (see {@link Node#shape()}). */
+    public Node addNode(String name, int[] shape, Energy energy, float precision) {
         if (byName.containsKey(name)) {
             throw new PcnException("duplicate node name '" + name + "'");
         }
-        Node n = new Node(name, size, energy, precision);
+        Node n = new Node(name, shape, energy, precision);
         nodes.add(n);
         byName.put(name, n);
         order = null;
