@@ -431,24 +431,47 @@ public final class PcNetwork {
                 n.touch();
             }
         }
-        for (Node n : topologicalOrder()) {
+        TaskTimer timer = taskTimer;
+        List<Node> ord = topologicalOrder();
+        long[] nanos = timer == null ? null : new long[ord.size()];
+        long[] costs = timer == null ? null : new long[ord.size()];
+        for (int i = 0; i < ord.size(); i++) {
+            Node n = ord.get(i);
             if (n.clamped || !n.hasPrediction() || n.keepState) {
                 continue;
             }
-            predict(n);
-            int len = batch * n.size();
-            if (n.mask != null) {
-                float[] m = n.mask;
-                for (int j = 0; j < len; j++) {
-                    if (m[j] == 0f) {
-                        n.x[j] = n.mu[j];
-                    }
+            long t0 = 0;
+            if (timer != null) {
+                t0 = System.nanoTime();
+                for (Edge e : n.in) {
+                    costs[i] += e.cached(n, batch) ? 0 : e.productCost(batch);
                 }
-            } else {
-                n.energy().initialState(n.mu, n.x, batch, n.size());
             }
-            n.touch();
+            initNode(n);
+            if (timer != null) {
+                nanos[i] = System.nanoTime() - t0;
+            }
         }
+        if (timer != null) {
+            timer.phase("init", nanos, costs); // a chain: its tasks run one after another
+        }
+    }
+
+    /** x = mu (or the energy's minimum given mu) for one free node, its free units only under a mask. */
+    private void initNode(Node n) {
+        predict(n);
+        int len = batch * n.size();
+        if (n.mask != null) {
+            float[] m = n.mask;
+            for (int j = 0; j < len; j++) {
+                if (m[j] == 0f) {
+                    n.x[j] = n.mu[j];
+                }
+            }
+        } else {
+            n.energy().initialState(n.mu, n.x, batch, n.size());
+        }
+        n.touch();
     }
 
     /** Recomputes mu for every node whose inputs changed. */

@@ -202,8 +202,9 @@ class ParallelScheduleTest {
             }
             t.step(x, y, BATCH);
         }
-        // 4 predicted nodes, 5 nodes with state gradients (one task each), 4 edges.
-        assertEquals(java.util.Map.of("errors", 4, "predictions", 4, "state_gradients", 5, "weight_gradients", 4), tasks);
+        // 4 predicted nodes, 5 nodes with state gradients (one task each), 4 edges; init lists the order.
+        assertEquals(java.util.Map.of("errors", 4, "init", 5, "predictions", 4, "state_gradients", 5, "weight_gradients", 4),
+                tasks);
         List<float[]> w = new ArrayList<>();
         for (Edge e : m.network().edges()) {
             for (Parameter p : e.parameters()) {
