@@ -38,6 +38,9 @@ final class LayerSchedule {
     private final Edge[] orphanEdges;
     private final Edge[] edges;
     private final Auto[] auto = new Auto[Phase.values().length];
+    /** The weight-gradient phase's arguments, set just before it runs. */
+    private float wScale;
+    private boolean wAccumulate;
 
     LayerSchedule(PcNetwork net) {
         this.net = net;
@@ -182,36 +185,44 @@ final class LayerSchedule {
 
     private void layered(Phase p, int threads) {
         int b = net.batch();
+        if (p == Phase.STATE_GRADIENTS) {
+            for (Edge e : orphanEdges) {
+                e.prepareStateGradients(b);
+            }
+        }
+        tasks(tasks(p), threads, i -> cost(p, i, b), i -> runTask(p, i));
+    }
+
+    /** The modelled cost of task i: multiply-adds (errors: elementwise work only, by size). */
+    private long cost(Phase p, int i, int b) {
         switch (p) {
-            case PREDICTIONS:
-                tasks(targetGroups.length, threads, g -> predictionCost(targetGroups[g], b), g -> {
-                    for (Node n : targetGroups[g]) {
-                        net.predict(n);
-                    }
-                });
-                break;
-            case ERRORS:
-                // Elementwise work only: balanced by size.
-                tasks(targetGroups.length, threads, g -> elements(targetGroups[g], b), g -> {
-                    for (Node n : targetGroups[g]) {
-                        net.nodeErrors(n);
-                    }
-                });
-                break;
-            case STATE_GRADIENTS:
-                for (Edge e : orphanEdges) {
-                    e.prepareStateGradients(b);
-                }
-                tasks(sourceGroups.length, threads, g -> gradientCost(g, b), this::stateGradients);
-                break;
-            default:
-                tasks(edges.length, threads, i -> edges[i].productCost(b), i -> edges[i].weightGradient(b, wScale, wAccumulate));
-                break;
+            case PREDICTIONS: return predictionCost(targetGroups[i], b);
+            case ERRORS: return elements(targetGroups[i], b);
+            case STATE_GRADIENTS: return gradientCost(i, b);
+            default: return edges[i].productCost(b);
         }
     }
 
-    private float wScale;
-    private boolean wAccumulate;
+    private void runTask(Phase p, int i) {
+        switch (p) {
+            case PREDICTIONS:
+                for (Node n : targetGroups[i]) {
+                    net.predict(n);
+                }
+                break;
+            case ERRORS:
+                for (Node n : targetGroups[i]) {
+                    net.nodeErrors(n);
+                }
+                break;
+            case STATE_GRADIENTS:
+                stateGradients(i);
+                break;
+            default:
+                edges[i].weightGradient(net.batch(), wScale, wAccumulate);
+                break;
+        }
+    }
 
     /** The weight-gradient phase's arguments ({@link PcNetwork#computeWeightGradients}). */
     void weightArguments(float scale, boolean accumulate) {
@@ -312,31 +323,9 @@ final class LayerSchedule {
             }
         }
         for (int i = 0; i < n; i++) {
-            switch (p) {
-                case PREDICTIONS: costs[i] = predictionCost(targetGroups[i], b); break;
-                case ERRORS: costs[i] = elements(targetGroups[i], b); break;
-                case STATE_GRADIENTS: costs[i] = gradientCost(i, b); break;
-                default: costs[i] = edges[i].productCost(b); break;
-            }
+            costs[i] = cost(p, i, b);
             long t0 = System.nanoTime();
-            switch (p) {
-                case PREDICTIONS:
-                    for (Node x : targetGroups[i]) {
-                        net.predict(x);
-                    }
-                    break;
-                case ERRORS:
-                    for (Node x : targetGroups[i]) {
-                        net.nodeErrors(x);
-                    }
-                    break;
-                case STATE_GRADIENTS:
-                    stateGradients(i);
-                    break;
-                default:
-                    edges[i].weightGradient(b, wScale, wAccumulate);
-                    break;
-            }
+            runTask(p, i);
             nanos[i] = System.nanoTime() - t0;
         }
         timer.phase(p.name().toLowerCase(java.util.Locale.ROOT), nanos, costs);
