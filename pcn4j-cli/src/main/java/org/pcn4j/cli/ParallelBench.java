@@ -302,15 +302,33 @@ final class ParallelBench {
         if (n - first == 1) {
             return time + splitTime(ph.nanos[order[first]], ph.costs[order[first]], p, e);
         }
-        double[] free = new double[p];
+        // The large tasks of a last, partial round run split afterwards (as LayerSchedule.tasks).
+        int big = 0;
+        while (first + big < n && ph.costs[order[first + big]] >= (1L << 21)) {
+            big++;
+        }
+        int tail = big % p;
+        List<Integer> parallel = new ArrayList<>();
         for (int k = first; k < n; k++) {
+            boolean inTail = tail > 0 && big > tail && k >= first + big - tail && k < first + big;
+            if (inTail) {
+                time += splitTime(ph.nanos[order[k]], ph.costs[order[k]], p, e);
+            } else {
+                parallel.add(order[k]);
+            }
+        }
+        if (parallel.size() == 1) {
+            return time + splitTime(ph.nanos[parallel.get(0)], ph.costs[parallel.get(0)], p, e);
+        }
+        double[] free = new double[p];
+        for (int k : parallel) {
             int best = 0;
             for (int q = 1; q < p; q++) {
                 if (free[q] < free[best]) {
                     best = q;
                 }
             }
-            free[best] += ph.nanos[order[k]];
+            free[best] += ph.nanos[k];
         }
         double makespan = 0;
         for (double f : free) {

@@ -22,7 +22,10 @@ import org.pcn4j.kernel.ParallelFor;
  * <p>Balance: tasks are claimed largest first (modelled multiply-adds, {@link Edge#productCost},
  * 0 for a cached prediction), so the dynamic claiming of {@code ParallelFor} approximates
  * longest-processing-time scheduling. A task larger than a fair share of its phase cannot be
- * balanced: it runs alone first, its products split over every thread as in {@code gemm}.
+ * balanced: it runs alone first, its products split over every thread as in {@code gemm}; so do
+ * the large tasks of a last, partial round (the third of three equal products on two threads).
+ * With a feedforward initialization the errors reach one more layer per inference step, so early
+ * steps have few large tasks: the split keeps both threads busy there.
  */
 final class LayerSchedule {
     enum Phase { PREDICTIONS, ERRORS, STATE_GRADIENTS, WEIGHT_GRADIENTS }
@@ -302,12 +305,32 @@ final class LayerSchedule {
             rest -= c[order[first]];
             first++;
         }
-        int left = n - first;
+        // Large tasks that would leave threads idle in a last, partial round (3 products on 2
+        // threads) run split after the others instead: the smallest of them, largest first.
+        int big = 0;
+        while (first + big < n && c[order[first + big]] >= SPLIT_MIN) {
+            big++;
+        }
+        int tail = big % threads;
+        int end = n;
+        if (tail > 0 && big > tail) {
+            // Move the tail's tasks behind the small ones, so the parallel batch is [first, end).
+            Integer[] moved = Arrays.copyOfRange(order, first + big - tail, first + big);
+            System.arraycopy(order, first + big, order, first + big - tail, n - first - big);
+            System.arraycopy(moved, 0, order, n - tail, tail);
+            end = n - tail;
+        } else {
+            tail = 0;
+        }
+        int left = end - first;
         if (left == 1) {
             body.accept(order[first]);
         } else if (left > 1) {
             int from = first;
             ParallelFor.run(left, threads, i -> body.accept(order[from + i]));
+        }
+        for (int i = end; i < n; i++) {
+            body.accept(order[i]);
         }
     }
 
