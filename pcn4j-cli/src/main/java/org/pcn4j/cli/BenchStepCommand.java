@@ -64,6 +64,12 @@ public final class BenchStepCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
+    @Option(names = "--parallel", split = ",", paramLabel = "MODES",
+            description = {"Compare thread schedules (gemm, layers, auto; comma-separated): per model the PC step at",
+                    "1 thread, under each schedule at --threads, the BP step at --threads, and a simulation of 8 and 32",
+                    "cores from per-task times measured on one thread."})
+    List<String> parallel;
+
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
@@ -79,6 +85,17 @@ public final class BenchStepCommand implements Callable<Integer> {
         threads.apply();
         if (batch <= 0 || steps < 0 || !(seconds > 0)) {
             throw new PcnException("--batch-size and --seconds must be positive, -T >= 0");
+        }
+        if (parallel != null) {
+            List<org.pcn4j.model.ParallelSchedule> schedules = new ArrayList<>();
+            for (String p : parallel) {
+                schedules.add(org.pcn4j.model.ParallelSchedule.parse(p));
+            }
+            ParallelBench pb = new ParallelBench(batch, steps, activation, seconds, Backends.threads(), json);
+            for (String m : models) {
+                pb.run(m, schedules);
+            }
+            return 0;
         }
         if (fullyConnected != null) {
             for (String m : fullyConnected) {

@@ -280,6 +280,19 @@ final class Options {
     }
 
     /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
+    /** {@code --parallel gemm|layers|auto}: how inference uses the kernel threads (same results under each). */
+    static final class Parallel {
+        @Option(names = "--parallel", defaultValue = "gemm", paramLabel = "MODE",
+                description = {"gemm: split each large matrix product over --threads; layers: run each inference phase's",
+                        "nodes and edges as parallel tasks (large products still split); auto: time both per phase",
+                        "and keep the faster. Bit-identical results under each (default: ${DEFAULT-VALUE})."})
+        String parallel;
+
+        org.pcn4j.model.ParallelSchedule schedule() {
+            return org.pcn4j.model.ParallelSchedule.parse(parallel);
+        }
+    }
+
     static final class StateLrOverride {
         @Option(names = "--state-lr", paramLabel = "GAMMA",
                 description = "State learning rate (default: the one the model was trained with).")

@@ -56,6 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin Options.Optimizer optimizer = new Options.Optimizer();
     @Mixin Options.Loop loop = new Options.Loop();
     @Mixin ThreadsOption threads = new ThreadsOption();
+    @Mixin Options.Parallel parallel = new Options.Parallel();
     @Mixin Options.Run run = new Options.Run();
 
     @Spec
@@ -65,6 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
         threads.apply();
+        org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
         FitConfig fc = loop.config(generative);
@@ -86,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
         Schedule sched = optimizer.schedule.equalsIgnoreCase("constant") ? Schedule.constant(optimizer.lr)
                 : Schedule.parse(optimizer.schedule, optimizer.lr, Math.round(optimizer.warmup * total), Math.max(1, total));
         TrainConfig tc = TrainConfig.builder().rule(inference.rule()).inference(inference.config())
-                .optimizer(optimizer.config()).schedule(sched).clipNorm(optimizer.clipNorm).build();
+                .optimizer(optimizer.config()).schedule(sched).clipNorm(optimizer.clipNorm).parallel(schedule).build();
         loop.evalInferenceSteps = fit.evalInferenceSteps(tc);
 
         if (run.resume != null && run.out != null && !run.out.toAbsolutePath().normalize()

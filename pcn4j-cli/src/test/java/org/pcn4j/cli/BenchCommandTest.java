@@ -76,4 +76,38 @@ class BenchCommandTest {
             assertTrue(((Number) l.get("inference_step_us")).doubleValue() > 0, l.toString());
         }
     }
+
+    /** --parallel: PC at 1 thread, each schedule at --threads, BP at --threads, then the labelled simulation. */
+    @Test
+    void stepParallelComparesSchedulesInOneRun() {
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
+                "--parallel", "gemm,layers,auto", "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
+                .map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        assertEquals(5 + 3, lines.size(), r.out());
+        String[] cases = {"pc gemm 1", "pc gemm 2", "pc layers 2", "pc auto 2", "bp gemm 2"};
+        for (int i = 0; i < 5; i++) {
+            java.util.Map<String, Object> l = lines.get(i);
+            assertEquals(cases[i], l.get("algorithm") + " " + l.get("parallel") + " " + l.get("threads"), l.toString());
+            assertTrue(((Number) l.get("step_ms")).doubleValue() > 0, l.toString());
+        }
+        assertEquals(1.0, ((Number) lines.get(0).get("speedup_over_1_thread")).doubleValue());
+        assertEquals(1.0, ((Number) lines.get(4).get("time_per_flop_vs_bp")).doubleValue());
+        assertTrue(!((String) lines.get(3).get("auto")).contains("?"), lines.get(3).toString());
+        for (int i = 5; i < 8; i++) {
+            assertTrue(((Number) lines.get(i).get("layers_speedup")).doubleValue() > 0, lines.get(i).toString());
+        }
+        assertEquals(32, ((Number) lines.get(7).get("simulated_cores")).intValue());
+    }
+
+    @Test
+    void unknownParallelValueIsAOneLineError() {
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--parallel", "gemm,threads");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("pcn4j: error: unknown --parallel value 'threads' (expected gemm, layers or auto)", r.err().trim());
+        r = CliRunner.run("train", "--dataset", "digits", "--parallel", "fast");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("pcn4j: error: unknown --parallel value 'fast' (expected gemm, layers or auto)", r.err().trim());
+    }
 }

@@ -430,6 +430,11 @@ public final class DenseEdge implements Edge {
     }
 
     @Override
+    public boolean cached(Node target, int batch) {
+        return !stale(batch);
+    }
+
+    @Override
     public String toString() {
         return name;
     }

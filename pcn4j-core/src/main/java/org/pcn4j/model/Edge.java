@@ -86,4 +86,29 @@ public interface Edge {
      * current values however the sources move.
      */
     void setFrozen(boolean frozen);
+
+    /**
+     * Multiply-adds of one of this edge's products over {@code batch} samples (its forward map, or
+     * J^T eps): what the {@code layers} schedule balances tasks by. The default counts a dense map
+     * from all sources to all targets.
+     */
+    default long productCost(int batch) {
+        long in = 0;
+        long out = 0;
+        for (Node n : sources()) {
+            in += n.size();
+        }
+        for (Node n : targets()) {
+            out += n.size();
+        }
+        return batch * in * out;
+    }
+
+    /**
+     * Whether {@link #refresh} would reuse a cached contribution to {@code target} now (no product),
+     * for the schedule's cost model only; the default says no.
+     */
+    default boolean cached(Node target, int batch) {
+        return false;
+    }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.kernel.Activation;
+import org.pcn4j.kernel.Backends;
 
 /**
  * A predictive coding network over an arbitrary directed graph of {@link Node}s and
@@ -38,6 +39,10 @@ public final class PcNetwork {
     private int batch;
     private int capacity;
     private boolean frozen;
+    private ParallelSchedule parallel = ParallelSchedule.GEMM;
+    /** The task groups of the layers and auto schedules, rebuilt when nodes or edges are added. */
+    private LayerSchedule layers;
+    private TaskTimer taskTimer;
 
     public Node addNode(String name, int size, Energy energy, float precision) {
         return addNode(name, new int[] {size}, energy, precision);
@@ -53,6 +58,7 @@ public final class PcNetwork {
         byName.put(name, n);
         order = null;
         capacity = 0;
+        layers = null;
         return n;
     }
 
@@ -79,6 +85,7 @@ public final class PcNetwork {
         edges.add(e);
         order = null;
         capacity = 0;
+        layers = null;
         return e;
     }
 
@@ -148,6 +155,53 @@ public final class PcNetwork {
 
     public int batch() {
         return batch;
+    }
+
+    /**
+     * How inference phases use the kernel threads (see {@link ParallelSchedule}); results are
+     * bit-identical under every schedule and thread count. The default is {@code gemm}.
+     */
+    public void setParallel(ParallelSchedule schedule) {
+        this.parallel = java.util.Objects.requireNonNull(schedule, "schedule");
+    }
+
+    public ParallelSchedule parallel() {
+        return parallel;
+    }
+
+    /** What {@code auto} chose per phase so far, e.g. {@code predictions=layers errors=gemm ...} ({@code ?} while measuring). */
+    public String parallelChoices() {
+        return layers == null ? "" : layers.autoChoices();
+    }
+
+    /** Receives per-task times of each phase; see {@link #setTaskTimer}. */
+    public interface TaskTimer {
+        /** One phase ran: each task's nanoseconds and modelled cost (multiply-adds), in task order. */
+        void phase(String phase, long[] nanos, long[] costs);
+    }
+
+    /**
+     * With a timer set, every phase runs its layer tasks one by one on the caller and reports each
+     * task's time (a profile to simulate other core counts from); null turns it off. Results are
+     * the same as without it.
+     */
+    public void setTaskTimer(TaskTimer timer) {
+        this.taskTimer = timer;
+    }
+
+    TaskTimer taskTimer() {
+        return taskTimer;
+    }
+
+    /** The layer schedule to run phases with, or null for the plain node-by-node loops. */
+    private LayerSchedule layerSchedule() {
+        if (taskTimer == null && (parallel == ParallelSchedule.GEMM || Backends.threads() <= 1)) {
+            return null;
+        }
+        if (layers == null) {
+            layers = new LayerSchedule(this);
+        }
+        return layers;
     }
 
     public long parameterCount() {
@@ -382,28 +436,60 @@ public final class PcNetwork {
                 n.touch();
             }
         }
-        for (Node n : topologicalOrder()) {
+        TaskTimer timer = taskTimer;
+        List<Node> ord = topologicalOrder();
+        long[] nanos = timer == null ? null : new long[ord.size()];
+        long[] costs = timer == null ? null : new long[ord.size()];
+        for (int i = 0; i < ord.size(); i++) {
+            Node n = ord.get(i);
             if (n.clamped || !n.hasPrediction() || n.keepState) {
                 continue;
             }
-            predict(n);
-            int len = batch * n.size();
-            if (n.mask != null) {
-                float[] m = n.mask;
-                for (int j = 0; j < len; j++) {
-                    if (m[j] == 0f) {
-                        n.x[j] = n.mu[j];
-                    }
+            long t0 = 0;
+            if (timer != null) {
+                t0 = System.nanoTime();
+                for (Edge e : n.in) {
+                    costs[i] += e.cached(n, batch) ? 0 : e.productCost(batch);
                 }
-            } else {
-                n.energy().initialState(n.mu, n.x, batch, n.size());
             }
-            n.touch();
+            initNode(n);
+            if (timer != null) {
+                nanos[i] = System.nanoTime() - t0;
+            }
         }
+        if (timer != null) {
+            timer.phase("init", nanos, costs); // a chain: its tasks run one after another
+        }
+    }
+
+    /** x = mu (or the energy's minimum given mu) for one free node, its free units only under a mask. */
+    private void initNode(Node n) {
+        predict(n);
+        int len = batch * n.size();
+        if (n.mask != null) {
+            float[] m = n.mask;
+            for (int j = 0; j < len; j++) {
+                if (m[j] == 0f) {
+                    n.x[j] = n.mu[j];
+                }
+            }
+        } else {
+            n.energy().initialState(n.mu, n.x, batch, n.size());
+        }
+        n.touch();
     }
 
     /** Recomputes mu for every node whose inputs changed. */
     public void computePredictions() {
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.run(LayerSchedule.Phase.PREDICTIONS, parallel, Backends.threads(), this::predictionsInOrder);
+        } else {
+            predictionsInOrder();
+        }
+    }
+
+    private void predictionsInOrder() {
         for (Node n : nodes) {
             if (n.hasPrediction()) {
                 predict(n);
@@ -411,7 +497,7 @@ public final class PcNetwork {
         }
     }
 
-    private void predict(Node n) {
+    void predict(Node n) {
         boolean changed = false;
         for (Edge e : n.in) {
             changed |= e.refresh(n, batch);
@@ -431,35 +517,49 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.run(LayerSchedule.Phase.ERRORS, parallel, Backends.threads(), this::errorsInOrder);
+        } else {
+            errorsInOrder();
+        }
+        // Summed in node order whichever thread computed each node: the same bits every time.
         double total = 0;
         for (Node n : nodes) {
-            if (!n.hasPrediction()) {
-                continue;
-            }
-            int size = n.size();
-            int len = batch * size;
-            float[] x = n.x;
-            float[] mu = n.mu;
-            float[] eps = n.eps;
-            float[] se = n.sampleEnergy;
-            if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
-                n.touch();
-            }
-            n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
-            double sum = 0;
-            for (int r = 0; r < batch; r++) {
-                sum += se[r];
-            }
-            total += sum / batch;
-            n.epsNonZero = anyNonZero(eps, len);
-            for (Edge e : n.in) {
-                e.errorChanged(n, batch);
+            if (n.hasPrediction()) {
+                total += nodeEnergy(n);
             }
         }
         if (!Double.isFinite(total)) {
             throw new DivergenceException(firstNonFinite());
         }
         return total;
+    }
+
+    private void errorsInOrder() {
+        for (Node n : nodes) {
+            if (n.hasPrediction()) {
+                nodeErrors(n);
+            }
+        }
+    }
+
+    /** One node's error, sample energies and its incoming edges' shared deltas. */
+    void nodeErrors(Node n) {
+        int size = n.size();
+        int len = batch * size;
+        float[] x = n.x;
+        float[] mu = n.mu;
+        float[] eps = n.eps;
+        float[] se = n.sampleEnergy;
+        if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
+            n.touch();
+        }
+        n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
+        n.epsNonZero = anyNonZero(eps, len);
+        for (Edge e : n.in) {
+            e.errorChanged(n, batch);
+        }
     }
 
     private static boolean anyNonZero(float[] a, int len) {
@@ -512,40 +612,54 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.run(LayerSchedule.Phase.STATE_GRADIENTS, parallel, Backends.threads(), this::stateGradientsInOrder);
+        } else {
+            stateGradientsInOrder();
+        }
+    }
+
+    private void stateGradientsInOrder() {
         for (Edge e : edges) {
             e.prepareStateGradients(batch);
         }
         for (Node n : nodes) {
-            if (n.clamped) {
-                continue;
-            }
-            int len = batch * n.size();
-            boolean nonZero;
-            if (!n.hasPrediction()) {
-                // A root has a flat prior.
-                Arrays.fill(n.grad, 0, len, 0f);
-                nonZero = false;
-            } else {
-                nonZero = n.energy().stateGradient(n.eps, n.epsNonZero, n.grad, len);
-            }
-            for (Edge e : n.out) {
-                // After a feedforward initialization most errors are exactly zero: skip their products.
-                if (e.sendsStateGradient()) {
-                    e.accumulateStateGradient(n, batch);
-                    nonZero = true;
-                }
-            }
-            if (n.mask != null) {
-                float[] m = n.mask;
-                float[] g = n.grad;
-                for (int j = 0; j < len; j++) {
-                    if (m[j] != 0f) {
-                        g[j] = 0f;
-                    }
-                }
-            }
-            n.gradNonZero = nonZero;
+            nodeStateGradient(n);
         }
+    }
+
+    /** dF/dx of one node (nothing for a clamped one); its outgoing edges are prepared. */
+    void nodeStateGradient(Node n) {
+        if (n.clamped) {
+            return;
+        }
+        int len = batch * n.size();
+        boolean nonZero;
+        if (!n.hasPrediction()) {
+            // A root has a flat prior.
+            Arrays.fill(n.grad, 0, len, 0f);
+            nonZero = false;
+        } else {
+            nonZero = n.energy().stateGradient(n.eps, n.epsNonZero, n.grad, len);
+        }
+        for (Edge e : n.out) {
+            // After a feedforward initialization most errors are exactly zero: skip their products.
+            if (e.sendsStateGradient()) {
+                e.accumulateStateGradient(n, batch);
+                nonZero = true;
+            }
+        }
+        if (n.mask != null) {
+            float[] m = n.mask;
+            float[] g = n.grad;
+            for (int j = 0; j < len; j++) {
+                if (m[j] != 0f) {
+                    g[j] = 0f;
+                }
+            }
+        }
+        n.gradNonZero = nonZero;
     }
 
     /** dF/dtheta of one edge, written (or added with the given scale) into its parameters' gradients. */
@@ -555,8 +669,18 @@ public final class PcNetwork {
 
     /** dF/dtheta of every edge, written (or, with accumulate, added with the given scale). */
     public void computeWeightGradients(float scale, boolean accumulate) {
-        for (Edge e : edges) {
-            e.weightGradient(batch, scale, accumulate);
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.weightArguments(scale, accumulate);
+            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, parallel, Backends.threads(), () -> {
+                for (Edge e : edges) {
+                    e.weightGradient(batch, scale, accumulate);
+                }
+            });
+        } else {
+            for (Edge e : edges) {
+                e.weightGradient(batch, scale, accumulate);
+            }
         }
     }
 

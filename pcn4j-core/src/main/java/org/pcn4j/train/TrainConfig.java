@@ -1,6 +1,7 @@
 package org.pcn4j.train;
 
 import java.util.Objects;
+import org.pcn4j.model.ParallelSchedule;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 
@@ -20,6 +21,7 @@ public final class TrainConfig {
     private final OptimizerConfig optimizer;
     private final Schedule schedule;
     private final double clipNorm;
+    private final ParallelSchedule parallel;
 
     private TrainConfig(Builder b) {
         this.rule = Objects.requireNonNull(b.rule, "rule");
@@ -27,6 +29,7 @@ public final class TrainConfig {
         this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.clipNorm = b.clipNorm;
+        this.parallel = b.parallel;
     }
 
     /**
@@ -50,7 +53,8 @@ public final class TrainConfig {
 
     /** A builder starting from this config's values. */
     public Builder toBuilder() {
-        return builder().rule(rule).inference(inference).optimizer(optimizer).schedule(schedule).clipNorm(clipNorm);
+        return builder().rule(rule).inference(inference).optimizer(optimizer).schedule(schedule).clipNorm(clipNorm)
+                .parallel(parallel);
     }
 
     public UpdateRule rule() {
@@ -78,6 +82,11 @@ public final class TrainConfig {
         return clipNorm;
     }
 
+    /** The thread schedule the trainer sets on its network, or null to keep the network's own. */
+    public ParallelSchedule parallel() {
+        return parallel;
+    }
+
     /** pc-nudge's nudge (centered for other rules); it lives in {@link NudgeRule} now. */
     @Deprecated
     public Nudge nudge() {
@@ -103,6 +112,7 @@ public final class TrainConfig {
         private OptimizerConfig optimizer = OptimizerConfig.adamw(0);
         private Schedule schedule = Schedule.constant(1e-3);
         private double clipNorm;
+        private ParallelSchedule parallel;
 
         private Builder() {}
 
@@ -135,6 +145,15 @@ public final class TrainConfig {
         /** Clips the weight gradient's global L2 norm to this (0: off). */
         public Builder clipNorm(double clipNorm) {
             this.clipNorm = clipNorm;
+            return this;
+        }
+
+        /**
+         * How inference uses the kernel threads ({@link ParallelSchedule}: gemm, layers, auto); the
+         * same results under each. Unset (null): the network keeps its own ({@code gemm} by default).
+         */
+        public Builder parallel(ParallelSchedule parallel) {
+            this.parallel = parallel;
             return this;
         }
 

@@ -38,6 +38,9 @@ public final class Trainer {
         this.config = config;
         UpdateRule rule = config.rule();
         rule.check(net);
+        if (config.parallel() != null) {
+            net.setParallel(config.parallel());
+        }
         this.weightOptimizer = Optimizer.of(config.optimizer());
         for (Edge e : net.edges()) {
             for (Parameter p : e.parameters()) {

@@ -1,0 +1,38 @@
+package org.pcn4j.model;
+
+import java.util.Locale;
+import org.pcn4j.PcnException;
+
+/**
+ * How a {@link PcNetwork} spreads one inference step over the kernel threads
+ * ({@code org.pcn4j.kernel.Backends#threads()}). Every schedule gives bit-identical results at any
+ * thread count: each product keeps its arithmetic order, only which thread runs it changes.
+ * <ul>
+ *   <li>{@link #GEMM}: the phases run node by node; each large matrix product is split over the
+ *       threads (the default, and what one thread always does);</li>
+ *   <li>{@link #LAYERS}: each inference phase (the predictions; the errors; the state gradients;
+ *       the weight gradients) runs its nodes or edges as independent tasks on the threads,
+ *       balanced by their modelled cost; a task too large to balance is split as in {@code gemm}.
+ *       The feedforward initialization is a chain and stays {@code gemm};</li>
+ *   <li>{@link #AUTO}: per network and phase, times both on the first steps and keeps the faster.</li>
+ * </ul>
+ */
+public enum ParallelSchedule {
+    GEMM, LAYERS, AUTO;
+
+    /** The CLI's name: gemm, layers or auto. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses gemm, layers or auto (any case); anything else is a one-line {@link PcnException}. */
+    public static ParallelSchedule parse(String s) {
+        String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+        for (ParallelSchedule p : values()) {
+            if (p.id().equals(v)) {
+                return p;
+            }
+        }
+        throw new PcnException("unknown --parallel value '" + s + "' (expected gemm, layers or auto)");
+    }
+}

@@ -1,0 +1,225 @@
+package org.pcn4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.pcn4j.PcnException;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.kernel.Activation;
+import org.pcn4j.kernel.Backends;
+import org.pcn4j.model.Convention;
+import org.pcn4j.model.Edge;
+import org.pcn4j.model.Energy;
+import org.pcn4j.model.Mlp;
+import org.pcn4j.model.MlpSpec;
+import org.pcn4j.model.ParallelSchedule;
+import org.pcn4j.model.Parameter;
+import org.pcn4j.model.PcModel;
+import org.pcn4j.optim.OptimizerConfig;
+import org.pcn4j.optim.Schedule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The thread schedules change who runs each product, never the bits: weights after a few
+ * training steps are identical for gemm and layers at 1, 2 and 3 threads, for pc and ipc, on a
+ * layered network (products large enough to be split by the kernels too), a graph with a cycle
+ * and a fully connected block.
+ */
+class ParallelScheduleTest {
+    private static final int BATCH = 32;
+
+    /** 64-400-200-200-10: h1's state-gradient product (2.6 M multiply-adds) is split, the others are tasks. */
+    private static PcModel mlp() {
+        Mlp m = new Mlp(new MlpSpec(new int[] {64, 400, 200, 200, 10}, Activation.TANH, Activation.IDENTITY,
+                Convention.POST, Energy.GAUSSIAN));
+        m.initialize("default", 3);
+        return m;
+    }
+
+    /** A cycle (h2 -> h0), a skip, an edge from the target back and one into the clamped input. */
+    private static PcModel cyclic() {
+        GraphSpec spec = GraphSpec.builder().input("in", 64).hidden("h0", 96).hidden("h1", 80).hidden("h2", 72)
+                .target("out", 10, Energy.CROSS_ENTROPY)
+                .edge("in", "h0", Activation.TANH, Convention.POST, true)
+                .edge("h0", "h1", Activation.SIGMOID, Convention.PRE, true)
+                .edge("h1", "h2", Activation.TANH, Convention.POST, false)
+                .edge("h2", "out", Activation.TANH, Convention.PRE, true)
+                .edge("h2", "h0", Activation.TANH, Convention.PRE, true)
+                .edge("in", "h2", Activation.IDENTITY, Convention.POST, true)
+                .edge("out", "h0", Activation.SIGMOID, Convention.POST, false)
+                .edge("h0", "in", Activation.TANH, Convention.PRE, true)
+                .build();
+        Graph g = Graph.create(spec, "xavier", 5);
+        assertFalse(g.network().isAcyclic());
+        return g;
+    }
+
+    /** One fully connected block over four nodes plus a dense readout: a block's members share tasks. */
+    private static PcModel block() {
+        GraphSpec spec = GraphSpec.builder().input("image", 48).hidden("h1", 40).hidden("h2", 40)
+                .hidden("h3", 24).target("label", 10).fullyConnected(Activation.TANH, Convention.PRE, true, false, "image", "h1", "h2", "label")
+                .edge("h1", "h3", Activation.TANH).build();
+        return Graph.create(spec, "default", 9);
+    }
+
+    private static List<float[]> train(Supplier<PcModel> make, Algorithm alg, ParallelSchedule schedule, int threads,
+                                       int steps) {
+        int saved = Backends.threads();
+        Backends.setThreads(threads);
+        try {
+            PcModel model = make.get();
+            TrainConfig cfg = TrainConfig.builder().algorithm(alg).parallel(schedule)
+                    .inference(InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build())
+                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
+            Trainer t = new Trainer(model.network(), model.input(), model.output(), cfg);
+            assertEquals(schedule, model.network().parallel());
+            SplittableRandom rng = new SplittableRandom(11);
+            int in = model.input().size();
+            int out = model.output().size();
+            for (int s = 0; s < steps; s++) {
+                float[] x = new float[BATCH * in];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rng.nextDouble(-1, 1);
+                }
+                float[] y = new float[BATCH * out];
+                for (int b = 0; b < BATCH; b++) {
+                    y[b * out + rng.nextInt(out)] = 1f;
+                }
+                t.step(x, y, BATCH);
+            }
+            List<float[]> w = new ArrayList<>();
+            for (Edge e : model.network().edges()) {
+                for (Parameter p : e.parameters()) {
+                    w.add(p.value().clone());
+                }
+            }
+            return w;
+        } finally {
+            Backends.setThreads(saved);
+        }
+    }
+
+    private static void assertSameBits(List<float[]> expected, List<float[]> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            float[] e = expected.get(i);
+            float[] a = actual.get(i);
+            assertEquals(e.length, a.length, what);
+            for (int j = 0; j < e.length; j++) {
+                if (Float.floatToRawIntBits(e[j]) != Float.floatToRawIntBits(a[j])) {
+                    throw new AssertionError(what + ": parameter " + i + "[" + j + "] " + a[j] + " != " + e[j]);
+                }
+            }
+        }
+    }
+
+    private static void checkAllSchedules(String name, Supplier<PcModel> make) {
+        for (Algorithm alg : new Algorithm[] {Algorithm.PC, Algorithm.IPC}) {
+            List<float[]> ref = train(make, alg, ParallelSchedule.GEMM, 1, 4);
+            // The weights moved: the comparison is not between untouched initial values.
+            List<float[]> init = train(make, alg, ParallelSchedule.GEMM, 1, 0);
+            assertFalse(java.util.Arrays.equals(ref.get(0), init.get(0)), name + ": training changed nothing");
+            for (ParallelSchedule s : new ParallelSchedule[] {ParallelSchedule.GEMM, ParallelSchedule.LAYERS}) {
+                for (int threads = 1; threads <= 3; threads++) {
+                    assertSameBits(ref, train(make, alg, s, threads, 4), name + " " + alg.id() + " " + s.id() + " x" + threads);
+                }
+            }
+        }
+    }
+
+    @Test
+    void layeredNetworkIsBitIdenticalUnderEverySchedule() {
+        checkAllSchedules("mlp", ParallelScheduleTest::mlp);
+    }
+
+    @Test
+    void cyclicGraphIsBitIdenticalUnderEverySchedule() {
+        checkAllSchedules("cyclic", ParallelScheduleTest::cyclic);
+    }
+
+    @Test
+    void fullyConnectedBlockIsBitIdenticalUnderEverySchedule() {
+        checkAllSchedules("block", ParallelScheduleTest::block);
+    }
+
+    @Test
+    void autoDecidesPerPhaseAndKeepsTheBits() {
+        // 70 steps: past auto's warm-up and timed samples in every phase (the weight phase runs once a step).
+        List<float[]> ref = train(ParallelScheduleTest::mlp, Algorithm.PC, ParallelSchedule.GEMM, 1, 70);
+        int saved = Backends.threads();
+        Backends.setThreads(2);
+        try {
+            PcModel m = mlp();
+            TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC).parallel(ParallelSchedule.AUTO)
+                    .inference(InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build())
+                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
+            assertEquals(ParallelSchedule.AUTO, cfg.parallel());
+            assertSameBits(ref, train(ParallelScheduleTest::mlp, Algorithm.PC, ParallelSchedule.AUTO, 2, 70), "auto x2");
+            Trainer t = new Trainer(m.network(), m.input(), m.output(), cfg);
+            float[] x = new float[BATCH * 64];
+            float[] y = new float[BATCH * 10];
+            for (int s = 0; s < 70; s++) {
+                t.step(x, y, BATCH);
+            }
+            String choices = m.network().parallelChoices();
+            assertTrue(choices.startsWith("predictions="), choices);
+            assertFalse(choices.contains("?"), "auto still measuring after 70 steps: " + choices);
+        } finally {
+            Backends.setThreads(saved);
+        }
+    }
+
+    @Test
+    void taskTimerReportsEveryPhaseWithoutChangingResults() {
+        List<float[]> ref = train(ParallelScheduleTest::mlp, Algorithm.PC, ParallelSchedule.GEMM, 1, 2);
+        PcModel m = mlp();
+        java.util.Map<String, Integer> tasks = new java.util.TreeMap<>();
+        m.network().setTaskTimer((phase, nanos, costs) -> {
+            assertEquals(nanos.length, costs.length);
+            tasks.merge(phase, nanos.length, Math::max);
+        });
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
+        Trainer t = new Trainer(m.network(), m.input(), m.output(), cfg);
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int s = 0; s < 2; s++) {
+            float[] x = new float[BATCH * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextDouble(-1, 1);
+            }
+            float[] y = new float[BATCH * 10];
+            for (int b = 0; b < BATCH; b++) {
+                y[b * 10 + rng.nextInt(10)] = 1f;
+            }
+            t.step(x, y, BATCH);
+        }
+        // 4 predicted nodes, 5 nodes with state gradients (one task each), 4 edges; init lists the order.
+        assertEquals(java.util.Map.of("errors", 4, "init", 5, "predictions", 4, "state_gradients", 5, "weight_gradients", 4),
+                tasks);
+        List<float[]> w = new ArrayList<>();
+        for (Edge e : m.network().edges()) {
+            for (Parameter p : e.parameters()) {
+                w.add(p.value());
+            }
+        }
+        assertSameBits(ref, w, "profiled");
+    }
+
+    @Test
+    void unknownScheduleIsAOneLineError() {
+        PcnException e = assertThrows(PcnException.class, () -> ParallelSchedule.parse("threads"));
+        assertEquals("unknown --parallel value 'threads' (expected gemm, layers or auto)", e.getMessage());
+        assertEquals(ParallelSchedule.LAYERS, ParallelSchedule.parse(" Layers "));
+        assertArrayEquals(new ParallelSchedule[] {ParallelSchedule.GEMM, ParallelSchedule.LAYERS, ParallelSchedule.AUTO},
+                ParallelSchedule.values());
+    }
+}
