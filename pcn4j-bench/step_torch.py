@@ -135,7 +135,7 @@ class BpStep:
         FLOPS[0] += self.flops
 
 
-def time_case(fn, seconds, rounds):
+def time_case(fn, seconds, rounds, clock):
     end = time.perf_counter() + 1.0  # warm-up
     n = 0
     while time.perf_counter() < end or n < 20:
@@ -147,12 +147,12 @@ def time_case(fn, seconds, rounds):
     samples = []
     for _ in range(rounds):
         budget = seconds / rounds
-        t0 = time.perf_counter()
+        t0 = clock()
         k = 0
-        while time.perf_counter() - t0 < budget or k < 3:
+        while clock() - t0 < budget or k < 3:
             fn()
             k += 1
-        samples.append((time.perf_counter() - t0) / k * 1e6)
+        samples.append((clock() - t0) / k * 1e6)
     samples.sort()
     return samples[len(samples) // 2], flops
 
@@ -167,6 +167,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="time by the calling thread's CPU time (needs --threads 1), as pcn4j bench step --cpu-time")
     ap.add_argument("--keep-denormals", action="store_true",
                     help="leave denormal floats on (default: flushed, PyTorch's fastest setting)")
     args = ap.parse_args()
@@ -175,6 +177,9 @@ def main():
     # flush denormals, so flushing favours PyTorch; the comparison errs on its side.
     torch.set_flush_denormal(not args.keep_denormals)
     torch.set_num_threads(args.threads)
+    if args.cpu_time and args.threads != 1:
+        sys.exit("step_torch.py: --cpu-time needs --threads 1")
+    clock = time.thread_time if args.cpu_time else time.perf_counter
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1)
     for model in args.models.split(","):
@@ -182,7 +187,6 @@ def main():
         x = torch.rand(args.batch_size, sizes[0], generator=gen) * 2 - 1
         y = torch.zeros(args.batch_size, sizes[-1])
         y[torch.arange(args.batch_size), torch.randint(sizes[-1], (args.batch_size,), generator=gen)] = 1
-        bp_us = None
         for alg in args.algorithms.split(","):
             if alg == "pc":
                 s = PcStep(sizes, args.batch_size, args.inference_steps, gen)
@@ -190,12 +194,12 @@ def main():
                 s = BpStep(sizes, args.batch_size, gen)
             else:
                 sys.exit("step_torch.py: --algorithms: unknown algorithm '%s' (pc or bp)" % alg)
-            us, flops = time_case(lambda: s.step(x, y), args.seconds, args.rounds)
-            if alg == "bp":
-                bp_us = us
+            us, flops = time_case(lambda: s.step(x, y), args.seconds, args.rounds, clock)
             row = {"model": model, "algorithm": alg, "impl": "torch-" + torch.__version__,
                    "batch": args.batch_size, "T": args.inference_steps, "threads": args.threads,
                    "step_us": us, "flush_denormal": not args.keep_denormals, "mflop": flops / 1e6, "gflops": flops / us / 1e3}
+            if args.cpu_time:
+                row["clock"] = "thread-cpu"
             if args.json:
                 print(json.dumps(row), flush=True)
             else:
