@@ -5,7 +5,8 @@
 #
 #   pcn4j-bench/step_vs_torch.sh [ROUNDS=3] [SECONDS=2]
 #   env: JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64"
-#        THREADS="1 2"  CPU_TIME=1 (1-thread rows timed in thread CPU time; 0: by the clock)  MODELS=784-128-128-10,784-1000-1000-10  OUT=step_vs_torch.jsonl
+#        PCN4J=./pcn4j (launcher; point it at a snapshot while editing sources, or the launcher
+#        rebuilds mid-run)  THREADS="1 2"  CPU_TIME=1 (1-thread rows timed in thread CPU time; 0: by the clock)  MODELS=784-128-128-10,784-1000-1000-10  OUT=step_vs_torch.jsonl
 #
 # Build first (./mvnw -o -q -DskipTests package). PyTorch: Debian's python3-torch links the
 # generic libblas.so.3; where that is the netlib reference BLAS (10x slower than OpenBLAS) the
@@ -20,6 +21,7 @@ JDKS=${JDKS:-"/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd
 THREADS=${THREADS:-"1 2"}
 MODELS=${MODELS:-784-128-128-10,784-1000-1000-10}
 OUT=${OUT:-step_vs_torch.jsonl}
+PCN4J=${PCN4J:-./pcn4j}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4
 
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
@@ -47,7 +49,7 @@ for r in $(seq 1 "$ROUNDS"); do
     for jdk in $JDKS; do
       v=$("$jdk/bin/java" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9.]+)".*/\1/')
       echo "round $r, $t thread(s), pcn4j on JDK $v, $(uptime | sed 's/.*load/load/')" >&2
-      JAVA_HOME=$jdk ./pcn4j bench step --json --threads "$t" $CPU --seconds "$SECS" --models "$MODELS" \
+      JAVA_HOME=$jdk "$PCN4J" bench step --json --threads "$t" $CPU --seconds "$SECS" --models "$MODELS" \
         | sed -e "s/^{/{\"impl\":\"pcn4j-jdk$v\",\"round\":$r,/" >> "$OUT"
     done
     echo "round $r, $t thread(s), torch" >&2
