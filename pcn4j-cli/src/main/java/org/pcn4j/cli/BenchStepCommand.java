@@ -73,6 +73,10 @@ public final class BenchStepCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
+    @Option(names = "--cpu-time", description = {"Time by the calling thread's CPU time instead of the clock (needs",
+            "--threads 1): on a machine loaded by other processes the figure then counts only this step's own work."})
+    boolean cpuTime;
+
     @Option(names = "--fully-connected", split = ",", paramLabel = "SIZES",
             description = {"Instead of --models: fully connected PC graphs over nodes of these sizes (first the",
                     "input, last the target, e.g. 784-10 or 784-64-64-10), each as one block with self connections,",
@@ -86,6 +90,10 @@ public final class BenchStepCommand implements Callable<Integer> {
         if (batch <= 0 || steps < 0 || !(seconds > 0)) {
             throw new PcnException("--batch-size and --seconds must be positive, -T >= 0");
         }
+        if (cpuTime && Backends.threads() != 1) {
+            throw new PcnException("--cpu-time: needs --threads 1 (other threads' work is not in the calling thread's CPU time)");
+        }
+        clock = cpuTime ? THREAD_CPU : System::nanoTime;
         if (parallel != null) {
             List<org.pcn4j.model.ParallelSchedule> schedules = new ArrayList<>();
             for (String p : parallel) {
@@ -145,6 +153,9 @@ public final class BenchStepCommand implements Callable<Integer> {
                 row.put("gflops", c.flops / us / 1e3);
                 row.put("ratio_to_bp", us / bpMicros);
                 row.put("epoch_seconds_60000", us * 1e-6 * Math.ceil(60000.0 / batch));
+                if (cpuTime) {
+                    row.put("clock", "thread-cpu");
+                }
                 if (json) {
                     System.out.println(Json.write(row));
                 } else {
@@ -379,14 +390,21 @@ public final class BenchStepCommand implements Callable<Integer> {
 
     /** Mean microseconds per call of {@code r}, called for {@code budgetNanos} and at least 3 times. */
     static double microsPerCall(long budgetNanos, Runnable r) {
-        long start = System.nanoTime();
+        java.util.function.LongSupplier now = clock;
+        long start = now.getAsLong();
         int n = 0;
-        while (System.nanoTime() - start < budgetNanos || n < 3) {
+        while (now.getAsLong() - start < budgetNanos || n < 3) {
             r.run();
             n++;
         }
-        return (System.nanoTime() - start) / 1e3 / n;
+        return (now.getAsLong() - start) / 1e3 / n;
     }
+
+    private static final java.util.function.LongSupplier THREAD_CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime;
+
+    /** The clock rounds are timed by: wall clock, or the calling thread's CPU time (--cpu-time). */
+    private static java.util.function.LongSupplier clock = System::nanoTime;
 
     /** Counts the FLOPs of every matrix product (2 m n k) while delegating the work. */
     static final class FlopCounter implements Kernels {

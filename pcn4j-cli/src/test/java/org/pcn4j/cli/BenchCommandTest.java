@@ -110,4 +110,21 @@ class BenchCommandTest {
         assertEquals(1, r.code(), r.err());
         assertEquals("pcn4j: error: unknown --parallel value 'fast' (expected gemm, layers or auto)", r.err().trim());
     }
+
+    @Test
+    void stepCpuTimeNeedsOneThreadAndMarksItsRows() {
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json",
+                "--threads", "1", "--cpu-time");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
+                .map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        assertEquals(2, lines.size());
+        for (java.util.Map<String, Object> l : lines) {
+            assertEquals("thread-cpu", l.get("clock"), l.toString());
+            assertTrue(((Number) l.get("step_us")).doubleValue() > 0, l.toString());
+        }
+        r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--threads", "2", "--cpu-time");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("--cpu-time: needs --threads 1"), r.err());
+    }
 }

@@ -403,8 +403,7 @@ public final class DenseBlock implements Edge {
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(m.x, r * s, xs, r * n + o, s);
                     if (activation != Activation.IDENTITY) {
-                        kern.activate(activation, xs, r * n + o, fx, r * n + o, s);
-                        kern.activateDerivative(activation, xs, r * n + o, deriv, r * n + o, s);
+                        kern.activateWithDerivative(activation, xs, r * n + o, fx, r * n + o, deriv, r * n + o, s);
                     }
                 }
                 seenVersions[i] = m.version;

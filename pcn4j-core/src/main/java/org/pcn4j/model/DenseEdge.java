@@ -305,8 +305,8 @@ public final class DenseEdge implements Edge {
             if (activation == Activation.IDENTITY) {
                 src = from.x;
             } else {
-                k.activate(activation, from.x, 0, fx, 0, n);
-                k.activateDerivative(activation, from.x, 0, deriv, 0, n);
+                // f(x) and f'(x) in one pass (one exponential for tanh/sigmoid), same bits as two calls
+                k.activateWithDerivative(activation, from.x, 0, fx, 0, deriv, 0, n);
                 src = fx;
             }
             fillBias(out, batch);
