@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.Json;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.Energy;
+import org.pcn4j.util.Json;
 
 /**
  * A PC graph: nodes and dense edges, any topology (skips and cycles included). The contract format,
@@ -154,9 +154,9 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             if (n.name().isBlank()) {
                 throw new PcnException(w + "a node has an empty name");
             }
-            if (n.name().length() > org.pcn4j.io.InputChecks.MAX_QUOTE) {
-                throw new PcnException(w + "node name '" + org.pcn4j.io.InputChecks.quote(n.name()) + "' is longer than "
-                        + org.pcn4j.io.InputChecks.MAX_QUOTE + " characters");
+            if (n.name().length() > org.pcn4j.util.InputChecks.MAX_QUOTE) {
+                throw new PcnException(w + "node name '" + org.pcn4j.util.InputChecks.quote(n.name()) + "' is longer than "
+                        + org.pcn4j.util.InputChecks.MAX_QUOTE + " characters");
             }
             if (n.name().contains("->")) {
                 throw new PcnException(w + "node name '" + n.name() + "' must not contain '->'");
@@ -181,7 +181,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         for (EdgeSpec e : edges) {
             for (String end : new String[] {e.from(), e.to()}) {
                 if (!byName.containsKey(end)) {
-                    throw new PcnException(w + "edge " + org.pcn4j.io.InputChecks.quote(e.name()) + ": unknown node '" + org.pcn4j.io.InputChecks.quote(end) + "'");
+                    throw new PcnException(w + "edge " + org.pcn4j.util.InputChecks.quote(e.name()) + ": unknown node '" + org.pcn4j.util.InputChecks.quote(end) + "'");
                 }
             }
             if (e.from().equals(e.to())) {
@@ -204,7 +204,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             }
             for (String m : b.nodes()) {
                 if (!byName.containsKey(m)) {
-                    throw new PcnException(where + ": unknown node '" + org.pcn4j.io.InputChecks.quote(m) + "'");
+                    throw new PcnException(where + ": unknown node '" + org.pcn4j.util.InputChecks.quote(m) + "'");
                 }
                 connected.add(m);
                 predictedByBlock.add(m);
@@ -262,9 +262,9 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         for (EdgeSpec e : edges) {
             long to = byName.get(e.to()).size();
             long from = byName.get(e.from()).size();
-            if (to * from > org.pcn4j.io.InputChecks.MAX_ARRAY) {
+            if (to * from > org.pcn4j.util.InputChecks.MAX_ARRAY) {
                 throw new PcnException(w + "edge " + e.name() + " needs a " + to + " x " + from + " weight matrix ("
-                        + to * from + " values), more than one Java array holds (" + org.pcn4j.io.InputChecks.MAX_ARRAY
+                        + to * from + " values), more than one Java array holds (" + org.pcn4j.util.InputChecks.MAX_ARRAY
                         + "); make the nodes smaller");
             }
         }
@@ -273,13 +273,13 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
             for (String m : b.nodes()) {
                 n += byName.get(m).size();
             }
-            if (n * n > org.pcn4j.io.InputChecks.MAX_ARRAY) {
+            if (n * n > org.pcn4j.util.InputChecks.MAX_ARRAY) {
                 throw new PcnException(w + "fully_connected " + b.name() + " needs a " + n + " x " + n
-                        + " weight matrix, more than one Java array holds (" + org.pcn4j.io.InputChecks.MAX_ARRAY
+                        + " weight matrix, more than one Java array holds (" + org.pcn4j.util.InputChecks.MAX_ARRAY
                         + "); make the nodes smaller");
             }
         }
-        org.pcn4j.io.InputChecks.fitsHeap(w + "the graph's " + parameterCount() + " weights and biases",
+        org.pcn4j.util.InputChecks.fitsHeap(w + "the graph's " + parameterCount() + " weights and biases",
                 4 * parameterCount());
     }
 
@@ -484,7 +484,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 case "edges": edgeList = e.getValue(); break;
                 case "fully_connected": fc = e.getValue(); break;
                 default:
-                    throw new PcnException(w + "unknown key '" + org.pcn4j.io.InputChecks.quote(e.getKey()) + "' (expected nodes, edges, fully_connected)");
+                    throw new PcnException(w + "unknown key '" + org.pcn4j.util.InputChecks.quote(e.getKey()) + "' (expected nodes, edges, fully_connected)");
             }
         }
         if (nodeList == null) {
@@ -539,7 +539,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
                 Object members = block.get("nodes");
                 Object self = block.get("self");
                 if (self != null && !(self instanceof Boolean)) {
-                    throw new PcnException(where + ": self must be true or false, not '" + org.pcn4j.io.InputChecks.quote(self) + "'");
+                    throw new PcnException(where + ": self must be true or false, not '" + org.pcn4j.util.InputChecks.quote(self) + "'");
                 }
                 boolean selfLinks = self != null && (Boolean) self;
                 if (!(members instanceof List) || ((List<?>) members).size() < (selfLinks ? 1 : 2)) {
@@ -567,7 +567,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         Convention c = parse(() -> Convention.parse(string(e, "convention", "", "pre")), where);
         Object bias = e.get("bias");
         if (bias != null && !(bias instanceof Boolean)) {
-            throw new PcnException(where + ": bias must be true or false, not '" + org.pcn4j.io.InputChecks.quote(bias) + "'");
+            throw new PcnException(where + ": bias must be true or false, not '" + org.pcn4j.util.InputChecks.quote(bias) + "'");
         }
         return new EdgeOptions(f, c, bias == null || (Boolean) bias);
     }
@@ -580,7 +580,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         try {
             return s.get();
         } catch (PcnException e) {
-            throw new PcnException(where + ": " + org.pcn4j.io.InputChecks.quote(e.getMessage()), e);
+            throw new PcnException(where + ": " + org.pcn4j.util.InputChecks.quote(e.getMessage()), e);
         }
     }
 
@@ -588,7 +588,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         List<String> ok = List.of(allowed);
         for (String k : m.keySet()) {
             if (!ok.contains(key(k))) {
-                throw new PcnException(where + ": unknown key '" + org.pcn4j.io.InputChecks.quote(k) + "' (expected " + String.join(", ", ok) + ")");
+                throw new PcnException(where + ": unknown key '" + org.pcn4j.util.InputChecks.quote(k) + "' (expected " + String.join(", ", ok) + ")");
             }
         }
     }
@@ -600,7 +600,7 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         List<Map<String, Object>> out = new ArrayList<>();
         for (Object item : (List<?>) o) {
             if (!(item instanceof Map)) {
-                throw new PcnException(w + "each entry of '" + what + "' must be a mapping, not '" + org.pcn4j.io.InputChecks.quote(item) + "'");
+                throw new PcnException(w + "each entry of '" + what + "' must be a mapping, not '" + org.pcn4j.util.InputChecks.quote(item) + "'");
             }
             Map<String, Object> m = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) item).entrySet()) {
@@ -631,14 +631,14 @@ public record GraphSpec(List<NodeSpec> nodes, List<EdgeSpec> edges, List<BlockSp
         }
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || Math.abs(((Number) v).doubleValue()) > Integer.MAX_VALUE) {
-            throw new PcnException(where + ": '" + k + "' must be an integer, not '" + org.pcn4j.io.InputChecks.quote(v) + "'");
+            throw new PcnException(where + ": '" + k + "' must be an integer, not '" + org.pcn4j.util.InputChecks.quote(v) + "'");
         }
         return ((Number) v).intValue();
     }
 
     private static double number(Object v, String k, String where) {
         if (!(v instanceof Number)) {
-            throw new PcnException(where + ": '" + k + "' must be a number, not '" + org.pcn4j.io.InputChecks.quote(v) + "'");
+            throw new PcnException(where + ": '" + k + "' must be a number, not '" + org.pcn4j.util.InputChecks.quote(v) + "'");
         }
         return ((Number) v).doubleValue();
     }

@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
+import org.pcn4j.util.AtomicFiles;
+import org.pcn4j.util.InputChecks;
+import org.pcn4j.util.Json;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format:

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.optim.OptimizerConfig;
@@ -16,6 +15,7 @@ import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
+import org.pcn4j.util.Json;
 
 class FitMetadataTest {
     @TempDir

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.io.GraphModelFile;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.io.SafeTensors;
 import org.pcn4j.kernel.Activation;
@@ -33,6 +32,7 @@ import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
+import org.pcn4j.util.Json;
 
 /** Graph specs, the graph front end on the engine, and graph model files. */
 class GraphTest {
