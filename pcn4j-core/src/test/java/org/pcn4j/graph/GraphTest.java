@@ -29,7 +29,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 import org.pcn4j.util.Json;
@@ -45,8 +44,9 @@ class GraphTest {
     }
 
     private static TrainConfig config(Algorithm alg) {
-        return new TrainConfig(alg, new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0),
-                OptimizerConfig.adamw(0.0), Schedule.constant(1e-2), 0, Nudge.POSITIVE, 1);
+        return TrainConfig.builder().algorithm(alg)
+                .inference(InferenceConfig.builder().steps(8).lr(0.1).momentum(0.5).build())
+                .optimizer(OptimizerConfig.adamw(0.0)).schedule(Schedule.constant(1e-2)).build();
     }
 
     /** A chain graph is the layered network in the pre convention: bit for bit. */
