@@ -10,10 +10,15 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +102,49 @@ class ArchitectureTest {
         classes().that().resideInAnyPackage("org.pcn4j", "org.pcn4j.util..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("org.pcn4j", "org.pcn4j.util..", "java..")
                 .check(core);
+    }
+
+    /** Every package says what lives there; a long file says why in its header comment. */
+    @Test
+    void everyPackageHasAPackageInfoAndLongFilesGiveAReason() throws IOException {
+        Path src = Path.of("src/main/java");
+        assertTrue(Files.isDirectory(src), "run from pcn4j-core: " + src.toAbsolutePath());
+        List<String> missing = new ArrayList<>();
+        List<String> unexplained = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isDirectory(f)) {
+                    try (Stream<Path> in = Files.list(f)) {
+                        if (in.anyMatch(p -> p.toString().endsWith(".java"))
+                                && !Files.exists(f.resolve("package-info.java"))) {
+                            missing.add(src.relativize(f).toString());
+                        }
+                    }
+                } else if (f.toString().endsWith(".java")) {
+                    List<String> lines = Files.readAllLines(f);
+                    if (lines.size() > MAX_LINES && !header(lines).toLowerCase(Locale.ROOT).contains("over 400 lines")) {
+                        unexplained.add(f.getFileName() + " (" + lines.size() + " lines)");
+                    }
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "packages without package-info.java: " + missing);
+        assertTrue(unexplained.isEmpty(), "files over " + MAX_LINES
+                + " lines without 'Over 400 lines: <reason>' in their header comment: " + unexplained);
+    }
+
+    static final int MAX_LINES = 400;
+
+    /** The text before the top-level type's declaration (its header comment). */
+    private static String header(List<String> lines) {
+        StringBuilder b = new StringBuilder();
+        for (String l : lines) {
+            if (l.matches("^(public |final |abstract |sealed )*(class|interface|enum|record) .*")) {
+                break;
+            }
+            b.append(l).append(' ');
+        }
+        return b.toString().replace(" * ", " ").replaceAll("\\s+", " ");
     }
 
     @Test

@@ -39,6 +39,9 @@ import org.pcn4j.util.Json;
  * error. Reading is as strict as the reference: tensors must tile the data section exactly, with no
  * gaps, overlaps or trailing bytes. Every problem throws a one-line {@link PcnException} naming the
  * file.
+ *
+ * <p>Over 400 lines: the reader, its strict header checks and the writer of one format are kept
+ * together so what {@code write} produces and what {@code read} accepts are checked side by side.
  */
 public final class SafeTensors {
     /** The reference implementation refuses headers above this size; so do we. */
