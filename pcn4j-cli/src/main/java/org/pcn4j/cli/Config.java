@@ -12,16 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Config files: a flat mapping from option names to values, in YAML ({@code .yaml}, {@code .yml}) or
@@ -71,7 +71,7 @@ public final class Config {
         String text;
         try {
             // Before opening: a FIFO would block for ever; a huge file is not a config.
-            long size = Files.exists(file) ? org.pcn4j.io.InputChecks.regularFile(file, what) : 0;
+            long size = Files.exists(file) ? org.pcn4j.util.InputChecks.regularFile(file, what) : 0;
             if (size > MAX_FILE_BYTES) {
                 throw new PcnException(what + " " + file + " is " + size + " bytes, more than the limit of "
                         + MAX_FILE_BYTES + " for a YAML or JSON file");
@@ -116,7 +116,7 @@ public final class Config {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : org.pcn4j.io.InputChecks.quote(s.replaceAll("\\s*\\n\\s*", " ").trim());
+        return s == null ? "" : org.pcn4j.util.InputChecks.quote(s.replaceAll("\\s*\\n\\s*", " ").trim());
     }
 
     private static Map<String, Object> normalize(Map<?, ?> raw, Path file) {
@@ -124,7 +124,7 @@ public final class Config {
         Map<String, String> original = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : raw.entrySet()) {
             if (!(e.getKey() instanceof String)) {
-                throw new PcnException("config file " + file + ": key " + org.pcn4j.io.InputChecks.quote(e.getKey())
+                throw new PcnException("config file " + file + ": key " + org.pcn4j.util.InputChecks.quote(e.getKey())
                     + " is not a string"
                         + " (quote it)");
             }
@@ -132,8 +132,8 @@ public final class Config {
             String norm = normalizeKey(key);
             String before = original.put(norm, key);
             if (before != null) {
-                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(norm) + "' is given twice (as '" + org.pcn4j.io.InputChecks.quote(before)
-                        + "' and '" + org.pcn4j.io.InputChecks.quote(key) + "')");
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(norm) + "' is given twice (as '" + org.pcn4j.util.InputChecks.quote(before)
+                        + "' and '" + org.pcn4j.util.InputChecks.quote(key) + "')");
             }
             out.put(norm, e.getValue());
         }
@@ -199,11 +199,11 @@ public final class Config {
             }
             if (option == null) {
                 String hint = closest(spec, key);
-                throw new PcnException("config file " + file + ": unknown key '" + org.pcn4j.io.InputChecks.quote(key) + "' (no option --" + org.pcn4j.io.InputChecks.quote(key) + " in '"
+                throw new PcnException("config file " + file + ": unknown key '" + org.pcn4j.util.InputChecks.quote(key) + "' (no option --" + org.pcn4j.util.InputChecks.quote(key) + " in '"
                         + spec.qualifiedName() + "'" + (hint == null ? "" : "; did you mean '" + hint + "'?") + ")");
             }
             if (option.usageHelp() || option.versionHelp() || key.equals("config")) {
-                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' cannot be set in a config file");
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(key) + "' cannot be set in a config file");
             }
             Object v = e.getValue();
             if (v == null) {
@@ -211,20 +211,20 @@ public final class Config {
                         + " leave the key out for the default");
             }
             if (v instanceof Map) {
-                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' must have a single value or a list, "
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(key) + "' must have a single value or a list, "
                         + "not a mapping");
             }
             if (v instanceof List) {
                 List<?> list = (List<?>) v;
                 for (Object o : list) {
                     if (o instanceof Map || o instanceof List) {
-                        throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' must be a list of plain "
+                        throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(key) + "' must be a list of plain "
                                 + "values");
                     }
                 }
                 boolean splits = option.isMultiValue() && !option.splitRegex().isEmpty();
                 if (list.size() > 1 && !splits) {
-                    throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key) + "' takes a single value, not a list");
+                    throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(key) + "' takes a single value, not a list");
                 }
             }
             checkType(option, key, v, file);
@@ -268,8 +268,8 @@ public final class Config {
                 kind = o instanceof Boolean || "true".equals(o) || "false".equals(o) ? null : "true or false";
             }
             if (kind != null) {
-                throw new PcnException("config file " + file + ": key '" + org.pcn4j.io.InputChecks.quote(key)
-                        + "' must be " + kind + ", not " + kind(o) + " '" + org.pcn4j.io.InputChecks.quote(o) + "'");
+                throw new PcnException("config file " + file + ": key '" + org.pcn4j.util.InputChecks.quote(key)
+                        + "' must be " + kind + ", not " + kind(o) + " '" + org.pcn4j.util.InputChecks.quote(o) + "'");
             }
         }
     }

@@ -12,7 +12,7 @@ import org.pcn4j.control.ControlPresets;
 import org.pcn4j.control.ControlSimulation;
 import org.pcn4j.control.Controller;
 import org.pcn4j.control.Plant;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

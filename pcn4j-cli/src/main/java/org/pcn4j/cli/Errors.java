@@ -62,12 +62,12 @@ final class Errors {
      */
     static String outOfMemory(OutOfMemoryError e, String command) {
         String m = e.getMessage();
-        String what = m != null && m.startsWith(org.pcn4j.io.InputChecks.OOM_PREFIX) ? m
+        String what = m != null && m.startsWith(org.pcn4j.util.InputChecks.OOM_PREFIX) ? m
                 : "while running " + (command == null ? "the command" : "'" + command + "'")
                         + (m == null || m.isBlank() ? "" : " (" + m.replace('\n', ' ').trim() + ")");
         long max = Runtime.getRuntime().maxMemory();
         long suggest = max == Long.MAX_VALUE ? 8 : Math.max(2, 2 * ((max + (1L << 30) - 1) >> 30));
-        return "out of memory " + what + ": the JVM may use " + org.pcn4j.io.InputChecks.gib(max)
+        return "out of memory " + what + ": the JVM may use " + org.pcn4j.util.InputChecks.gib(max)
                 + "; give it more with PCN4J_JAVA_OPTS=-Xmx" + suggest + "g (if the machine has it), or use a smaller"
                 + " batch or model";
     }

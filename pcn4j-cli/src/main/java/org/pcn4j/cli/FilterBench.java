@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.Json;
 import org.pcn4j.temporal.Activation;
 import org.pcn4j.temporal.FilterMetrics;
 import org.pcn4j.temporal.KalmanFilter;
@@ -18,6 +17,7 @@ import org.pcn4j.temporal.SteadyState;
 import org.pcn4j.temporal.TpcFilter;
 import org.pcn4j.temporal.TpcLearner;
 import org.pcn4j.temporal.TpcModel;
+import org.pcn4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -359,7 +359,7 @@ final class FilterBench implements Runnable {
 
     private static void write(Path file, String text) {
         try {
-            org.pcn4j.io.AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            org.pcn4j.util.AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new PcnException("cannot write " + file + ": " + e.getMessage(), e);
         }

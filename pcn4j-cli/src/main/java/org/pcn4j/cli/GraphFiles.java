@@ -32,7 +32,7 @@ final class GraphFiles {
     /** Writes {@code text} (UTF-8) to {@code file} atomically; a failure is a one-line error naming the file. */
     static void writeText(Path file, String text) {
         try {
-            org.pcn4j.io.AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            org.pcn4j.util.AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new PcnException("cannot write " + file + ": " + m.replace('\n', ' '), e);

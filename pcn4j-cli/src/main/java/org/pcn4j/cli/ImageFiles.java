@@ -78,7 +78,7 @@ final class ImageFiles {
      */
     static int[] shape(String imageShapeJson, int size) {
         if (imageShapeJson != null) {
-            Object parsed = org.pcn4j.io.Json.parse(imageShapeJson);
+            Object parsed = org.pcn4j.util.Json.parse(imageShapeJson);
             java.util.List<?> l = parsed instanceof java.util.List ? (java.util.List<?>) parsed : java.util.List.of();
             if (l.size() == 2 && l.get(0) instanceof Long && l.get(1) instanceof Long) { // (model files check it)
                 long r = (Long) l.get(0);

@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.Json;
 import org.pcn4j.memory.ClassicalHopfield;
 import org.pcn4j.memory.Cue;
 import org.pcn4j.memory.Cues;
 import org.pcn4j.memory.ModernHopfield;
 import org.pcn4j.memory.PcMemory;
 import org.pcn4j.memory.RecallMetrics;
+import org.pcn4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -276,7 +276,7 @@ final class MemoryBench implements Callable<Integer> {
             }
             sb.append('\n');
         }
-        org.pcn4j.io.AtomicFiles.write(run.path("table.md"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.pcn4j.util.AtomicFiles.write(run.path("table.md"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         System.out.print(sb);
     }
 

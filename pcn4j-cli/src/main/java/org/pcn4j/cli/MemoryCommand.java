@@ -239,7 +239,7 @@ public final class MemoryCommand implements Runnable {
             res.put("seconds", Math.round(secs * 10) / 10.0);
             res.put("footprint_bytes", m.footprintBytes());
             res.put("model", run.path("model.safetensors").toString());
-            System.out.println(org.pcn4j.io.Json.write(res));
+            System.out.println(org.pcn4j.util.Json.write(res));
             return 0;
         }
     }

@@ -9,7 +9,6 @@ import org.pcn4j.data.InputAffine;
 import org.pcn4j.graph.Generative;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
@@ -19,6 +18,7 @@ import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.Node;
 import org.pcn4j.model.PcModel;
 import org.pcn4j.train.Algorithm;
+import org.pcn4j.util.Json;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**

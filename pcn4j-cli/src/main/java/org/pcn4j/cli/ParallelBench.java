@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Backends;
 import org.pcn4j.kernel.Kernels;

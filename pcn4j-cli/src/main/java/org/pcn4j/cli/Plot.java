@@ -16,7 +16,7 @@ import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.AtomicFiles;
+import org.pcn4j.util.AtomicFiles;
 
 /**
  * PNG charts in headless mode. Line plots (training curves, energies) are XChart charts; image

@@ -2,7 +2,6 @@ package org.pcn4j.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.pcn4j.io.Json;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Idx;
@@ -15,6 +14,7 @@ import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.util.Json;
 
 /** A saved model loaded for queries (classify, generate, complete, eval): its image and label nodes and their {@link Inference}. */
 final class QueryModel {

@@ -10,10 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.InputAffine;
-import org.pcn4j.io.AtomicFiles;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.model.PcModel;
+import org.pcn4j.util.AtomicFiles;
+import org.pcn4j.util.Json;
 
 /**
  * A run's output folder: created and checked for writing before any work starts. A folder that

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.AtomicFiles;
+import org.pcn4j.util.AtomicFiles;
 
 /**
  * Numeric CSV tables with a header line (the filter's OBS.csv, X.csv and EST.csv, the control

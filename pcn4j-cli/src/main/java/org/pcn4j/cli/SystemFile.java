@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.AtomicFiles;
 import org.pcn4j.temporal.Activation;
 import org.pcn4j.temporal.LinearSystem;
 import org.pcn4j.temporal.Mat;
+import org.pcn4j.util.AtomicFiles;
 
 /**
  * SYS.yaml (or .json) for {@code pcn4j filter}: {@code A}, {@code B}, {@code C}, {@code Q},

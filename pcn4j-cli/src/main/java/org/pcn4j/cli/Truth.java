@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.Idx;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 
 /**
  * {@code --truth X.idx} of the completion commands: the error of the written images against the

@@ -9,7 +9,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.AtomicFiles;
+import org.pcn4j.util.AtomicFiles;
 
 /** Line charts drawn with XChart (headless) for the filter and control commands; files are replaced atomically. */
 final class XPlots {

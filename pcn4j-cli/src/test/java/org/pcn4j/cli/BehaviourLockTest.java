@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.SafeTensors;
+import org.pcn4j.util.Json;
 
 /**
  * Behaviour lock: trains small seeded models through {@code pcn4j train} with every hyperparameter

@@ -58,7 +58,7 @@ class BenchCommandTest {
         CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json");
         assertEquals(0, r.code(), r.err());
         java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
         assertEquals(2, lines.size());
         assertEquals("bp", lines.get(1).get("algorithm"));
         assertEquals(1.0, ((Number) lines.get(1).get("ratio_to_bp")).doubleValue());
@@ -68,7 +68,7 @@ class BenchCommandTest {
         }
         r = CliRunner.run("bench", "step", "--fully-connected", "16-8-4", "--seconds", "0.02", "--json");
         assertEquals(0, r.code(), r.err());
-        lines = r.out().trim().lines().map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        lines = r.out().trim().lines().map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
         assertEquals(5, lines.size());
         assertEquals("fc block, self", lines.get(0).get("model"));
         for (java.util.Map<String, Object> l : lines) {
@@ -84,7 +84,7 @@ class BenchCommandTest {
                 "--parallel", "gemm,layers,auto", "--json");
         assertEquals(0, r.code(), r.err());
         java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
         assertEquals(5 + 3, lines.size(), r.out());
         String[] cases = {"pc gemm 1", "pc gemm 2", "pc layers 2", "pc auto 2", "bp gemm 2"};
         for (int i = 0; i < 5; i++) {
@@ -117,7 +117,7 @@ class BenchCommandTest {
                 "--threads", "1", "--cpu-time");
         assertEquals(0, r.code(), r.err());
         java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.io.Json::parseObject).collect(java.util.stream.Collectors.toList());
+                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
         assertEquals(2, lines.size());
         for (java.util.Map<String, Object> l : lines) {
             assertEquals("thread-cpu", l.get("clock"), l.toString());

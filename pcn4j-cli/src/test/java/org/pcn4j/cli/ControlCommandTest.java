@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 
 class ControlCommandTest {
     @TempDir

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 
 /** The CLI side of issue 13's building blocks: image datasets in data info, train --augment, bench conv. */
 class ConvCliTest {

@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 import org.pcn4j.io.SafeTensors;
 
 /** Issue 13's contract conv graph through the CLI: it trains as written, saves, evaluates, shows; bad input fails in one line. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 
 /**
  * The documentation is tested as printed.

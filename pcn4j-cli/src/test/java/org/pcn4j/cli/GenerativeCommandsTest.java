@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pcn4j.data.Dataset;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.Idx;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.SafeTensors;
+import org.pcn4j.util.Json;
 
 class GenerativeCommandsTest {
     @TempDir

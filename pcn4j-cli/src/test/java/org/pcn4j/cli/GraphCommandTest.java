@@ -16,9 +16,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pcn4j.graph.GraphSpec;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.io.SafeTensors;
+import org.pcn4j.util.Json;
 
 class GraphCommandTest {
     @TempDir

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pcn4j.data.Idx;
-import org.pcn4j.io.Json;
+import org.pcn4j.util.Json;
 
 class MemoryCommandTest {
     @TempDir

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.io.SafeTensors;
+import org.pcn4j.util.Json;
 
 class TrainCommandTest {
     @TempDir

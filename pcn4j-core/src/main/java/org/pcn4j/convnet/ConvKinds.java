@@ -24,13 +24,19 @@ import org.pcn4j.model.PcNetwork;
  * a pool; non-overlapping, and it must divide the conv's output); conv_transpose2d also
  * {@code output_padding} (0).
  */
-public final class ConvKinds {
+public final class ConvKinds implements EdgeKinds.Provider {
     public static final String CONV2D = "conv2d";
     public static final String CONV_TRANSPOSE2D = "conv_transpose2d";
 
-    private ConvKinds() {}
+    /** For the service loader (see {@link EdgeKinds.Provider}). */
+    public ConvKinds() {}
 
-    /** Registers both kinds (called by {@link EdgeKinds}' initializer). */
+    @Override
+    public void registerKinds() {
+        registerAll();
+    }
+
+    /** Registers both kinds (the service loader calls this from {@link EdgeKinds}' initializer). */
     public static void registerAll() {
         EdgeKinds.register(CONV2D, new Conv());
         EdgeKinds.register(CONV_TRANSPOSE2D, new Transposed());
@@ -131,7 +137,7 @@ public final class ConvKinds {
             try {
                 kind = Pool2d.Kind.parse(pool);
             } catch (RuntimeException e) {
-                throw new PcnException(w + ": unknown pool '" + org.pcn4j.io.InputChecks.quote(poolOpt)
+                throw new PcnException(w + ": unknown pool '" + org.pcn4j.util.InputChecks.quote(poolOpt)
                         + "' (expected none, max, avg)");
             }
             int[] ps = pair(spec, "pool_size", 2);
@@ -210,7 +216,7 @@ public final class ConvKinds {
         if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())
                 || Math.abs(((Number) v).doubleValue()) > 1 << 20) {
             throw new PcnException(w + ": '" + key + "' must be an integer or [h, w], not '"
-                    + org.pcn4j.io.InputChecks.quote(v) + "'");
+                    + org.pcn4j.util.InputChecks.quote(v) + "'");
         }
         return ((Number) v).intValue();
     }

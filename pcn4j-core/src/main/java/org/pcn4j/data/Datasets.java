@@ -77,7 +77,7 @@ public final class Datasets {
     /** As {@link #load(String, Path, Normalization)}, telling {@code decoding} about each IDX file's bytes decoded. */
     public static DatasetSplits load(String name, Path dataDir, Normalization normalization,
             org.pcn4j.ProgressListener decoding) {
-        return org.pcn4j.io.InputChecks.loading("the dataset " + name,
+        return org.pcn4j.util.InputChecks.loading("the dataset " + name,
                 () -> loadNow(name, dataDir, normalization, decoding));
     }
 

@@ -213,7 +213,7 @@ public final class Downloader {
             throw new PcnException(uri + ": not a usable file URL (" + oneLine(e) + "); write it as file:///abs/path/",
                     e);
         }
-        long total = org.pcn4j.io.InputChecks.regularFile(src, "mirror file");
+        long total = org.pcn4j.util.InputChecks.regularFile(src, "mirror file");
         long got = 0;
         progress.start(label, total);
         try (InputStream in = Files.newInputStream(src); OutputStream out = Files.newOutputStream(tmp)) {

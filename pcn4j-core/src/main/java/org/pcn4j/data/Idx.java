@@ -12,7 +12,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.pcn4j.PcnException;
 import org.pcn4j.ProgressListener;
-import org.pcn4j.io.InputChecks;
+import org.pcn4j.util.InputChecks;
 
 /**
  * Reads IDX files (the MNIST family's format), gzip'd or raw: gzip is recognized by its magic
@@ -137,7 +137,7 @@ public final class Idx {
 
     private static void write(Path file, byte[] header, byte[] body) {
         try {
-            org.pcn4j.io.AtomicFiles.write(file, out -> {
+            org.pcn4j.util.AtomicFiles.write(file, out -> {
                 out.write(header);
                 out.write(body);
             });

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.AtomicFiles;
+import org.pcn4j.util.AtomicFiles;
 
 /**
  * torchvision's ImageFolder layout: {@code DIR/train/<class>/*.png|jpg|jpeg} and, optionally,

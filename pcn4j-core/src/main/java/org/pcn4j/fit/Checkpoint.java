@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.SafeTensors;
 import org.pcn4j.optim.OptimizerState;
+import org.pcn4j.util.Json;
 
 /**
  * Everything {@link Fit} needs to continue a run exactly where it was: the weights, the weight

@@ -2,10 +2,10 @@ package org.pcn4j.fit;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.pcn4j.io.Json;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.NudgeRule;
 import org.pcn4j.train.TrainConfig;
+import org.pcn4j.util.Json;
 
 /**
  * The training setup as a model file records it (metadata key {@code config}), in core names

@@ -72,7 +72,19 @@ public final class EdgeKinds {
             }
         });
         // The convolutional kinds (conv2d, conv_transpose2d): see org.pcn4j.convnet.
-        org.pcn4j.convnet.ConvKinds.registerAll();
+        // Kinds from packages above this one (the conv edges) register through the service loader, so
+        // graph does not depend on them: a new kind is one class, its Provider, and a services line.
+        for (Provider p : java.util.ServiceLoader.load(Provider.class, EdgeKinds.class.getClassLoader())) {
+            p.registerKinds();
+        }
+    }
+
+    /**
+     * Registers edge kinds defined outside this package; listed in
+     * {@code META-INF/services/org.pcn4j.graph.EdgeKinds$Provider}.
+     */
+    public interface Provider {
+        void registerKinds();
     }
 
     private EdgeKinds() {}

@@ -15,8 +15,8 @@ import org.pcn4j.train.Trainer;
  * (bottom), {@code label -> hK -> ... -> h1 -> image}, in the {@code pre} convention
  * (mu = W f(x) + b). The label node is the graph's input role and the image its target role, so
  * {@link Trainer#step} with (one-hot labels, images) trains it by standard PC with both ends
- * clamped. Queries condition on any subset of nodes with {@link Inference#query}; the
- * {@code Trainer} overloads (kept for existing callers) use the trainer's inference.
+ * clamped. Queries condition on any subset of nodes with {@link Inference#query} (a trainer's
+ * is {@link Trainer#inference()}).
  */
 public final class Generative {
     /** Node names of the graphs {@link #spec} builds. */
@@ -147,37 +147,6 @@ public final class Generative {
             t.query(Map.of(image, cues), Map.of(image, mask), Map.of(image, tile(imageStart, image, batch)), batch, steps);
         }
         return Arrays.copyOf(image.state(), batch * image.size());
-    }
-
-    /** {@link #classify(Inference, Node, Node, float[], int, int)} with the trainer's inference. */
-    public static int[] classify(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
-        return classify(t.inference(), image, label, images, batch, steps);
-    }
-
-    /** {@link #classifyByEnergy(Inference, Node, Node, float[], int, int)} with the trainer's inference. */
-    public static int[] classifyByEnergy(Trainer t, Node image, Node label, float[] images, int batch, int steps) {
-        return classifyByEnergy(t.inference(), image, label, images, batch, steps);
-    }
-
-    /** {@link #generate(Inference, Node, Node, int, int, int)} with the trainer's inference. */
-    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps) {
-        return generate(t.inference(), image, label, cls, batch, steps, null);
-    }
-
-    /** {@link #complete(Inference, Node, float[], float[], int, int)} with the trainer's inference. */
-    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps) {
-        return complete(t.inference(), image, cues, mask, batch, steps, null);
-    }
-
-    /** {@link #generate(Inference, Node, Node, int, int, int, float[])} with the trainer's inference. */
-    public static float[] generate(Trainer t, Node image, Node label, int cls, int batch, int steps, float[] imageStart) {
-        return generate(t.inference(), image, label, cls, batch, steps, imageStart);
-    }
-
-    /** {@link #complete(Inference, Node, float[], float[], int, int, float[])} with the trainer's inference. */
-    public static float[] complete(Trainer t, Node image, float[] cues, float[] mask, int batch, int steps,
-                                   float[] imageStart) {
-        return complete(t.inference(), image, cues, mask, batch, steps, imageStart);
     }
 
     private static float[] tile(float[] one, Node image, int batch) {

@@ -13,6 +13,7 @@ import org.pcn4j.model.DenseBlock;
 import org.pcn4j.model.Edge;
 import org.pcn4j.model.Node;
 import org.pcn4j.model.Parameter;
+import org.pcn4j.util.InputChecks;
 
 /**
  * Graph models as safetensors files (a contract): float32 tensors {@code edges.{from}->{to}.weight}

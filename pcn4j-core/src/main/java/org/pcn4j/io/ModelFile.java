@@ -15,6 +15,8 @@ import org.pcn4j.model.Energy;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.PcModel;
+import org.pcn4j.util.InputChecks;
+import org.pcn4j.util.Json;
 
 /**
  * Layered models as safetensors files (a contract): float32 tensors {@code layers.{i}.weight}

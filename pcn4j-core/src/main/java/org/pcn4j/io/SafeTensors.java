@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcn4j.PcnException;
+import org.pcn4j.util.AtomicFiles;
+import org.pcn4j.util.InputChecks;
+import org.pcn4j.util.Json;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format:
@@ -36,6 +39,9 @@ import org.pcn4j.PcnException;
  * error. Reading is as strict as the reference: tensors must tile the data section exactly, with no
  * gaps, overlaps or trailing bytes. Every problem throws a one-line {@link PcnException} naming the
  * file.
+ *
+ * <p>Over 400 lines: the reader, its strict header checks and the writer of one format are kept
+ * together so what {@code write} produces and what {@code read} accepts are checked side by side.
  */
 public final class SafeTensors {
     /** The reference implementation refuses headers above this size; so do we. */

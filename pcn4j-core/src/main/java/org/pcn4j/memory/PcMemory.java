@@ -10,10 +10,9 @@ import java.util.SplittableRandom;
 import org.pcn4j.PcnException;
 import org.pcn4j.ProgressListener;
 import org.pcn4j.data.InputAffine;
-import org.pcn4j.io.GraphModelFile;
-import org.pcn4j.io.Json;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
+import org.pcn4j.io.GraphModelFile;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
 import org.pcn4j.model.Node;
@@ -23,6 +22,7 @@ import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
+import org.pcn4j.util.Json;
 
 /**
  * An associative memory made of a generative PC network (Salvatori et al. 2021, "Associative
@@ -427,7 +427,7 @@ public final class PcMemory {
             c = configFrom(Json.parseObject(meta.get("memory")));
             r = recallFrom(Json.parseObject(meta.get("recall")));
         } catch (RuntimeException e) {
-            throw new PcnException(file + ": unreadable memory metadata (" + org.pcn4j.io.InputChecks.quote(e.getMessage())
+            throw new PcnException(file + ": unreadable memory metadata (" + org.pcn4j.util.InputChecks.quote(e.getMessage())
                     + ")");
         }
         return new Loaded(new PcMemory(g.graph(), c, r), g.affine(), meta);

@@ -7,7 +7,7 @@ import org.pcn4j.kernel.Kernels;
  * F = sum x (log x - log softmax(mu)), eps = x - softmax(mu). A free node sits at its minimum
  * x = softmax(mu), so its own share of dF/dx is zero.
  */
-public final class CrossEntropyEnergy implements Energy {
+final class CrossEntropyEnergy implements Energy {
     static final CrossEntropyEnergy INSTANCE = new CrossEntropyEnergy();
 
     private CrossEntropyEnergy() {}

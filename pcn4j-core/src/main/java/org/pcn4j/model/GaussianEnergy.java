@@ -5,7 +5,7 @@ package org.pcn4j.model;
  * precision makes the output a weak, soft target: PC's equilibrium then approaches backprop
  * (Whittington and Bogacz 2017).
  */
-public final class GaussianEnergy implements Energy {
+final class GaussianEnergy implements Energy {
     static final GaussianEnergy INSTANCE = new GaussianEnergy();
 
     private GaussianEnergy() {}

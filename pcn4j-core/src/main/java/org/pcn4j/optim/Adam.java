@@ -11,7 +11,7 @@ import java.util.Map;
  * Hutter): w -= lr (m_hat / (sqrt(v_hat) + eps) + wd w); otherwise weight decay is L2, added to the
  * gradient, as in PyTorch's Adam.
  */
-public final class Adam implements Optimizer {
+final class Adam implements Optimizer {
     private final float beta1;
     private final float beta2;
     private final float epsilon;

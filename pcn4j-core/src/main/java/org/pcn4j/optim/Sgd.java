@@ -9,7 +9,7 @@ import java.util.Map;
  * SGD with optional (Nesterov) momentum and L2 weight decay, as PyTorch defines them:
  * g' = g + wd w; v = m v + g'; w -= lr (nesterov ? g' + m v : v).
  */
-public final class Sgd implements Optimizer {
+final class Sgd implements Optimizer {
     private final float momentum;
     private final boolean nesterov;
     private final float weightDecay;

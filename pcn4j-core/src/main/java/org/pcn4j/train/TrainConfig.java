@@ -33,17 +33,6 @@ public final class TrainConfig {
     }
 
     /**
-     * The positional form from before the builder, kept until the branches that still call it are
-     * merged: prefer {@link #builder()}. {@code nudge} and {@code beta} only matter for pc-nudge.
-     */
-    @Deprecated
-    public TrainConfig(Algorithm algorithm, InferenceConfig inference, OptimizerConfig optimizer, Schedule schedule,
-                       double clipNorm, Nudge nudge, double beta) {
-        this(builder().rule(algorithm == Algorithm.PC_NUDGE ? new NudgeRule(nudge, beta) : algorithm.rule())
-                .inference(inference).optimizer(optimizer).schedule(schedule).clipNorm(clipNorm));
-    }
-
-    /**
      * Defaults (the CLI's): standard PC, {@link InferenceConfig.Builder the default inference},
      * AdamW without weight decay at a constant 1e-3, no clipping.
      */
@@ -85,18 +74,6 @@ public final class TrainConfig {
     /** The thread schedule the trainer sets on its network, or null to keep the network's own. */
     public ParallelSchedule parallel() {
         return parallel;
-    }
-
-    /** pc-nudge's nudge (centered for other rules); it lives in {@link NudgeRule} now. */
-    @Deprecated
-    public Nudge nudge() {
-        return rule instanceof NudgeRule ? ((NudgeRule) rule).nudge() : Nudge.CENTERED;
-    }
-
-    /** pc-nudge's beta (0.1 for other rules); it lives in {@link NudgeRule} now. */
-    @Deprecated
-    public double beta() {
-        return rule instanceof NudgeRule ? ((NudgeRule) rule).beta() : 0.1;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.pcn4j.train;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.pcn4j.model.DivergenceException;
 import org.pcn4j.model.Edge;
 import org.pcn4j.model.Node;
@@ -131,31 +130,15 @@ public final class Trainer {
         return inference.tracedNodes();
     }
 
-    /** {@link Inference#query(Map, int, int)} with this trainer's inference. */
-    public void infer(Map<Node, float[]> clamps, int batch, int steps) {
-        inference.query(clamps, batch, steps);
-    }
-
-    /** {@link Inference#query(Map, Map, Map, int, int)} with this trainer's inference. */
-    public void infer(Map<Node, float[]> clamps, Map<Node, float[]> unitMasks, Map<Node, float[]> starts, int batch,
-                      int steps) {
-        inference.query(clamps, unitMasks, starts, batch, steps);
-    }
-
     /**
      * The weight update from the states and errors the network holds now (typically after
-     * {@link #infer}): dF/dW of every edge, then one step of the weight optimizer. With
-     * {@link #infer} this trains on any clamped set, e.g. a memory whose latent states persist
+     * {@code inference().query(...)}): dF/dW of every edge, then one step of the weight optimizer.
+     * With a query this trains on any clamped set, e.g. a memory whose latent states persist
      * between epochs.
      */
     public void learn() {
         net.computeWeightGradients(1f, false);
         applyWeights();
-    }
-
-    /** {@link Inference#setLangevinNoise} of this trainer's inference. */
-    public void setLangevinNoise(double sigma, long seed) {
-        inference.setLangevinNoise(sigma, seed);
     }
 
     /**

@@ -20,7 +20,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -34,9 +33,9 @@ class LibraryExampleTest {
         Mlp mlp = Mlp.builder().sizes(64, 128, 10).activation(Activation.GELU).init("default", 42).build();
         assertEquals(new MlpSpec(new int[] {64, 128, 10}, Activation.GELU, Activation.IDENTITY, Convention.POST,
                 Energy.GAUSSIAN), mlp.spec());
-        TrainConfig cfg = new TrainConfig(Algorithm.PC,
-                new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.03, 0.1, 0),
-                OptimizerConfig.adamw(1e-4), Schedule.constant(1e-3), 0, Nudge.POSITIVE, 1);
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(8).lr(0.03).momentum(0.1).build())
+                .optimizer(OptimizerConfig.adamw(1e-4)).schedule(Schedule.constant(1e-3)).build();
         Trainer trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
 
         DatasetSplits data = Datasets.load("digits", null);

@@ -7,15 +7,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
+import org.pcn4j.util.Json;
 
 class FitMetadataTest {
     @TempDir
@@ -23,8 +22,9 @@ class FitMetadataTest {
 
     @Test
     void newFilesUseCoreNamesAndReadBack() {
-        TrainConfig tc = new TrainConfig(Algorithm.IPC, new InferenceConfig(6, OptimizerConfig.Kind.ADAM, 0.05, 0.2, 0),
-                OptimizerConfig.adamw(0), Schedule.constant(1e-3), 0, Nudge.POSITIVE, 1);
+        TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.IPC)
+                .inference(InferenceConfig.builder().steps(6).optimizer(OptimizerConfig.Kind.ADAM).lr(0.05).momentum(0.2).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
         Map<String, Object> d = FitMetadata.describe(tc, FitConfig.builder().epochs(3).build(), Map.of("dataset", "digits"));
         assertEquals("ipc", d.get("algorithm"));
         assertEquals(Map.of("steps", 6L, "optimizer", "adam", "lr", 0.05, "momentum", 0.2, "energy_tolerance", 0.0),

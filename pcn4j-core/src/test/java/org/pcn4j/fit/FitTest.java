@@ -24,7 +24,6 @@ import org.pcn4j.optim.Param;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -42,8 +41,9 @@ class FitTest {
     }
 
     static TrainConfig pc(double stateLr, double lr) {
-        return new TrainConfig(Algorithm.PC, new InferenceConfig(4, OptimizerConfig.Kind.SGD, stateLr, 0, 0),
-                OptimizerConfig.adamw(0), Schedule.constant(lr), 0, Nudge.POSITIVE, 1);
+        return TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(lr)).build();
     }
 
     static float[] weights(Trainer t) {

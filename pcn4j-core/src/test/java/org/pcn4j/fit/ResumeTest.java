@@ -16,7 +16,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 
 /** A run resumed from any of its checkpoints (read back from disk) ends with the same weights, bit for bit. */
@@ -31,8 +30,9 @@ class ResumeTest {
         try {
             DatasetSplits data = FitTest.digits();
             // warmup-cosine: the schedule must continue at the right update, not restart.
-            TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(4, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0),
-                    OptimizerConfig.adamw(0.01), Schedule.warmupCosine(1e-2, 5, 39, 0), 0, Nudge.POSITIVE, 1);
+            TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
+                    .inference(InferenceConfig.builder().steps(4).lr(0.1).momentum(0.5).build())
+                    .optimizer(OptimizerConfig.adamw(0.01)).schedule(Schedule.warmupCosine(1e-2, 5, 39, 0)).build();
             FitConfig fc = FitConfig.builder().epochs(3).batchSize(32).checkpointEvery(5).validation(0.1)
                     .keep(FitConfig.Keep.BEST).build();
             List<Path> files = new ArrayList<>();

@@ -144,7 +144,7 @@ class ModelFileFuzzTest {
             off += 4L * t.data().length;
             h.put(t.name(), info);
         }
-        byte[] json = org.pcn4j.io.Json.write(h).getBytes(StandardCharsets.UTF_8);
+        byte[] json = org.pcn4j.util.Json.write(h).getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + json.length + (int) off).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(json.length).put(json);
         for (SafeTensors.Entry t : tensors) {

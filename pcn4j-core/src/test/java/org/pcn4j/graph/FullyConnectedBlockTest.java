@@ -29,7 +29,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -147,7 +146,7 @@ class FullyConnectedBlockTest {
             for (int i = 0; i < mask.length; i += 2) {
                 mask[i] = 1f;
             }
-            t.infer(Map.of(g[k].node("px"), px), Map.of(g[k].node("px"), mask), Map.of(), batch, 20);
+            t.inference().query(Map.of(g[k].node("px"), px), Map.of(g[k].node("px"), mask), Map.of(), batch, 20);
             label[k] = g[k].node("label").state().clone();
         }
         assertClose(label[1], label[0], batch * 3, "label after inference");
@@ -157,7 +156,7 @@ class FullyConnectedBlockTest {
         for (int k = 0; k < 2; k++) {
             Trainer t = new Trainer(g[k].network(), g[k].input(), g[k].output(), inferenceOnly(20));
             SplittableRandom rng = new SplittableRandom(4);
-            t.infer(Map.of(g[k].node("px"), random(rng, batch * 5), g[k].node("label"), random(rng, batch * 3)), batch, 20);
+            t.inference().query(Map.of(g[k].node("px"), random(rng, batch * 5), g[k].node("label"), random(rng, batch * 3)), batch, 20);
             h[k] = g[k].node("h").state().clone();
         }
         assertClose(h[1], h[0], batch * 4, "h after inference");
@@ -200,8 +199,9 @@ class FullyConnectedBlockTest {
     @Test
     void backpropFamilyRefusesBlocks() {
         Graph g = new Graph(spec(false, Energy.GAUSSIAN));
-        TrainConfig cfg = new TrainConfig(Algorithm.ZIL, new InferenceConfig(5, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.ZIL)
+                .inference(InferenceConfig.builder().steps(5).lr(0.1).momentum(0).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
         PcnException e = assertThrows(PcnException.class, () -> new Trainer(g.network(), g.input(), g.output(), cfg));
         assertTrue(e.getMessage().contains("acyclic"), e.getMessage());
     }
@@ -238,8 +238,9 @@ class FullyConnectedBlockTest {
     }
 
     private static TrainConfig inferenceOnly(int steps) {
-        return new TrainConfig(Algorithm.PC, new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+        return TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(steps).lr(0.1).momentum(0).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
     }
 
     @ParameterizedTest
@@ -281,8 +282,9 @@ class FullyConnectedBlockTest {
         // Weight decay on: a masked weight stays zero only because it starts at zero and its gradient is masked.
         OptimizerConfig opt = new OptimizerConfig(OptimizerConfig.Kind.parse(optimizer),
                 optimizer.equals("sgd") ? 0.9 : 0, false, 0.1, 0.9, 0.999, 1e-8);
-        TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(5, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                opt, Schedule.constant(0.05), 0, Nudge.POSITIVE, 1);
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(5).lr(0.1).momentum(0).build())
+                .optimizer(opt).schedule(Schedule.constant(0.05)).build();
         Trainer t = new Trainer(g.network(), g.input(), g.output(), cfg);
         SplittableRandom rng = new SplittableRandom(1);
         DenseBlock b = g.blocks().get(0);

@@ -18,8 +18,8 @@ import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -52,8 +52,9 @@ class GenerativeTest {
         Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
         Node image = g.node(Generative.IMAGE);
         Node label = g.node(Generative.LABEL);
-        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(10, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                OptimizerConfig.adamw(0), Schedule.constant(0.01), 0, Nudge.POSITIVE, 1);
+        TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(10).lr(0.1).momentum(0).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(0.01)).build();
         Trainer t = new Trainer(g.network(), label, image, tc);
         float[] y = {1, 0, 0, 1};
         for (int i = 0; i < 400; i++) {
@@ -66,7 +67,7 @@ class GenerativeTest {
     @Test
     void learnsToClassifyAndGenerateTwoPrototypes() {
         Prototypes m = trainedOnTwoPrototypes();
-        Trainer t = m.trainer();
+        Inference t = m.trainer().inference();
         Node image = m.image();
         Node label = m.label();
         float[] x = PROTOTYPES;
@@ -92,7 +93,7 @@ class GenerativeTest {
     @Test
     void completesAPrototypeFromHalfItsPixels() {
         Prototypes m = trainedOnTwoPrototypes();
-        Trainer t = m.trainer();
+        Inference t = m.trainer().inference();
         Node image = m.image();
         // Known: the first two pixels; the other two start at garbage that must not leak.
         float[] cues = {1, 1, 5, 5, -1, -1, 5, 5};
@@ -129,9 +130,10 @@ class GenerativeTest {
         Graph g = Graph.create(Generative.spec(new int[] {4, 8, 2}, Activation.TANH), "default", 3);
         Node image = g.node(Generative.IMAGE);
         Node label = g.node(Generative.LABEL);
-        TrainConfig tc = new TrainConfig(Algorithm.PC, new InferenceConfig(10, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0), 0, Nudge.POSITIVE, 1);
-        Trainer t = new Trainer(g.network(), label, image, tc);
+        TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(10).lr(0.1).momentum(0).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0)).build();
+        Inference t = new Trainer(g.network(), label, image, tc).inference();
         float[] a = Generative.generate(t, image, label, 1, 2, 10);
         assertEquals(a[0], a[4]);
         t.setLangevinNoise(0.5, 1);

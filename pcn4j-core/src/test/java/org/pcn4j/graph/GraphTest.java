@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pcn4j.PcnException;
 import org.pcn4j.data.InputAffine;
 import org.pcn4j.io.GraphModelFile;
-import org.pcn4j.io.Json;
 import org.pcn4j.io.ModelFile;
 import org.pcn4j.io.SafeTensors;
 import org.pcn4j.kernel.Activation;
@@ -30,9 +29,9 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
+import org.pcn4j.util.Json;
 
 /** Graph specs, the graph front end on the engine, and graph model files. */
 class GraphTest {
@@ -45,8 +44,9 @@ class GraphTest {
     }
 
     private static TrainConfig config(Algorithm alg) {
-        return new TrainConfig(alg, new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0),
-                OptimizerConfig.adamw(0.0), Schedule.constant(1e-2), 0, Nudge.POSITIVE, 1);
+        return TrainConfig.builder().algorithm(alg)
+                .inference(InferenceConfig.builder().steps(8).lr(0.1).momentum(0.5).build())
+                .optimizer(OptimizerConfig.adamw(0.0)).schedule(Schedule.constant(1e-2)).build();
     }
 
     /** A chain graph is the layered network in the pre convention: bit for bit. */

@@ -31,8 +31,9 @@ class PcMemoryTest {
         for (int i = 0; i < N * D; i++) {
             patterns[i] = rng.nextDouble() < 0.4 ? 1f : 0f;
         }
-        PcMemory.Config c = new PcMemory.Config(8, new int[] {32}, Activation.TANH, energies.length, 20, 0.1, 0.5,
-                3e-3, N, 1);
+        PcMemory.Config c = PcMemory.Config.builder().latent(8).hidden(32).activation(Activation.TANH)
+                .epochs(energies.length).inferenceSteps(20).stateLr(0.1).stateMomentum(0.5).lr(3e-3).batch(N).seed(1)
+                .build();
         memory = PcMemory.create(D, c, PcMemory.Recall.defaults());
         memory.store(patterns, N, (epoch, e) -> energies[epoch - 1] = e);
     }
@@ -100,8 +101,7 @@ class PcMemoryTest {
 
     @Test
     void badInputIsRefused() {
-        assertThrows(PcnException.class, () -> new PcMemory.Config(0, new int[0], Activation.TANH, 1, 1, 0.1, 0.5,
-                1e-3, 1, 1));
+        assertThrows(PcnException.class, () -> PcMemory.Config.builder().latent(0).hidden().build());
         assertThrows(PcnException.class, () -> new PcMemory.Recall(OptimizerConfig.Kind.ADAM, 0.1, 0, 0, 1));
         assertThrows(PcnException.class, () -> memory.recall(new float[10], null, 1));
     }

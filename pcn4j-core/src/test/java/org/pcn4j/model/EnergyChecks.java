@@ -9,7 +9,6 @@ import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
-import org.pcn4j.train.Nudge;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -129,8 +128,9 @@ public final class EnergyChecks {
     /** 200 plain state steps at rate 0.02 from the current states: F never rises, and falls overall. */
     public static void energyNeverRisesDuringInference(PcNetwork net, Node input, Node target) {
         int batch = net.batch();
-        TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(200, OptimizerConfig.Kind.SGD, 0.02, 0, 0),
-                OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(200).lr(0.02).momentum(0).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
         Trainer t = new Trainer(net, input, target, cfg);
         t.step(input.state().clone(), target.state().clone(), batch);
         List<double[]> trace = t.energyTrace();

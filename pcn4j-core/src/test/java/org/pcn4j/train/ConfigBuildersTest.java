@@ -15,7 +15,7 @@ class ConfigBuildersTest {
         TrainConfig c = TrainConfig.builder().build();
         assertInstanceOf(PcRule.class, c.rule());
         assertEquals(Algorithm.PC, c.algorithm());
-        assertEquals(new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0), c.inference());
+        assertEquals(InferenceConfig.builder().steps(8).lr(0.1).momentum(0.5).build(), c.inference());
         assertEquals(OptimizerConfig.adamw(0), c.optimizer());
         assertEquals(1e-3, c.schedule().rate(0));
         assertEquals(0, c.clipNorm());
@@ -25,7 +25,7 @@ class ConfigBuildersTest {
     void namedFieldsSetWhatTheySay() {
         InferenceConfig i = InferenceConfig.builder().steps(20).optimizer(OptimizerConfig.Kind.ADAM).lr(0.05)
                 .momentum(0).energyTolerance(1e-4).build();
-        assertEquals(new InferenceConfig(20, OptimizerConfig.Kind.ADAM, 0.05, 0, 1e-4), i);
+        assertEquals(InferenceConfig.builder().steps(20).optimizer(OptimizerConfig.Kind.ADAM).lr(0.05).momentum(0).energyTolerance(1e-4).build(), i);
         assertEquals(i, i.toBuilder().build());
         assertEquals(5, i.withSteps(5).steps());
         OptimizerConfig o = OptimizerConfig.builder().kind(OptimizerConfig.Kind.SGD).momentum(0.9).nesterov(true)
@@ -57,18 +57,16 @@ class ConfigBuildersTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation")
-    void thePositionalFormStillBuildsTheSameRules() {
+    void everyAlgorithmBuildsItsRuleAndNudgingKeepsItsOwnHyperparameters() {
         for (Algorithm a : Algorithm.values()) {
-            TrainConfig c = new TrainConfig(a, InferenceConfig.builder().build(), OptimizerConfig.sgd(0),
-                    Schedule.constant(0.1), 0, Nudge.POSITIVE, 0.25);
+            TrainConfig c = TrainConfig.builder().algorithm(a).build();
             assertEquals(a, c.algorithm());
             assertEquals(a.id(), c.rule().id());
         }
-        TrainConfig n = new TrainConfig(Algorithm.PC_NUDGE, InferenceConfig.builder().build(), OptimizerConfig.sgd(0),
-                Schedule.constant(0.1), 0, Nudge.POSITIVE, 0.25);
-        assertEquals(Nudge.POSITIVE, n.nudge());
-        assertEquals(0.25, n.beta());
+        TrainConfig n = TrainConfig.builder().rule(new NudgeRule(Nudge.POSITIVE, 0.25)).build();
+        assertEquals(Algorithm.PC_NUDGE, n.algorithm());
+        assertEquals(Nudge.POSITIVE, ((NudgeRule) n.rule()).nudge());
+        assertEquals(0.25, ((NudgeRule) n.rule()).beta());
         PcnException e = assertThrows(PcnException.class, () -> new NudgeRule(Nudge.CENTERED, 0));
         assertEquals("pc-nudge needs --beta > 0, got 0.0", e.getMessage());
     }

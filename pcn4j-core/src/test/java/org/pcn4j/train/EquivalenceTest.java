@@ -55,9 +55,9 @@ class EquivalenceTest {
             ReferenceMlp ref = new ReferenceMlp(mlp);
             double[][] g = ref.gradients(x, y, batch);
             double lr = 0.1;
-            TrainConfig cfg = new TrainConfig(alg,
-                    new InferenceConfig(3, OptimizerConfig.Kind.SGD, 0.1, 0, 0),
-                    OptimizerConfig.sgd(0), Schedule.constant(lr), 0, Nudge.POSITIVE, 1);
+            TrainConfig cfg = TrainConfig.builder().algorithm(alg)
+                    .inference(InferenceConfig.builder().steps(3).lr(0.1).momentum(0).build())
+                    .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(lr)).build();
             Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
             t.step(x, y, batch);
             for (int l = 0; l < mlp.depth(); l++) {

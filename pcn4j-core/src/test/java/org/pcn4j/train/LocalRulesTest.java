@@ -90,8 +90,9 @@ class LocalRulesTest {
                 y[s * 4 + rng.nextInt(4)] = 1f;
             }
             double[][] bp = new ReferenceMlp(mlp).gradients(x, y, batch);
-            TrainConfig cfg = new TrainConfig(Algorithm.PC, new InferenceConfig(300, OptimizerConfig.Kind.SGD, 0.2, 0, 0),
-                    OptimizerConfig.sgd(0), Schedule.constant(0.0), 0, Nudge.POSITIVE, 1);
+            TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                    .inference(InferenceConfig.builder().steps(300).lr(0.2).momentum(0).build())
+                    .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
             Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
             t.step(x, y, batch);
             double dot = 0;

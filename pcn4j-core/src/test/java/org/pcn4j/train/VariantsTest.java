@@ -34,9 +34,10 @@ class VariantsTest {
     }
 
     private static Trainer trainer(Mlp m, Algorithm a, int steps, Nudge nudge, double beta) {
-        return new Trainer(m.network(), m.input(), m.output(), new TrainConfig(a,
-                new InferenceConfig(steps, OptimizerConfig.Kind.SGD, 0.1, 0.5, 0), OptimizerConfig.sgd(0),
-                Schedule.constant(0.05), 0, nudge, beta));
+        UpdateRule rule = a == Algorithm.PC_NUDGE ? new NudgeRule(nudge, beta) : a.rule();
+        return new Trainer(m.network(), m.input(), m.output(), TrainConfig.builder().rule(rule)
+                .inference(InferenceConfig.builder().steps(steps).lr(0.1).momentum(0.5).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.05)).build());
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.pcn4j.io;
+package org.pcn4j.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

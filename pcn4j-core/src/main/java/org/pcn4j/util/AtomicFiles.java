@@ -1,4 +1,4 @@
-package org.pcn4j.io;
+package org.pcn4j.util;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;

@@ -1,4 +1,4 @@
-package org.pcn4j.io;
+package org.pcn4j.util;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -27,6 +27,9 @@ import org.pcn4j.PcnException;
  * infinities, which JSON cannot represent, are written as {@code null}. Non-ASCII characters are
  * written as they are (the output is meant to be encoded as UTF-8), except lone surrogates, which are
  * escaped. Unsupported values throw {@link IllegalArgumentException}.
+ *
+ * <p>Over 400 lines: a complete, dependency-free JSON parser (with its depth and size limits) and
+ * writer for one format; the two share the escaping and number rules.
  */
 public final class Json {
     /** Nesting deeper than this is rejected rather than overflowing the stack. */
