@@ -25,6 +25,8 @@ final class Partial implements Serializable {
     double finalEnergySum;
     long correct;
     long computeNanos;
+    /** Building the worker (reading the data, the model) when this round was its first. */
+    long setupNanos;
     String error;
     /** Per inference step: the summed energy rows ([total, node1, ...]) and how many batches added to each. */
     double[][] traceSums = new double[0][];

@@ -69,7 +69,23 @@ final class Shard {
     static Shard get(String run, List<String> args, int partition, int partitions, boolean gradients) {
         // Workers of earlier runs in this JVM are dropped (a run id is used by one run only).
         CACHE.keySet().removeIf(k -> !k.startsWith(run + "/"));
-        return CACHE.computeIfAbsent(run + "/" + partition, k -> new Shard(args, partition, partitions, gradients));
+        return CACHE.computeIfAbsent(run + "/" + partition, k -> {
+            long t0 = System.nanoTime();
+            Shard s = new Shard(args, partition, partitions, gradients);
+            s.setupNanos = System.nanoTime() - t0;
+            return s;
+        });
+    }
+
+    /** Time spent building this worker (data, model), reported once with its next round. */
+    private long setupNanos;
+
+    private Partial partial() {
+        Partial out = new Partial();
+        out.partition = partition;
+        out.setupNanos = setupNanos;
+        setupNanos = 0;
+        return out;
     }
 
     /** Forgets this run's workers (called on the driver at the end; executors drop them with the next run). */
@@ -131,8 +147,7 @@ final class Shard {
 
     /** Gradient mode: this partition's rows of batch {@code b} of epoch {@code e}; tensors = gradient x rows. */
     Partial gradient(int e, int b, float[][] weights) {
-        Partial out = new Partial();
-        out.partition = partition;
+        Partial out = partial();
         setWeights(weights);
         if (!seek(e, b)) {
             throw new IllegalStateException("epoch " + e + " has no batch " + b);
@@ -177,8 +192,7 @@ final class Shard {
      */
     Partial localSteps(int e, int first, double[] rates, float[][] weights, Map<String, float[]> optArrays,
                        Map<String, Long> optCounters) {
-        Partial out = new Partial();
-        out.partition = partition;
+        Partial out = partial();
         setWeights(weights);
         if (optArrays != null) {
             // restoreState copies, so the broadcast arrays stay untouched.

@@ -64,6 +64,10 @@ public final class SparkTraining implements DistributedTraining {
             throw explain(e, job.master(), sc);
         } finally {
             Shard.forget(runId);
+            if (!job.master().startsWith("local[") && !job.master().equals("local")) {
+                // Executor JVMs are released now, not by a shutdown hook racing the workers at exit.
+                sc.stop();
+            }
         }
     }
 
@@ -140,7 +144,7 @@ public final class SparkTraining implements DistributedTraining {
             // Executors in other JVMs need pcn4j's classes: the jars this driver runs from (spark-submit sets its own).
             conf.setIfMissing("spark.jars", ownJars());
         }
-        if (inProcess && System.getenv("SPARK_LOCAL_IP") == null) {
+        if ((inProcess || master.startsWith("local-cluster")) && System.getenv("SPARK_LOCAL_IP") == null) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         org.apache.spark.SparkContext ctx = org.apache.spark.SparkContext.getOrCreate(conf);
@@ -148,7 +152,18 @@ public final class SparkTraining implements DistributedTraining {
             throw new PcnException("--spark " + master + ": this JVM already runs a SparkContext on " + ctx.master()
                     + " (one per JVM)");
         }
+        current = ctx;
         return JavaSparkContext.fromSparkContext(ctx);
+    }
+
+    private static org.apache.spark.SparkContext current;
+
+    /** Stops the context the runs of this JVM share, if one is up (tests, before the JVM exits). */
+    static synchronized void stopContext() {
+        if (current != null && !current.isStopped()) {
+            current.stop();
+        }
+        current = null;
     }
 
     /** One run's driver state. */
@@ -381,7 +396,8 @@ public final class SparkTraining implements DistributedTraining {
                 e0 += r.initialEnergySum;
                 e1 += r.finalEnergySum;
                 correct += r.correct;
-                slowest = Math.max(slowest, r.computeNanos);
+                slowest = Math.max(slowest, r.computeNanos + r.setupNanos);
+                ep.setup = Math.max(ep.setup, r.setupNanos / 1e9);
                 steps = Math.max(steps, r.inferenceSteps);
                 ep.addTrace(r);
             }
@@ -390,7 +406,8 @@ public final class SparkTraining implements DistributedTraining {
             ep.energy += e1;
             ep.correct += correct;
             rounds++;
-            // The round's wall time beyond the slowest partition's training: scheduling, (de)serialization, averaging.
+            // The round's wall time beyond the slowest partition's work (its training and, in its first
+            // round, building its worker): scheduling, (de)serialization, averaging.
             double overhead = Math.max(0, seconds - slowest / 1e9);
             ep.overhead += overhead;
             syncSeconds += overhead;
@@ -434,6 +451,7 @@ public final class SparkTraining implements DistributedTraining {
             m.put("spark_partitions", parts);
             m.put("spark_rounds", ep.rounds);
             m.put("spark_sync_seconds", ep.overhead);
+            m.put("spark_setup_seconds", ep.setup);
             history.add(m);
             return m;
         }
@@ -447,6 +465,7 @@ public final class SparkTraining implements DistributedTraining {
         long correct;
         int rounds;
         double overhead;
+        double setup;
         final List<double[]> traceSums = new ArrayList<>();
         final List<Integer> traceCounts = new ArrayList<>();
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pcn4j.cli.Main;
@@ -26,6 +27,15 @@ class SparkTrainingTest {
     Path tmp;
 
     record Result(int code, String out, String err) {}
+
+    /**
+     * The runs leave the local[2] context up for the next test (one per JVM); stopping it before
+     * the fork exits keeps Spark's threads from failing the fork's exit (seen on JDK 25: code 50).
+     */
+    @AfterAll
+    static void stopSpark() {
+        SparkTraining.stopContext();
+    }
 
     static synchronized Result cli(String... args) {
         PrintStream oldOut = System.out;
