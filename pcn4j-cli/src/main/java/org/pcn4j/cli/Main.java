@@ -78,7 +78,7 @@ public final class Main implements Runnable {
     }
 
     /** {@code --config FILE} after a subcommand supplies that subcommand's option defaults. */
-    private static void applyConfigFile(CommandLine cl, String[] args) {
+    static void applyConfigFile(CommandLine cl, String[] args) {
         if (args.length == 0 || !cl.getSubcommands().containsKey(args[0])) {
             return;
         }

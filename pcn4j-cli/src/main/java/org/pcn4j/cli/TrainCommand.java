@@ -62,9 +62,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
 
-    @Override
-    public Integer call() throws IOException {
-        long t0 = System.nanoTime();
+    @Mixin SparkOptions spark = new SparkOptions();
+
+    /** What training needs before any output is written (also what a distributed worker rebuilds). */
+    record Setup(PcModel net, Fit fit, TrainConfig tc, FitConfig fc, Algorithm alg, boolean generative,
+                 ModelBuilder.Built built) {}
+
+    Setup setup() {
         threads.apply();
         org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();
@@ -90,6 +94,21 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig tc = TrainConfig.builder().rule(inference.rule()).inference(inference.config())
                 .optimizer(optimizer.config()).schedule(sched).clipNorm(optimizer.clipNorm).parallel(schedule).build();
         loop.evalInferenceSteps = fit.evalInferenceSteps(tc);
+        return new Setup(net, fit, tc, fc, alg, generative, built);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        long t0 = System.nanoTime();
+        spark.check(run.resume, loop.checkpointEvery);
+        Setup setup = setup();
+        PcModel net = setup.net();
+        Fit fit = setup.fit();
+        TrainConfig tc = setup.tc();
+        FitConfig fc = setup.fc();
+        Algorithm alg = setup.alg();
+        boolean generative = setup.generative();
+        InputAffine affine = fit.affine();
 
         if (run.resume != null && run.out != null && !run.out.toAbsolutePath().normalize()
                 .equals(run.resume.toAbsolutePath().normalize())) {
@@ -140,7 +159,8 @@ public final class TrainCommand implements Callable<Integer> {
         };
         FitResult result;
         try {
-            result = fit.run(tc, List.of(start, console, folder), checkpoint);
+            result = spark.master == null ? fit.run(tc, List.of(start, console, folder), checkpoint)
+                    : spark.run(commandSpec, setup, List.of(start, console, folder));
         } finally {
             console.clear();
         }
