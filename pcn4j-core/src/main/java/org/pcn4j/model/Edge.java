@@ -23,6 +23,11 @@ import java.util.SplittableRandom;
  * An edge reads nodes only through their public arrays ({@link Node#state()},
  * {@link Node#prediction()}, {@link Node#error()}, {@link Node#gradient()}), so it can live in
  * any package.
+ *
+ * <p>Under the {@code layers} schedule ({@link ParallelSchedule}) different edges run these calls
+ * at the same time on different threads (one edge is only ever driven by one thread at a time): an
+ * edge must write only its own buffers and the arrays of the nodes the call is for, and its
+ * results must not depend on the thread (a {@code ParallelFor} inside runs inline there).
  */
 public interface Edge {
     /** A unique name; its tensors in a model file are named {@code NAME.PARAMETER}. */

@@ -26,6 +26,9 @@ import org.pcn4j.kernel.ParallelFor;
  * the large tasks of a last, partial round (the third of three equal products on two threads).
  * With a feedforward initialization the errors reach one more layer per inference step, so early
  * steps have few large tasks: the split keeps both threads busy there.
+ *
+ * <p>Over 400 lines: the task graph of every phase, its cost model, the splitting of large tasks
+ * and the timing that auto uses belong together; split apart they would share most of their state.
  */
 final class LayerSchedule {
     enum Phase { PREDICTIONS, ERRORS, STATE_GRADIENTS, WEIGHT_GRADIENTS }
