@@ -67,6 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
         threads.apply();
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
+        optimizer.resolveLr(generative);
         FitConfig fc = loop.config(generative);
         DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
         Normalization norm = resolveNormalization(splits);
