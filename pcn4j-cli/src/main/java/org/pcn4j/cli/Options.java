@@ -106,11 +106,11 @@ final class Options {
                 description = "sgd or adam, for the states (default: ${DEFAULT-VALUE}).")
         String stateOptimizer;
 
-        @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA",
+        @Option(names = "--state-lr", defaultValue = "0.03", paramLabel = "GAMMA",
                 description = "State learning rate gamma (default: ${DEFAULT-VALUE}).")
         double stateLr;
 
-        @Option(names = "--state-momentum", defaultValue = "0.5", paramLabel = "M",
+        @Option(names = "--state-momentum", defaultValue = "0.1", paramLabel = "M",
                 description = "State SGD momentum (default: ${DEFAULT-VALUE}).")
         double stateMomentum;
 
@@ -154,8 +154,14 @@ final class Options {
                 description = "Weights: sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
         String optimizer;
 
-        @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "ETA", description = "Weight learning rate (default: ${DEFAULT-VALUE}).")
-        double lr;
+        /** {@code --lr}'s defaults by mode, equal to TrainConfig.DEFAULT_LR and GENERATIVE_LR (OptionDefaultsTest). */
+        static final double LR = 1e-3;
+        static final double GENERATIVE_LR = 3e-4;
+
+        @Option(names = "--lr", paramLabel = "ETA",
+                description = "Weight learning rate (default: 1e-3; 3e-4 with --mode generative, where 1e-3 drifts"
+                        + " away from the label on MNIST).")
+        Double lr;
 
         @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "Weight SGD momentum (default: ${DEFAULT-VALUE}).")
         double momentum;
@@ -171,15 +177,26 @@ final class Options {
                 description = "Clip the weight gradient's global L2 norm (0: off; default: ${DEFAULT-VALUE}).")
         double clipNorm;
 
-        @Option(names = "--schedule", defaultValue = "constant", paramLabel = "S",
-                description = "constant or warmup-cosine (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--schedule", defaultValue = "warmup-cosine", paramLabel = "S",
+                description = "constant or warmup-cosine (linear warmup from 0, cosine decay to 0 at the end of the"
+                        + " run) (default: ${DEFAULT-VALUE}).")
         String schedule;
 
         @Option(names = "--warmup", defaultValue = "0.1", paramLabel = "FRACTION",
                 description = "warmup-cosine: warmup as a fraction of all updates, in [0, 1] (default: ${DEFAULT-VALUE}).")
         double warmup;
 
+        /** Fills in --lr's mode-dependent default when it was not given (config.json then records it). */
+        void resolveLr(boolean generative) {
+            if (lr == null) {
+                lr = generative ? GENERATIVE_LR : LR;
+            }
+        }
+
         OptimizerConfig config() {
+            if (lr == null) {
+                throw new IllegalStateException("resolveLr before config");
+            }
             finiteAtLeast(lr, 0, "--lr");
             finiteAtLeast(clipNorm, 0, "--clip-norm");
             finiteAtLeast(weightDecay, 0, "--weight-decay");

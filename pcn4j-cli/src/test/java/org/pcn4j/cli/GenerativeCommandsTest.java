@@ -34,7 +34,8 @@ class GenerativeCommandsTest {
     @BeforeAll
     static void trainOnce() {
         run = tmp.resolve("gen");
-        train = CliRunner.run("train", "--dataset", "digits", "--mode", "generative", "--epochs", "5", "--quiet",
+        // The rates are spelled out: the fixtures need a model that trains in 5 epochs, whatever the defaults.
+        train = CliRunner.run("train", "--dataset", "digits", "--mode", "generative", "--epochs", "5", "--state-lr", "0.1", "--state-momentum", "0.5", "--lr", "1e-3", "--schedule", "constant", "--quiet",
                 "--no-plots", "--out", run.toString());
         // The digits' test split as IDX files (raw values 0..16).
         Dataset test = Datasets.load("digits", null).test();
@@ -70,7 +71,7 @@ class GenerativeCommandsTest {
         assertEquals(trainAcc, acc, 1e-9);
 
         Path disc = tmp.resolve("disc");
-        CliRunner.Result d = CliRunner.run("train", "--dataset", "digits", "--epochs", "2", "--quiet", "--no-plots",
+        CliRunner.Result d = CliRunner.run("train", "--dataset", "digits", "--epochs", "2", "--state-lr", "0.1", "--state-momentum", "0.5", "--lr", "1e-3", "--schedule", "constant", "--quiet", "--no-plots",
                 "--out", disc.toString());
         assertEquals(0, d.code(), d.err());
         r = CliRunner.run("classify", "--model", disc.resolve("model.safetensors").toString(), "--images",
@@ -356,7 +357,8 @@ class GenerativeCommandsTest {
     void completeRetriesAtASmallerStateRateWhenInferenceDiverges() {
         Path div = tmp.resolve("div");
         assertEquals(0, CliRunner.run("train", "--dataset", "digits", "--mode", "generative", "--epochs", "1",
-                "--state-lr", "4", "--quiet", "--no-plots", "--out", div.toString()).code());
+                "--state-lr", "4", "--state-momentum", "0.5", "--lr", "1e-3", "--schedule", "constant", "--quiet",
+                "--no-plots", "--out", div.toString()).code());
         String m = div.resolve("model.safetensors").toString();
         CliRunner.Result r = CliRunner.run("complete", "--model", m, "--cues", testImages.toString(), "--clamp",
                 "top-half", "--out", tmp.resolve("div.idx").toString());
@@ -399,7 +401,7 @@ class GenerativeCommandsTest {
                 + "fully_connected: {nodes: [image, label], activation: tanh, self: true}\n");
         Path fc = tmp.resolve(name);
         CliRunner.Result r = CliRunner.run("train", "--graph", spec.toString(), "--dataset", "digits", "--epochs",
-                Integer.toString(epochs), "--quiet", "--no-plots", "--out", fc.toString());
+                Integer.toString(epochs), "--state-lr", "0.1", "--state-momentum", "0.5", "--lr", "1e-3", "--schedule", "constant", "--quiet", "--no-plots", "--out", fc.toString());
         assertEquals(0, r.code(), r.err());
         return fc;
     }

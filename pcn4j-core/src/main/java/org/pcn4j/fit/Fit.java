@@ -110,7 +110,16 @@ public final class Fit {
      * With one thread the result equals that of the run never interrupted, bit for bit.
      */
     public FitResult run(TrainConfig tc, List<FitListener> listeners, Checkpoint resume) {
-        return new FitLoop(this, tc, FitListener.all(listeners)).run(resume);
+        return new FitLoop(this, bound(tc), FitListener.all(listeners)).run(resume);
+    }
+
+    /** The config with a run-long schedule (the default warmup-cosine) bound to this run's planned updates. */
+    TrainConfig bound(TrainConfig tc) {
+        if (!(tc.schedule() instanceof org.pcn4j.optim.Schedule.OverRun)) {
+            return tc;
+        }
+        org.pcn4j.optim.Schedule.OverRun s = (org.pcn4j.optim.Schedule.OverRun) tc.schedule();
+        return tc.toBuilder().schedule(s.over(plannedUpdates(tc.algorithm(), tc.inference().steps()))).build();
     }
 
     /**

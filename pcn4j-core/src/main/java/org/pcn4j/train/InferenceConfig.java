@@ -31,7 +31,12 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
         }
     }
 
-    /** Defaults (the CLI's): 8 steps of SGD at rate 0.1 with momentum 0.5, no early stopping. */
+    /**
+     * Defaults (the CLI's, in both modes): 8 steps of SGD at rate 0.03 with momentum 0.1, no early
+     * stopping. The rates are pcx's published Fashion-MNIST state settings; 0.1 with momentum 0.5
+     * (the defaults before) overshot after a few epochs at weight rate 1e-3 (BENCHMARKS.md, "Default
+     * hyperparameters").
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -50,8 +55,8 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
     public static final class Builder {
         private int steps = 8;
         private OptimizerConfig.Kind optimizer = OptimizerConfig.Kind.SGD;
-        private double lr = 0.1;
-        private double momentum = 0.5;
+        private double lr = 0.03;
+        private double momentum = 0.1;
         private double energyTolerance;
 
         private Builder() {}

@@ -15,10 +15,26 @@ class ConfigBuildersTest {
         TrainConfig c = TrainConfig.builder().build();
         assertInstanceOf(PcRule.class, c.rule());
         assertEquals(Algorithm.PC, c.algorithm());
-        assertEquals(InferenceConfig.builder().steps(8).lr(0.1).momentum(0.5).build(), c.inference());
+        assertEquals(new InferenceConfig(8, OptimizerConfig.Kind.SGD, 0.03, 0.1, 0), c.inference());
         assertEquals(OptimizerConfig.adamw(0), c.optimizer());
-        assertEquals(1e-3, c.schedule().rate(0));
+        assertEquals(new Schedule.OverRun(1e-3, 0.1), c.schedule());
         assertEquals(0, c.clipNorm());
+    }
+
+    @Test
+    void theRunLongScheduleIsBoundBeforeUse() {
+        Schedule.OverRun s = Schedule.warmupCosine(1e-3, 0.1);
+        // Unbound it has no length, so it refuses to invent a rate.
+        assertThrows(PcnException.class, () -> s.rate(0));
+        Schedule bound = s.over(1000);
+        Schedule explicit = Schedule.warmupCosine(1e-3, 100, 1000, 0);
+        for (long step : new long[] {0, 50, 99, 100, 500, 999, 1000, 5000}) {
+            assertEquals(explicit.rate(step), bound.rate(step), "step " + step);
+        }
+        assertEquals(1e-3, bound.rate(99), 1e-15);
+        assertEquals(0, bound.rate(1000));
+        assertThrows(PcnException.class, () -> Schedule.warmupCosine(1e-3, 1.5));
+        assertThrows(PcnException.class, () -> Schedule.warmupCosine(Double.NaN, 0.1));
     }
 
     @Test

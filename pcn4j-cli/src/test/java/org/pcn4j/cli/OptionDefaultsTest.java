@@ -1,0 +1,75 @@
+package org.pcn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.pcn4j.fit.FitConfig;
+import org.pcn4j.optim.Schedule;
+import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.InferenceConfig;
+import org.pcn4j.train.TrainConfig;
+import picocli.CommandLine;
+
+/**
+ * The defaults of {@code pcn4j train} and of the core builders are declared in two places (the
+ * option annotations and the builders); this test keeps them equal, so a library user and a CLI user
+ * train the same recipe when they set nothing.
+ */
+class OptionDefaultsTest {
+
+    private static TrainCommand parsed(String... args) {
+        TrainCommand c = new TrainCommand();
+        new CommandLine(c).parseArgs(args);
+        return c;
+    }
+
+    @Test
+    void inferenceDefaultsEqualTheCoreBuilder() {
+        TrainCommand c = parsed();
+        assertEquals(InferenceConfig.builder().build(), c.inference.config());
+        assertEquals(Algorithm.of(TrainConfig.builder().build().rule()), c.inference.parsedAlgorithm());
+    }
+
+    @Test
+    void weightOptimizerAndScheduleDefaultsEqualTheCoreBuilder() {
+        TrainCommand c = parsed();
+        c.optimizer.resolveLr(false);
+        TrainConfig core = TrainConfig.builder().build();
+        assertEquals(core.optimizer(), c.optimizer.config());
+        assertEquals(core.clipNorm(), c.optimizer.clipNorm);
+        // The builder's schedule is the run-long warmup-cosine the CLI's --schedule, --lr and --warmup name.
+        assertEquals("warmup-cosine", c.optimizer.schedule);
+        assertEquals(core.schedule(), Schedule.warmupCosine(c.optimizer.lr, c.optimizer.warmup));
+        assertEquals(Schedule.warmupCosine(TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_WARMUP), core.schedule());
+    }
+
+    @Test
+    void generativeModeTakesTheGenerativeRate() {
+        TrainCommand c = parsed("--mode", "generative");
+        c.optimizer.resolveLr(c.model.generative());
+        assertEquals(TrainConfig.GENERATIVE_LR, c.optimizer.lr);
+        TrainCommand d = parsed();
+        d.optimizer.resolveLr(d.model.generative());
+        assertEquals(TrainConfig.DEFAULT_LR, d.optimizer.lr);
+        // A rate given on the command line wins in both modes.
+        TrainCommand e = parsed("--mode", "generative", "--lr", "0.002");
+        e.optimizer.resolveLr(true);
+        assertEquals(0.002, e.optimizer.lr);
+    }
+
+    @Test
+    void loopDefaultsEqualTheCoreBuilder() {
+        FitConfig cli = parsed().loop.config(false);
+        FitConfig core = FitConfig.builder().build();
+        assertEquals(core.epochs(), cli.epochs());
+        assertEquals(core.batchSize(), cli.batchSize());
+        assertEquals(core.shuffle(), cli.shuffle());
+        assertEquals(core.seed(), cli.seed());
+        assertEquals(core.maxSteps(), cli.maxSteps());
+        assertEquals(core.validation(), cli.validation());
+        assertEquals(core.keep(), cli.keep());
+        assertEquals(core.onDivergence(), cli.onDivergence());
+        assertEquals(core.checkpointEvery(), cli.checkpointEvery());
+        assertEquals(core.evalInferenceSteps(), cli.evalInferenceSteps());
+    }
+}
