@@ -87,7 +87,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + " this graph has cycles (use pc, ipc or pc-nudge)");
         }
         Fit fit = Fit.prepare(net, splits, built.affine(), fc);
-        InputAffine affine = fit.affine();
         long total = fit.plannedUpdates(alg, inference.inferenceSteps);
         optimizer.config(); // range checks before the schedule uses them
         Schedule sched = optimizer.schedule.equalsIgnoreCase("constant") ? Schedule.constant(optimizer.lr)
