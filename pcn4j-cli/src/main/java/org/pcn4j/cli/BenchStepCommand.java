@@ -329,24 +329,11 @@ public final class BenchStepCommand implements Callable<Integer> {
 
         Case(Algorithm alg, int[] sizes) {
             this.alg = alg;
-            MlpSpec spec = new MlpSpec(sizes, Activation.parse(activation), Activation.IDENTITY, Convention.POST,
-                    Energy.GAUSSIAN);
-            Mlp mlp = new Mlp(spec);
-            mlp.initialize("default", 1);
-            TrainConfig cfg = TrainConfig.builder().algorithm(alg)
-                    .inference(InferenceConfig.builder().steps(steps).lr(0.05).momentum(0.5).build())
-                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
-            trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
-            SplittableRandom rng = new SplittableRandom(7);
-            x = new float[batch * sizes[0]];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextDouble(-1, 1);
-            }
-            int out = sizes[sizes.length - 1];
-            y = new float[batch * out];
-            for (int b = 0; b < batch; b++) {
-                y[b * out + rng.nextInt(out)] = 1f;
-            }
+            Mlp mlp = benchMlp(sizes, activation);
+            trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), benchConfig(alg, steps).build());
+            float[][] xy = randomBatch(sizes, batch);
+            x = xy[0];
+            y = xy[1];
         }
 
         void warmup() {
@@ -458,5 +445,35 @@ public final class BenchStepCommand implements Callable<Integer> {
         public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
             inner.logSoftmax(x, xOff, y, yOff, rows, cols);
         }
+    }
+
+    /** The benches' layered network: post convention, linear Gaussian output, default init with seed 1. */
+    static Mlp benchMlp(int[] sizes, String activation) {
+        Mlp mlp = new Mlp(new MlpSpec(sizes, Activation.parse(activation), Activation.IDENTITY, Convention.POST,
+                Energy.GAUSSIAN));
+        mlp.initialize("default", 1);
+        return mlp;
+    }
+
+    /** The benches' training setup: T steps of SGD 0.05/0.5 on the states, AdamW at a constant 1e-4. */
+    static TrainConfig.Builder benchConfig(Algorithm alg, int steps) {
+        return TrainConfig.builder().algorithm(alg)
+                .inference(InferenceConfig.builder().steps(steps).lr(0.05).momentum(0.5).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4));
+    }
+
+    /** A seeded batch: inputs uniform in [-1, 1] and one-hot targets, as {x, y}. */
+    static float[][] randomBatch(int[] sizes, int batch) {
+        SplittableRandom rng = new SplittableRandom(7);
+        float[] x = new float[batch * sizes[0]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        int out = sizes[sizes.length - 1];
+        float[] y = new float[batch * out];
+        for (int b = 0; b < batch; b++) {
+            y[b * out + rng.nextInt(out)] = 1f;
+        }
+        return new float[][] {x, y};
     }
 }

@@ -6,21 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.pcn4j.util.Json;
-import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Backends;
 import org.pcn4j.kernel.Kernels;
-import org.pcn4j.model.Convention;
-import org.pcn4j.model.Energy;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.MlpSpec;
 import org.pcn4j.model.ParallelSchedule;
 import org.pcn4j.model.PcNetwork;
-import org.pcn4j.optim.OptimizerConfig;
-import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
-import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
@@ -66,24 +59,12 @@ final class ParallelBench {
             this.schedule = schedule;
             this.threads = threads;
             this.label = alg.id() + " " + schedule.id() + " x" + threads;
-            MlpSpec spec = new MlpSpec(sizes, Activation.parse(activation), Activation.IDENTITY, Convention.POST,
-                    Energy.GAUSSIAN);
-            mlp = new Mlp(spec);
-            mlp.initialize("default", 1);
-            TrainConfig cfg = TrainConfig.builder().algorithm(alg).parallel(schedule)
-                    .inference(InferenceConfig.builder().steps(steps).lr(0.05).momentum(0.5).build())
-                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
+            mlp = BenchStepCommand.benchMlp(sizes, activation);
+            TrainConfig cfg = BenchStepCommand.benchConfig(alg, steps).parallel(schedule).build();
             trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
-            SplittableRandom rng = new SplittableRandom(7);
-            x = new float[batch * sizes[0]];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextDouble(-1, 1);
-            }
-            int out = sizes[sizes.length - 1];
-            y = new float[batch * out];
-            for (int b = 0; b < batch; b++) {
-                y[b * out + rng.nextInt(out)] = 1f;
-            }
+            float[][] xy = BenchStepCommand.randomBatch(sizes, batch);
+            x = xy[0];
+            y = xy[1];
         }
 
         void step() {
