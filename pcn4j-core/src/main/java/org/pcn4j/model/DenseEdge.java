@@ -150,6 +150,20 @@ public final class DenseEdge implements Edge {
         weightVersion++;
     }
 
+    /** Whether the backward product ran since the last {@link #prepareProducts}: then it is likely to run again. */
+    private boolean backwardUsed;
+
+    /** Packs the new weights for the next forward product (and the backward one if it ran last step). */
+    @Override
+    public void prepareProducts(int batch) {
+        Kernels k = Kernels.get();
+        k.prepare(forwardWeights(k), batch);
+        if (backwardUsed) {
+            k.prepare(backwardWeights(k), batch);
+            backwardUsed = false;
+        }
+    }
+
     @Override
     public long parameterCount() {
         return weight.size() + (bias == null ? 0 : bias.length);
@@ -378,6 +392,7 @@ public final class DenseEdge implements Edge {
         int nIn = from.size();
         int nOut = to.size();
         Kernels.PackedMatrix w = backwardWeights(k);
+        backwardUsed = true;
         if (convention == Convention.POST) {
             // grad_from -= G W   (batch x to) . (to x from)
             k.sgemm(false, batch, -1f, delta, 0, nOut, w, 1f, from.grad, 0, nIn);
