@@ -27,8 +27,13 @@ import org.pcn4j.kernel.ParallelFor;
  * With a feedforward initialization the errors reach one more layer per inference step, so early
  * steps have few large tasks: the split keeps both threads busy there.
  *
- * <p>Over 400 lines: the task graph of every phase, its cost model, the splitting of large tasks
- * and the timing that auto uses belong together; split apart they would share most of their state.
+ * <p>The weight update is one task per edge: its gradient, its optimizer step (in chunks over the
+ * threads when the task runs alone) and {@link Edge#prepareProducts}, so the optimizer, about a
+ * tenth of a step, is no longer serial and the packing of the new weights leaves the feedforward
+ * chain. {@code auto} asks {@link ScheduleModel} per call.
+ *
+ * <p>Over 400 lines: the task graph of every phase, its costs, the splitting of large tasks and
+ * the per-task profile belong together; split apart they would share most of their state.
  */
 final class LayerSchedule {
     /**
