@@ -15,15 +15,15 @@ import java.util.Locale;
  * random (BENCHMARKS.md, "Thread schedules"), and a model gives the same choice every run.
  *
  * <p>Costs are multiply-adds; elementwise work is converted at rates measured here in thread CPU
- * time (AMD EPYC Zen 4, 1 thread, 784-256x8-10, batch 64): a GEMM multiply-add about 0.016 ns,
+ * time (AMD EPYC Zen 4, 1 thread, 784-256x8-10, batch 64): a GEMM multiply-add about 0.017 ns,
  * an element of error or state work about 0.8 ns, an optimizer entry (AdamW plus the packing of
- * the new weight) about 1.5 ns.
+ * the new weight) about 1.3 ns.
  */
 final class ScheduleModel {
     /** Multiply-adds one element of elementwise node work (errors, activations, copies) costs. */
     static final long ELEM_MACS = 48;
     /** Multiply-adds one parameter entry's optimizer step and re-packing costs. */
-    static final long STEP_MACS = 96;
+    static final long STEP_MACS = 80;
     /** A task runner hand-off (wake, claim, join) in multiply-adds: about 3 us at 65 GMAC/s. */
     static final long HANDOFF_MACS = 200_000;
     /** Below this many entries an optimizer step is not split into chunks. */
