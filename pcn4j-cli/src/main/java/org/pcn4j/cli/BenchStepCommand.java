@@ -70,6 +70,10 @@ public final class BenchStepCommand implements Callable<Integer> {
                     "cores from per-task times measured on one thread."})
     List<String> parallel;
 
+    @Option(names = "--simulation-only", description = {"With --parallel: only the simulation of 2, 8 and 32 cores from",
+            "per-task thread CPU times (no timed cases; what a loaded machine can still measure)."})
+    boolean simulationOnly;
+
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
@@ -99,7 +103,7 @@ public final class BenchStepCommand implements Callable<Integer> {
             for (String p : parallel) {
                 schedules.add(org.pcn4j.model.ParallelSchedule.parse(p));
             }
-            ParallelBench pb = new ParallelBench(batch, steps, activation, seconds, Backends.threads(), json);
+            ParallelBench pb = new ParallelBench(batch, steps, activation, seconds, Backends.threads(), json, simulationOnly);
             for (String m : models) {
                 pb.run(m, schedules);
             }

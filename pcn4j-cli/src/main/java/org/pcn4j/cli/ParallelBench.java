@@ -33,7 +33,15 @@ final class ParallelBench {
     /** Parallel efficiency of a split product in the simulation (a model input). */
     private static final double ASSUMED_EFFICIENCY = 0.8;
 
+    private final boolean simulationOnly;
+
     ParallelBench(int batch, int steps, String activation, double seconds, int threads, boolean json) {
+        this(batch, steps, activation, seconds, threads, json, false);
+    }
+
+    ParallelBench(int batch, int steps, String activation, double seconds, int threads, boolean json,
+                  boolean simulationOnly) {
+        this.simulationOnly = simulationOnly;
         this.batch = batch;
         this.steps = steps;
         this.activation = activation;
@@ -74,11 +82,6 @@ final class ParallelBench {
         void warmup() {
             Backends.setThreads(threads);
             BenchStepCommand.warm(this::step);
-            // auto decides per phase after its warm-up and timed samples: finish that before measuring.
-            long end = System.nanoTime() + 20_000_000_000L;
-            while (mlp.network().parallelChoices().contains("?") && System.nanoTime() < end) {
-                step();
-            }
             if (schedule == ParallelSchedule.GEMM) {
                 // The counter is not thread-safe: count on a gemm case, whose products are called in turn.
                 flops = BenchStepCommand.flopsOf(this::step);
@@ -101,6 +104,14 @@ final class ParallelBench {
         int saved = Backends.threads();
         try {
             int[] sizes = MlpSpec.parseSizes(model);
+            if (simulationOnly) {
+                if (!json) {
+                    System.out.printf(Locale.ROOT, "%s (kernels %s, batch %d, T = %d, %s; simulation only)%n",
+                            model, Kernels.get().name(), batch, steps, activation);
+                }
+                simulate(model, sizes);
+                return;
+            }
             List<Case> cases = new ArrayList<>();
             Case one = new Case(sizes, Algorithm.PC, ParallelSchedule.GEMM, 1);
             cases.add(one);
@@ -158,18 +169,24 @@ final class ParallelBench {
         }
     }
 
-    /** One phase call as profiled: each task's nanoseconds and modelled multiply-adds. */
-    private record PhaseRun(String phase, long[] nanos, long[] costs) {}
+    /** One phase call as profiled: each task's thread CPU nanoseconds, modelled cost and product multiply-adds. */
+    private record PhaseRun(String phase, long[] nanos, long[] costs, long[] products) {}
+
+    private static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
-     * A simulation, not a measurement: per-task times of every phase measured one by one on one
-     * thread, replayed on P cores. Layers: tasks list-scheduled largest first on the earliest free
-     * core (what the dynamic claiming does), a task above a fair share split as the kernels would;
-     * gemm: tasks in turn, each split. A split product of c multiply-adds runs on at most
-     * min(P, c / 2^20) cores (the kernels' rule) at an assumed parallel efficiency of 0.8. Task
-     * and step times are medians over 30 profiled steps. The feedforward init is a chain of split products under both; the rest
-     * of the step (weight optimizer, clamps) stays serial, as it is in the code. Barriers, memory
-     * bandwidth and cache effects cost nothing here: an upper bound.
+     * A simulation, not a measurement: per-task thread CPU times of every phase measured one by
+     * one on one thread, replayed on P cores as the code runs them. Layers: tasks above a fair
+     * share of their phase alone with their products split, the rest list-scheduled largest
+     * first on the earliest free core; the weight update is one task per edge (gradient,
+     * optimizer step, packing of the new weights), alone ones with the step in chunks; gemm:
+     * tasks in turn, products split, elementwise work and the optimizer on one thread, the
+     * packing split (it runs inside the next forward product there). A split product of c
+     * multiply-adds runs on at most min(P, c / 2^20) cores (the kernels' rule) at an assumed
+     * parallel efficiency of 0.8; the feedforward init is a chain of split products under both
+     * (its elementwise work counted as split too); the rest of the step (state optimizer, clamps,
+     * traces) stays serial. Task and step times are medians over 30 profiled steps. Barriers,
+     * memory bandwidth and caches cost nothing: an upper bound.
      */
     private void simulate(String model, int[] sizes) {
         Case c = new Case(sizes, Algorithm.PC, ParallelSchedule.GEMM, 1);
@@ -180,70 +197,143 @@ final class ParallelBench {
         for (int i = 0; i < 20; i++) {
             c.step(); // warm this instance's caches
         }
-        net.setTaskTimer((phase, nanos, costs) -> current.add(new PhaseRun(phase, nanos, costs)));
+        // The real 1-thread step (no timer) in thread CPU time, printed next to the profile's sum as
+        // a check. Plain and profiled steps alternate, so load that comes and goes hits both alike.
+        PcNetwork.TaskTimer timer = new PcNetwork.TaskTimer() {
+            @Override
+            public void phase(String phase, long[] nanos, long[] costs) {
+                phase(phase, nanos, costs, costs);
+            }
+
+            @Override
+            public void phase(String phase, long[] nanos, long[] costs, long[] products) {
+                current.add(new PhaseRun(phase, nanos, costs, products));
+            }
+        };
         int n = 30;
+        double[] plain = new double[n];
         double[] stepNanos = new double[n];
         for (int i = 0; i < n; i++) {
-            current.clear();
-            long t0 = System.nanoTime();
+            // Each recorded step follows one of its own kind: a profiled step packs the new weights
+            // in its weight tasks, a plain one in its next feedforward chain.
             c.step();
-            stepNanos[i] = System.nanoTime() - t0;
+            long t0 = MX.getCurrentThreadCpuTime();
+            c.step();
+            plain[i] = MX.getCurrentThreadCpuTime() - t0;
+            net.setTaskTimer(timer);
+            c.step();
+            current.clear();
+            t0 = MX.getCurrentThreadCpuTime();
+            c.step();
+            stepNanos[i] = MX.getCurrentThreadCpuTime() - t0;
             perStep.add(new ArrayList<>(current));
+            net.setTaskTimer(null);
         }
+        Arrays.sort(plain);
+        double plainStep = plain[n / 2];
         net.setTaskTimer(null);
-        // The median step, with its own phases.
+        // A thread-CPU-time reading is a system call (about 0.6 us here): each task's figure holds
+        // one; take it out so it does not count as work.
+        double o = timerOverhead();
+        // The rest of each profiled step: its total less its tasks and the timer readings (two
+        // per task), from the same step, so the load it ran under is the same.
+        double[] rests = new double[n];
+        for (int i = 0; i < n; i++) {
+            double inTasks = 0;
+            int count = 0;
+            for (PhaseRun p : perStep.get(i)) {
+                for (int k = 0; k < p.nanos.length; k++) {
+                    inTasks += p.nanos[k];
+                    count++;
+                }
+            }
+            rests[i] = Math.max(0, stepNanos[i] - inTasks - o * count);
+        }
+        Arrays.sort(rests);
+        double rest = rests[n / 2];
+        for (List<PhaseRun> st : perStep) {
+            for (PhaseRun p : st) {
+                for (int i = 0; i < p.nanos.length; i++) {
+                    p.nanos[i] = Math.max(0, p.nanos[i] - (long) o);
+                }
+            }
+        }
         Integer[] idx = new Integer[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
         Arrays.sort(idx, (a, b) -> Double.compare(stepNanos[a], stepNanos[b]));
         int mid = idx[n / 2];
-        // Per task, the median over the profiled steps (every step runs the same phases and tasks):
-        // a task that lost its core once to another process must not count as slow.
+        // Per task, the median over the profiled steps (every step runs the same phases and tasks).
         List<PhaseRun> phases = medianTasks(perStep, perStep.get(mid));
         double phaseSum = 0;
+        double init = 0;
+        double steps = 0;
         for (PhaseRun p : phases) {
             for (long t : p.nanos) {
                 phaseSum += t;
-            }
-        }
-        // The part outside the profiled phases, also as a median over the steps.
-        double[] rests = new double[n];
-        for (int i = 0; i < n; i++) {
-            double inPhases = 0;
-            for (PhaseRun p : perStep.get(i)) {
-                for (long t : p.nanos) {
-                    inPhases += t;
+                if (p.phase.equals("init")) {
+                    init += t;
+                } else if (p.phase.equals("weight_steps")) {
+                    steps += t;
                 }
             }
-            rests[i] = Math.max(0, stepNanos[i] - inPhases);
         }
-        Arrays.sort(rests);
-        double rest = rests[n / 2];
         double s1 = phaseSum + rest;
-        // A split product's parallel efficiency is a model input, not taken from this run's gemm
-        // figure: on a shared machine that shows the load, not the kernels.
         double e = ASSUMED_EFFICIENCY;
         if (!json) {
-            System.out.printf(Locale.ROOT, "  simulation (not measured): 1-thread step %.3f ms (task medians), %.0f%% in init and layer phases;"
-                    + " split products at efficiency %.2f (%s)%n", s1 / 1e6, 100 * phaseSum / s1, e,
-                    "assumed");
+            System.out.printf(Locale.ROOT, "  simulation (not measured): 1-thread step %.3f ms (thread CPU time, task medians,"
+                    + " %.2f us timer cost removed): init chain %.0f%%, weight optimizer %.0f%%, serial rest %.0f%%;"
+                    + " split products at efficiency %.2f (assumed)%n",
+                    s1 / 1e6, o / 1e3, 100 * init / s1, 100 * steps / s1, 100 * rest / s1, e);
+            Map<String, Double> byPhase = new LinkedHashMap<>();
+            for (PhaseRun p : phases) {
+                double t = 0;
+                for (long x : p.nanos) {
+                    t += x;
+                }
+                byPhase.merge(p.phase, t, Double::sum);
+            }
+            StringBuilder sb = new StringBuilder("    per phase, us per step:");
+            byPhase.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.0f,", k, v / 1e3)));
+            sb.append(String.format(Locale.ROOT, " rest %.0f (1-thread step without the profile %.0f)", rest / 1e3,
+                    plainStep / 1e3));
+            System.out.println(sb);
         }
         for (int p : new int[] {2, 8, 32}) {
-            // The rest (weight optimizer, clamps, bookkeeping) runs on the caller in both schedules.
             double layers = rest;
             double gemmT = rest;
-            for (PhaseRun ph : phases) {
+            for (int k = 0; k < phases.size(); k++) {
+                PhaseRun ph = phases.get(k);
+                if (ph.phase.equals("weight_gradients") || ph.phase.equals("weight_steps")) {
+                    // The weight update: gradient (if any), step and packing of edge i are one task.
+                    PhaseRun g = ph.phase.equals("weight_gradients") ? ph : null;
+                    PhaseRun st = g == null ? ph : phases.get(k + 1);
+                    PhaseRun pr = phases.get(g == null ? k + 1 : k + 2);
+                    k += g == null ? 1 : 2;
+                    int m = st.nanos.length;
+                    long[] nanos = new long[m];
+                    long[] costs = new long[m];
+                    for (int i = 0; i < m; i++) {
+                        nanos[i] = st.nanos[i] + pr.nanos[i] + (g == null ? 0 : g.nanos[i]);
+                        costs[i] = st.costs[i] + (g == null ? 0 : g.costs[i]);
+                        gemmT += st.nanos[i] + splitTime(pr.nanos[i], pr.products[i], p, e)
+                                + (g == null ? 0 : splitTime(g.nanos[i], g.products[i], p, e));
+                    }
+                    // The optimizer splits into chunks when its task runs alone: all of it is splittable.
+                    layers += layersMakespan(new PhaseRun("weight_update", nanos, costs, costs), p, e);
+                    continue;
+                }
+                for (int i = 0; i < ph.nanos.length; i++) {
+                    gemmT += gemmTaskTime(ph, i, p, e);
+                }
                 if (ph.phase.equals("init")) {
-                    // The feedforward chain runs as gemm under both schedules.
+                    // The feedforward chain runs its split products one after another under both schedules.
                     for (int i = 0; i < ph.nanos.length; i++) {
                         layers += splitTime(ph.nanos[i], ph.costs[i], p, e);
                     }
                 } else {
                     layers += layersMakespan(ph, p, e);
-                }
-                for (int i = 0; i < ph.nanos.length; i++) {
-                    gemmT += splitTime(ph.nanos[i], ph.costs[i], p, e);
                 }
             }
             if (json) {
@@ -253,11 +343,39 @@ final class ParallelBench {
                 row.put("layers_speedup", s1 / layers);
                 row.put("gemm_speedup", s1 / gemmT);
                 row.put("split_efficiency", e);
+                row.put("step_ms_1_thread", s1 / 1e6);
+                row.put("init_fraction", init / s1);
+                row.put("serial_rest_fraction", rest / s1);
                 System.out.println(Json.write(row));
             } else {
                 System.out.printf(Locale.ROOT, "    %2d cores: layers %.2fx, gemm %.2fx over 1 thread%n", p, s1 / layers, s1 / gemmT);
             }
         }
+    }
+
+    /** The thread CPU time one reading of the thread CPU time costs (median of 9 runs of 2000). */
+    private static double timerOverhead() {
+        double[] r = new double[9];
+        long sink = 0;
+        for (int k = 0; k < r.length; k++) {
+            long t0 = MX.getCurrentThreadCpuTime();
+            for (int i = 0; i < 2000; i++) {
+                sink += MX.getCurrentThreadCpuTime();
+            }
+            r[k] = (MX.getCurrentThreadCpuTime() - t0) / 2001.0;
+        }
+        Arrays.sort(r);
+        return sink == 42 ? 0 : r[r.length / 2];
+    }
+
+    /** Under gemm: the product part split, the elementwise part on one thread. */
+    private static double gemmTaskTime(PhaseRun ph, int i, int p, double e) {
+        double t = ph.nanos[i];
+        if (ph.costs[i] <= 0) {
+            return t;
+        }
+        double productShare = ph.phase.equals("init") ? 1 : Math.min(1, (double) ph.products[i] / ph.costs[i]);
+        return splitTime(t * productShare, ph.products[i], p, e) + t * (1 - productShare);
     }
 
     private static List<PhaseRun> medianTasks(List<List<PhaseRun>> perStep, List<PhaseRun> fallback) {
@@ -283,7 +401,7 @@ final class ParallelBench {
                 Arrays.sort(v);
                 nanos[i] = v[v.length / 2];
             }
-            out.add(new PhaseRun(f.phase, nanos, f.costs));
+            out.add(new PhaseRun(f.phase, nanos, f.costs, f.products));
         }
         return out;
     }
@@ -294,8 +412,14 @@ final class ParallelBench {
         return t / (1 + (ways - 1) * e);
     }
 
+    /**
+     * A phase under layers, as LayerSchedule.tasks runs it: a task whose product part is at least
+     * 2^21 multiply-adds and above a fair share runs alone, split (its product part; all of it for
+     * the weight update); the large tasks of a last partial round likewise; the rest list-scheduled.
+     */
     private static double layersMakespan(PhaseRun ph, int p, double e) {
         int n = ph.nanos.length;
+        boolean all = ph.phase.equals("weight_update");
         Integer[] order = new Integer[n];
         double total = 0;
         for (int i = 0; i < n; i++) {
@@ -303,24 +427,22 @@ final class ParallelBench {
             total += ph.costs[i];
         }
         Arrays.sort(order, (a, b) -> Long.compare(ph.costs[b], ph.costs[a]));
+        if (n == 1) {
+            return splitTask(ph, 0, p, e, all);
+        }
         double time = 0;
         int first = 0;
         double rest = total;
-        // As LayerSchedule.tasks: a task above a fair share runs alone, split.
-        if (n == 1) {
-            return splitTime(ph.nanos[0], ph.costs[0], p, e);
-        }
-        while (first < n && ph.costs[order[first]] >= (1L << 21) && ph.costs[order[first]] * (double) p > rest) {
-            time += splitTime(ph.nanos[order[first]], ph.costs[order[first]], p, e);
+        while (first < n && ph.products[order[first]] >= (1L << 21) && ph.costs[order[first]] * (double) p > rest) {
+            time += splitTask(ph, order[first], p, e, all);
             rest -= ph.costs[order[first]];
             first++;
         }
         if (n - first == 1) {
-            return time + splitTime(ph.nanos[order[first]], ph.costs[order[first]], p, e);
+            return time + splitTask(ph, order[first], p, e, all);
         }
-        // The large tasks of a last, partial round run split afterwards (as LayerSchedule.tasks).
         int big = 0;
-        while (first + big < n && ph.costs[order[first + big]] >= (1L << 21)) {
+        while (first + big < n && ph.products[order[first + big]] >= (1L << 21)) {
             big++;
         }
         int tail = big % p;
@@ -328,13 +450,13 @@ final class ParallelBench {
         for (int k = first; k < n; k++) {
             boolean inTail = tail > 0 && big > tail && k >= first + big - tail && k < first + big;
             if (inTail) {
-                time += splitTime(ph.nanos[order[k]], ph.costs[order[k]], p, e);
+                time += splitTask(ph, order[k], p, e, all);
             } else {
                 parallel.add(order[k]);
             }
         }
         if (parallel.size() == 1) {
-            return time + splitTime(ph.nanos[parallel.get(0)], ph.costs[parallel.get(0)], p, e);
+            return time + splitTask(ph, parallel.get(0), p, e, all);
         }
         double[] free = new double[p];
         for (int k : parallel) {
@@ -351,5 +473,13 @@ final class ParallelBench {
             makespan = Math.max(makespan, f);
         }
         return time + makespan;
+    }
+
+    /** A task run alone: its product part split (all of it with {@code all}), the rest on one thread. */
+    private static double splitTask(PhaseRun ph, int i, int p, double e, boolean all) {
+        if (all) {
+            return splitTime(ph.nanos[i], ph.costs[i], p, e);
+        }
+        return gemmTaskTime(ph, i, p, e);
     }
 }

@@ -101,6 +101,23 @@ class BenchCommandTest {
         assertEquals(32, ((Number) lines.get(7).get("simulated_cores")).intValue());
     }
 
+    /** --simulation-only: no timed cases, the simulation's three rows with the profile's fractions. */
+    @Test
+    void stepParallelSimulationOnly() {
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--threads", "2",
+                "--parallel", "layers", "--simulation-only", "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
+                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        assertEquals(3, lines.size(), r.out());
+        for (java.util.Map<String, Object> l : lines) {
+            assertTrue(((Number) l.get("layers_speedup")).doubleValue() > 0, l.toString());
+            assertTrue(((Number) l.get("step_ms_1_thread")).doubleValue() > 0, l.toString());
+            double init = ((Number) l.get("init_fraction")).doubleValue();
+            assertTrue(init > 0 && init < 1, l.toString());
+        }
+    }
+
     @Test
     void unknownParallelValueIsAOneLineError() {
         CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--parallel", "gemm,threads");

@@ -48,6 +48,14 @@ public interface Kernels {
         return new Unpacked(transB, k, n, b, bOff, ldb);
     }
 
+    /**
+     * Does now, on the calling thread (or split over the kernel threads when called outside a
+     * task), whatever work a product of {@code m} rows with {@code b} would do first to prepare
+     * b (packing it), so that work can run where the caller has spare threads. Never changes a
+     * result; the default does nothing.
+     */
+    default void prepare(PackedMatrix b, int m) {}
+
     /** C = alpha * op(A) * B + beta * C with a prepared B; bit-identical to the unprepared sgemm. */
     default void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                        float beta, float[] c, int cOff, int ldc) {

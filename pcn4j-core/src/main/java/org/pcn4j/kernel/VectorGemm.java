@@ -215,6 +215,18 @@ final class VectorGemm {
         return p;
     }
 
+    /**
+     * Packs p now if a product of m rows would pack it ({@link Kernels#prepare}), split as that
+     * product would split its packing.
+     */
+    static void prepare(Packed p, int m, int threads) {
+        long mnk = (long) m * p.n * p.k;
+        if (m < 4 || p.n <= 0 || p.k <= 0 || mnk < DIRECT_MNK) {
+            return; // such a product reads B as it lies
+        }
+        ensurePacked(p, tasks(mnk, threads), threads);
+    }
+
     /** Packs every block of p, split over {@code tasks} tasks (blocks are independent). */
     private static void ensurePacked(Packed p, int tasks, int threads) {
         if (p.packed) {

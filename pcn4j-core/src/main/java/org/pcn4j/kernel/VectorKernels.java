@@ -94,6 +94,13 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void prepare(PackedMatrix b, int m) {
+        if (b instanceof VectorGemm.Packed) {
+            VectorGemm.prepare((VectorGemm.Packed) b, m, threads == 0 ? Backends.threads() : threads);
+        }
+    }
+
+    @Override
     public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
                       float beta, float[] c, int cOff, int ldc) {
         if (b instanceof VectorGemm.Packed) {

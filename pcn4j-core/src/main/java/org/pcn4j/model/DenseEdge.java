@@ -150,6 +150,20 @@ public final class DenseEdge implements Edge {
         weightVersion++;
     }
 
+    /** Whether the backward product ran since the last {@link #prepareProducts}: then it is likely to run again. */
+    private boolean backwardUsed;
+
+    /** Packs the new weights for the next forward product (and the backward one if it ran last step). */
+    @Override
+    public void prepareProducts(int batch) {
+        Kernels k = Kernels.get();
+        k.prepare(forwardWeights(k), batch);
+        if (backwardUsed) {
+            k.prepare(backwardWeights(k), batch);
+            backwardUsed = false;
+        }
+    }
+
     @Override
     public long parameterCount() {
         return weight.size() + (bias == null ? 0 : bias.length);
@@ -296,8 +310,7 @@ public final class DenseEdge implements Edge {
             if (activation == Activation.IDENTITY) {
                 System.arraycopy(a, 0, out, 0, n);
             } else {
-                k.activate(activation, a, 0, out, 0, n);
-                derivativeFromOutput(a, out, n);
+                activateSplit(k, n);
             }
         } else {
             int n = batch * nIn;
@@ -322,19 +335,47 @@ public final class DenseEdge implements Edge {
      * f'(a) into {@link #deriv}. tanh and sigmoid have it in terms of their output (1 - y^2 and
      * y (1 - y)): a multiply instead of a second pass of exponentials.
      */
-    private void derivativeFromOutput(float[] pre, float[] y, int n) {
+    private void derivativeFromOutput(float[] pre, float[] y, int from, int to) {
         float[] d = deriv;
         if (activation == Activation.TANH) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 d[i] = 1f - y[i] * y[i];
             }
         } else if (activation == Activation.SIGMOID) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 d[i] = y[i] * (1f - y[i]);
             }
         } else {
-            Kernels.get().activateDerivative(activation, pre, 0, d, 0, n);
+            Kernels.get().activateDerivative(activation, pre, from, d, from, to - from);
         }
+    }
+
+    /** From this many elements on, the activation of a forward product is split over the threads too. */
+    static final int SPLIT_ACTIVATION = 8192;
+
+    /**
+     * out = f(a) and deriv = f'(a) over n elements, in chunks over the kernel threads when large:
+     * in a feedforward chain (where nothing else can run) it would otherwise be serial between
+     * two split products. Each element's value does not depend on its position or chunk; inside
+     * a layers task the chunks run inline.
+     */
+    private void activateSplit(Kernels k, int n) {
+        int threads = org.pcn4j.kernel.Backends.threads();
+        int chunks = threads > 1 && n >= SPLIT_ACTIVATION ? Math.min(threads, n / (SPLIT_ACTIVATION / 2)) : 1;
+        if (chunks <= 1) {
+            k.activate(activation, a, 0, out, 0, n);
+            derivativeFromOutput(a, out, 0, n);
+            return;
+        }
+        int blocks = (n + 63) / 64;
+        org.pcn4j.kernel.ParallelFor.run(chunks, threads, c -> {
+            int lo = Math.min(n, (int) ((long) blocks * c / chunks) * 64);
+            int hi = Math.min(n, (int) ((long) blocks * (c + 1) / chunks) * 64);
+            if (hi > lo) {
+                k.activate(activation, a, lo, out, lo, hi - lo);
+                derivativeFromOutput(a, out, lo, hi);
+            }
+        });
     }
 
     private void fillBias(float[] dst, int batch) {
@@ -378,6 +419,7 @@ public final class DenseEdge implements Edge {
         int nIn = from.size();
         int nOut = to.size();
         Kernels.PackedMatrix w = backwardWeights(k);
+        backwardUsed = true;
         if (convention == Convention.POST) {
             // grad_from -= G W   (batch x to) . (to x from)
             k.sgemm(false, batch, -1f, delta, 0, nOut, w, 1f, from.grad, 0, nIn);

@@ -87,6 +87,15 @@ public interface Edge {
     void weightsChanged();
 
     /**
+     * Called after an optimizer step and {@link #weightsChanged()}, on the thread of this edge's
+     * update task under the {@code layers} and {@code auto} schedules: the edge may prepare what
+     * its next products need (pack its new weights), so that work runs in parallel with other
+     * edges' updates instead of at the head of the next feedforward chain. Must not change any
+     * result; the default does nothing.
+     */
+    default void prepareProducts(int batch) {}
+
+    /**
      * The fixed-prediction assumption: while frozen, contributions and local derivatives keep their
      * current values however the sources move.
      */

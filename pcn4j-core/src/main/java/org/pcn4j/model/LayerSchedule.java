@@ -27,11 +27,21 @@ import org.pcn4j.kernel.ParallelFor;
  * With a feedforward initialization the errors reach one more layer per inference step, so early
  * steps have few large tasks: the split keeps both threads busy there.
  *
- * <p>Over 400 lines: the task graph of every phase, its cost model, the splitting of large tasks
- * and the timing that auto uses belong together; split apart they would share most of their state.
+ * <p>The weight update is one task per edge: its gradient, its optimizer step (in chunks over the
+ * threads when the task runs alone) and {@link Edge#prepareProducts}, so the optimizer, about a
+ * tenth of a step, is no longer serial and the packing of the new weights leaves the feedforward
+ * chain. {@code auto} asks {@link ScheduleModel} per call.
+ *
+ * <p>Over 400 lines: the task graph of every phase, its costs, the splitting of large tasks and
+ * the per-task profile belong together; split apart they would share most of their state.
  */
 final class LayerSchedule {
-    enum Phase { PREDICTIONS, ERRORS, STATE_GRADIENTS, WEIGHT_GRADIENTS }
+    /**
+     * The phases: {@code PREDICTIONS_ERRORS} is both in one task per target group (one barrier
+     * instead of two); {@code WEIGHT_UPDATE} is each edge's gradient, optimizer step and
+     * {@link Edge#prepareProducts} in one task, {@code WEIGHT_STEP} the same without the gradient.
+     */
+    enum Phase { PREDICTIONS, ERRORS, PREDICTIONS_ERRORS, STATE_GRADIENTS, WEIGHT_GRADIENTS, WEIGHT_UPDATE, WEIGHT_STEP }
 
     /** Below this many multiply-adds a product is not split by the kernels either. */
     static final long SPLIT_MIN = 1L << 21;
@@ -43,10 +53,11 @@ final class LayerSchedule {
     /** Edges without sources (none of the built-in kinds): prepared on the caller first. */
     private final Edge[] orphanEdges;
     private final Edge[] edges;
-    private final Auto[] auto = new Auto[Phase.values().length];
-    /** The weight-gradient phase's arguments, set just before it runs. */
+    private final ScheduleModel model;
+    /** The weight phases' arguments, set just before they run. */
     private float wScale;
     private boolean wAccumulate;
+    private PcNetwork.WeightStep wStep;
 
     LayerSchedule(PcNetwork net) {
         this.net = net;
@@ -95,9 +106,7 @@ final class LayerSchedule {
             ownedEdges[g] = owned.get(g).toArray(new Edge[0]);
         }
         orphanEdges = orphans.toArray(new Edge[0]);
-        for (int p = 0; p < auto.length; p++) {
-            auto[p] = new Auto();
-        }
+        model = new ScheduleModel();
     }
 
     private static void reset(int[] parent) {
@@ -149,6 +158,7 @@ final class LayerSchedule {
         switch (p) {
             case PREDICTIONS:
             case ERRORS:
+            case PREDICTIONS_ERRORS:
                 return targetGroups.length;
             case STATE_GRADIENTS:
                 return sourceGroups.length;
@@ -159,34 +169,31 @@ final class LayerSchedule {
 
     // ---- the phases ------------------------------------------------------------------------
 
-    /** Runs a phase by the network's schedule: {@code serial} (gemm) or as tasks (layers). */
+    /**
+     * Runs a phase by the network's schedule: {@code serial} (gemm) or as tasks (layers); auto
+     * asks the cost model, per call, which of the two it predicts faster on {@code threads}.
+     */
     void run(Phase p, ParallelSchedule mode, int threads, Runnable serial) {
         PcNetwork.TaskTimer timer = net.taskTimer();
         if (timer != null) {
             profile(p, timer);
             return;
         }
-        if (mode == ParallelSchedule.LAYERS) {
-            layered(p, threads);
-            return;
-        }
-        Auto a = auto[p.ordinal()];
-        int choice = a.choose(threads);
-        if (choice < 0) {
-            if (a.layers) {
-                layered(p, threads);
-            } else {
-                serial.run();
+        if (mode == ParallelSchedule.AUTO) {
+            int b = net.batch();
+            int n = tasks(p);
+            long[] c = new long[n];
+            long[] elems = new long[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = cost(p, i, b);
+                elems[i] = elementwise(p, i, b);
             }
-            return;
+            if (!model.prefersLayers(p, c, elems, threads)) {
+                serial.run();
+                return;
+            }
         }
-        long t0 = System.nanoTime();
-        if (choice == 1) {
-            layered(p, threads);
-        } else {
-            serial.run();
-        }
-        a.record(choice, System.nanoTime() - t0);
+        layered(p, threads);
     }
 
     private void layered(Phase p, int threads) {
@@ -196,20 +203,44 @@ final class LayerSchedule {
                 e.prepareStateGradients(b);
             }
         }
-        tasks(tasks(p), threads, i -> cost(p, i, b), i -> runTask(p, i));
+        boolean stepSplits = p == Phase.WEIGHT_UPDATE || p == Phase.WEIGHT_STEP;
+        tasks(tasks(p), threads, i -> cost(p, i, b), i -> stepSplits ? cost(p, i, b) : cost(p, i, b) - elementwise(p, i, b),
+                (i, alone) -> runTask(p, i, alone, threads));
     }
 
-    /** The modelled cost of task i: multiply-adds (errors: elementwise work only, by size). */
+    /**
+     * The modelled cost of task i in multiply-adds; elementwise work (errors, optimizer entries)
+     * is converted at the rates {@link ScheduleModel} was calibrated with.
+     */
     private long cost(Phase p, int i, int b) {
         switch (p) {
             case PREDICTIONS: return predictionCost(targetGroups[i], b);
             case ERRORS: return elements(targetGroups[i], b);
+            case PREDICTIONS_ERRORS: return predictionCost(targetGroups[i], b) + elements(targetGroups[i], b);
             case STATE_GRADIENTS: return gradientCost(i, b);
-            default: return edges[i].productCost(b);
+            case WEIGHT_GRADIENTS: return edges[i].productCost(b);
+            case WEIGHT_UPDATE: return edges[i].productCost(b) + ScheduleModel.STEP_MACS * stepSize(i);
+            default: return ScheduleModel.STEP_MACS * stepSize(i);
         }
     }
 
-    private void runTask(Phase p, int i) {
+    /** The part of task i's cost that is elementwise (not a matrix product): gemm runs it on one thread. */
+    private long elementwise(Phase p, int i, int b) {
+        switch (p) {
+            case PREDICTIONS: return elements(targetGroups[i], b);
+            case ERRORS: return elements(targetGroups[i], b);
+            case PREDICTIONS_ERRORS: return 2 * elements(targetGroups[i], b);
+            case STATE_GRADIENTS: return elements(sourceGroups[i], b);
+            case WEIGHT_GRADIENTS: return 0;
+            default: return ScheduleModel.STEP_MACS * stepSize(i);
+        }
+    }
+
+    private long stepSize(int edge) {
+        return wStep == null ? 0 : wStep.size(edge);
+    }
+
+    private void runTask(Phase p, int i, boolean alone, int threads) {
         switch (p) {
             case PREDICTIONS:
                 for (Node n : targetGroups[i]) {
@@ -221,19 +252,55 @@ final class LayerSchedule {
                     net.nodeErrors(n);
                 }
                 break;
+            case PREDICTIONS_ERRORS:
+                // The group's predictions, then its errors, as the two phases would: what another
+                // group's prediction reads (states, weights) no error task writes (see PcNetwork).
+                for (Node n : targetGroups[i]) {
+                    net.predict(n);
+                }
+                for (Node n : targetGroups[i]) {
+                    net.nodeErrors(n);
+                }
+                break;
             case STATE_GRADIENTS:
                 stateGradients(i);
                 break;
-            default:
+            case WEIGHT_GRADIENTS:
                 edges[i].weightGradient(net.batch(), wScale, wAccumulate);
+                break;
+            case WEIGHT_UPDATE:
+                edges[i].weightGradient(net.batch(), wScale, wAccumulate);
+                step(i, alone, threads);
+                break;
+            default:
+                step(i, alone, threads);
                 break;
         }
     }
 
-    /** The weight-gradient phase's arguments ({@link PcNetwork#computeWeightGradients}). */
-    void weightArguments(float scale, boolean accumulate) {
+    /**
+     * Edge i's optimizer step (in chunks over the threads when the task runs alone), then its
+     * weightsChanged and prepareProducts, on this task's thread: the packing of the new weights
+     * runs here in parallel instead of at the head of the next feedforward chain.
+     */
+    private void step(int i, boolean alone, int threads) {
+        PcNetwork.WeightStep w = wStep;
+        long size = w.size(i);
+        int chunks = alone ? (int) Math.min(threads, size / ScheduleModel.STEP_CHUNK_MIN) : 1;
+        if (chunks > 1) {
+            ParallelFor.run(chunks, threads, c -> w.step(i, size * c / chunks, size * (c + 1) / chunks));
+        } else if (size > 0) {
+            w.step(i, 0, size);
+        }
+        edges[i].weightsChanged();
+        edges[i].prepareProducts(net.batch());
+    }
+
+    /** The weight phases' arguments ({@link PcNetwork#computeWeightGradients}, {@link PcNetwork#updateWeights}). */
+    void weightArguments(float scale, boolean accumulate, PcNetwork.WeightStep step) {
         wScale = scale;
         wAccumulate = accumulate;
+        wStep = step;
     }
 
     private void stateGradients(int g) {
@@ -246,12 +313,13 @@ final class LayerSchedule {
         }
     }
 
+    /** The group's elementwise work, in multiply-adds ({@link ScheduleModel#ELEM_MACS} per element). */
     private static long elements(Node[] group, int batch) {
         long c = 0;
         for (Node n : group) {
             c += (long) batch * n.size();
         }
-        return c;
+        return c * ScheduleModel.ELEM_MACS;
     }
 
     private static long predictionCost(Node[] group, int batch) {
@@ -281,37 +349,50 @@ final class LayerSchedule {
         return c;
     }
 
+    /** What a task runner calls: task i, and whether it runs alone on the caller (its products split). */
+    interface TaskBody {
+        void run(int task, boolean alone);
+    }
+
+    /** As {@link #tasks(int, int, IntToLongFunction, TaskBody)}, for bodies that do not care whether they run alone. */
+    static void tasks(int n, int threads, IntToLongFunction cost, IntConsumer body) {
+        tasks(n, threads, cost, cost, (i, alone) -> body.accept(i));
+    }
+
     /**
      * Runs body(0..n-1): tasks too large to balance first, one by one with split products, then
-     * the rest as parallel tasks, largest first.
+     * the rest as parallel tasks, largest first. {@code split}: the part of a task's cost that can
+     * be split (its products; an error task has none, so it never runs alone).
      */
-    static void tasks(int n, int threads, IntToLongFunction cost, IntConsumer body) {
+    static void tasks(int n, int threads, IntToLongFunction cost, IntToLongFunction split, TaskBody body) {
         if (n <= 1 || threads <= 1) {
             for (int i = 0; i < n; i++) {
-                body.accept(i);
+                body.run(i, true);
             }
             return;
         }
         Integer[] order = new Integer[n];
         long[] c = new long[n];
+        long[] sp = new long[n];
         long total = 0;
         for (int i = 0; i < n; i++) {
             order[i] = i;
             c[i] = cost.applyAsLong(i);
+            sp[i] = split == cost ? c[i] : split.applyAsLong(i);
             total += c[i];
         }
         Arrays.sort(order, (x, y) -> Long.compare(c[y], c[x]));
         int first = 0;
         long rest = total;
-        while (first < n && c[order[first]] >= SPLIT_MIN && c[order[first]] * threads > rest) {
-            body.accept(order[first]);
+        while (first < n && sp[order[first]] >= SPLIT_MIN && c[order[first]] * threads > rest) {
+            body.run(order[first], true);
             rest -= c[order[first]];
             first++;
         }
         // Large tasks that would leave threads idle in a last, partial round (3 products on 2
         // threads) run split after the others instead: the smallest of them, largest first.
         int big = 0;
-        while (first + big < n && c[order[first + big]] >= SPLIT_MIN) {
+        while (first + big < n && sp[order[first + big]] >= SPLIT_MIN) {
             big++;
         }
         int tail = big % threads;
@@ -327,13 +408,13 @@ final class LayerSchedule {
         }
         int left = end - first;
         if (left == 1) {
-            body.accept(order[first]);
+            body.run(order[first], true);
         } else if (left > 1) {
             int from = first;
-            ParallelFor.run(left, threads, i -> body.accept(order[from + i]));
+            ParallelFor.run(left, threads, i -> body.run(order[from + i], false));
         }
         for (int i = end; i < n; i++) {
-            body.accept(order[i]);
+            body.run(order[i], true);
         }
     }
 
@@ -343,82 +424,69 @@ final class LayerSchedule {
         int n = tasks(p);
         long[] nanos = new long[n];
         long[] costs = new long[n];
+        long[] products = new long[n];
         if (p == Phase.STATE_GRADIENTS) {
             for (Edge e : orphanEdges) {
                 e.prepareStateGradients(b);
             }
         }
+        if (p == Phase.WEIGHT_UPDATE || p == Phase.WEIGHT_STEP) {
+            profileWeights(p, timer);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             costs[i] = cost(p, i, b);
-            long t0 = System.nanoTime();
-            runTask(p, i);
-            nanos[i] = System.nanoTime() - t0;
+            products[i] = costs[i] - elementwise(p, i, b);
+            long t0 = PcNetwork.cpuNanos();
+            runTask(p, i, false, 1);
+            nanos[i] = PcNetwork.cpuNanos() - t0;
         }
-        timer.phase(p.name().toLowerCase(java.util.Locale.ROOT), nanos, costs);
+        timer.phase(p.name().toLowerCase(java.util.Locale.ROOT), nanos, costs, products);
     }
 
-    /** Which schedule {@code auto} runs a phase with: both timed alternately after a warm-up, then the faster. */
-    static final class Auto {
-        static final int WARMUP = 30;
-        static final int SAMPLES = 15;
-        private int threads = -1;
-        private int calls;
-        private final long[][] samples = new long[2][SAMPLES];
-        private final int[] counts = new int[2];
-        boolean decided;
-        boolean layers;
-
-        /** -1: run the decided schedule untimed; 0 or 1: time gemm or layers. */
-        int choose(int t) {
-            if (t != threads) {
-                threads = t;
-                calls = 0;
-                counts[0] = 0;
-                counts[1] = 0;
-                decided = false;
-                layers = false;
+    /**
+     * A weight phase's tasks in three parts, each timed: the gradient products, the optimizer
+     * steps, and {@link Edge#prepareProducts} (reported with the edge's product cost: under gemm
+     * that packing runs inside the next forward product, split as it is).
+     */
+    private void profileWeights(Phase p, PcNetwork.TaskTimer timer) {
+        int b = net.batch();
+        int n = edges.length;
+        long[] g = new long[n];
+        long[] st = new long[n];
+        long[] pr = new long[n];
+        long[] products = new long[n];
+        long[] stepCosts = new long[n];
+        long[] none = new long[n];
+        for (int i = 0; i < n; i++) {
+            products[i] = edges[i].productCost(b);
+            stepCosts[i] = ScheduleModel.STEP_MACS * stepSize(i);
+            long t0 = PcNetwork.cpuNanos();
+            if (p == Phase.WEIGHT_UPDATE) {
+                edges[i].weightGradient(b, wScale, wAccumulate);
             }
-            if (decided) {
-                return -1;
+            long t1 = PcNetwork.cpuNanos();
+            long size = wStep.size(i);
+            if (size > 0) {
+                wStep.step(i, 0, size);
             }
-            calls++;
-            if (calls <= WARMUP) {
-                return -1; // not decided yet: gemm
-            }
-            return (calls & 1);
+            edges[i].weightsChanged();
+            long t2 = PcNetwork.cpuNanos();
+            edges[i].prepareProducts(b);
+            long t3 = PcNetwork.cpuNanos();
+            g[i] = t1 - t0;
+            st[i] = t2 - t1;
+            pr[i] = t3 - t2;
         }
-
-        void record(int choice, long nanos) {
-            if (counts[choice] < SAMPLES) {
-                samples[choice][counts[choice]++] = nanos;
-            }
-            if (counts[0] == SAMPLES && counts[1] == SAMPLES) {
-                long g = median(samples[0]);
-                long l = median(samples[1]);
-                // Layers only when it is measurably faster: gemm is never the slower choice.
-                layers = l < g;
-                decided = true;
-            }
+        if (p == Phase.WEIGHT_UPDATE) {
+            timer.phase("weight_gradients", g, products, products);
         }
-
-        private static long median(long[] s) {
-            long[] c = s.clone();
-            Arrays.sort(c);
-            return c[c.length / 2];
-        }
+        timer.phase("weight_steps", st, stepCosts, none);
+        timer.phase("weight_prepare", pr, products, products);
     }
 
-    /** What {@code auto} chose per phase so far ("gemm", "layers" or "?" while measuring). */
+    /** What {@code auto} chose per phase so far: e.g. {@code predictions_errors=layers 6/6} (layers calls / calls). */
     String autoChoices() {
-        StringBuilder sb = new StringBuilder();
-        for (Phase p : Phase.values()) {
-            Auto a = auto[p.ordinal()];
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            sb.append(p.name().toLowerCase(java.util.Locale.ROOT)).append('=')
-                    .append(!a.decided ? "?" : a.layers ? "layers" : "gemm");
-        }
-        return sb.toString();
+        return model.choices();
     }
 }

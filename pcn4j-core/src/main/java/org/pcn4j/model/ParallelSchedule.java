@@ -10,11 +10,13 @@ import org.pcn4j.PcnException;
  * <ul>
  *   <li>{@link #GEMM}: the phases run node by node; each large matrix product is split over the
  *       threads (the default, and what one thread always does);</li>
- *   <li>{@link #LAYERS}: each inference phase (the predictions; the errors; the state gradients;
- *       the weight gradients) runs its nodes or edges as independent tasks on the threads,
- *       balanced by their modelled cost; a task too large to balance is split as in {@code gemm}.
- *       The feedforward initialization is a chain and stays {@code gemm};</li>
- *   <li>{@link #AUTO}: per network and phase, times both on the first steps and keeps the faster.</li>
+ *   <li>{@link #LAYERS}: each inference phase (the predictions with the errors; the state
+ *       gradients; the weight update, each edge's gradient and optimizer step in one task) runs
+ *       its nodes or edges as independent tasks on the threads, balanced by their modelled cost;
+ *       a task too large to balance is split as in {@code gemm}. The feedforward initialization
+ *       is a chain and stays {@code gemm};</li>
+ *   <li>{@link #AUTO}: per phase call, the one a cost model predicts faster (gemm unless layers
+ *       wins by a margin); the same choices every run.</li>
  * </ul>
  */
 public enum ParallelSchedule {

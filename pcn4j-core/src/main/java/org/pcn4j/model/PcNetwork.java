@@ -59,6 +59,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        settlingPredictor = null;
         return n;
     }
 
@@ -86,6 +87,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        settlingPredictor = null;
         return e;
     }
 
@@ -176,14 +178,26 @@ public final class PcNetwork {
 
     /** Receives per-task times of each phase; see {@link #setTaskTimer}. */
     public interface TaskTimer {
-        /** One phase ran: each task's nanoseconds and modelled cost (multiply-adds), in task order. */
+        /**
+         * One phase ran: each task's thread CPU nanoseconds and modelled cost (multiply-adds,
+         * elementwise work converted), in task order.
+         */
         void phase(String phase, long[] nanos, long[] costs);
+
+        /**
+         * As {@link #phase(String, long[], long[])}, with each task's multiply-adds in matrix
+         * products (the part the kernels split); this is the one the network calls.
+         */
+        default void phase(String phase, long[] nanos, long[] costs, long[] products) {
+            phase(phase, nanos, costs);
+        }
     }
 
     /**
      * With a timer set, every phase runs its layer tasks one by one on the caller and reports each
-     * task's time (a profile to simulate other core counts from); null turns it off. Results are
-     * the same as without it.
+     * task's thread CPU time (a profile to simulate other core counts from); the weight update
+     * reports its gradients, optimizer steps and {@link Edge#prepareProducts} as three phases.
+     * Null turns it off. Results are the same as without it.
      */
     public void setTaskTimer(TaskTimer timer) {
         this.taskTimer = timer;
@@ -191,6 +205,17 @@ public final class PcNetwork {
 
     TaskTimer taskTimer() {
         return taskTimer;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * The calling thread's CPU time in nanoseconds (wall time where the JVM cannot tell): what
+     * the task timer reports, so a task that lost its core to another process is not counted slow.
+     */
+    static long cpuNanos() {
+        long t = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        return t >= 0 ? t : System.nanoTime();
     }
 
     /** The layer schedule to run phases with, or null for the plain node-by-node loops. */
@@ -447,18 +472,18 @@ public final class PcNetwork {
             }
             long t0 = 0;
             if (timer != null) {
-                t0 = System.nanoTime();
+                t0 = cpuNanos();
                 for (Edge e : n.in) {
                     costs[i] += e.cached(n, batch) ? 0 : e.productCost(batch);
                 }
             }
             initNode(n);
             if (timer != null) {
-                nanos[i] = System.nanoTime() - t0;
+                nanos[i] = cpuNanos() - t0;
             }
         }
         if (timer != null) {
-            timer.phase("init", nanos, costs); // a chain: its tasks run one after another
+            timer.phase("init", nanos, costs, costs); // a chain: its tasks run one after another
         }
     }
 
@@ -477,6 +502,50 @@ public final class PcNetwork {
             n.energy().initialState(n.mu, n.x, batch, n.size());
         }
         n.touch();
+    }
+
+    /**
+     * {@link #computePredictions()} then {@link #computeErrors()}, with the same bits; under
+     * {@code layers} and {@code auto} one task per target group does both (one barrier, not two)
+     * unless a node that predicts others has an energy that moves its state while its errors
+     * are computed ({@link Energy#settle}), which another group's prediction would then race with.
+     */
+    public double computePredictionsAndErrors() {
+        LayerSchedule s = layerSchedule();
+        if (s == null || settlingPredictor()) {
+            computePredictions();
+            return computeErrors();
+        }
+        s.run(LayerSchedule.Phase.PREDICTIONS_ERRORS, parallel, Backends.threads(), () -> {
+            predictionsInOrder();
+            errorsInOrder();
+        });
+        return sumEnergies();
+    }
+
+    private Boolean settlingPredictor;
+
+    /** Whether some node with outgoing edges has an energy that overrides {@link Energy#settle}. */
+    private boolean settlingPredictor() {
+        if (settlingPredictor == null) {
+            boolean any = false;
+            for (Node n : nodes) {
+                if (!n.out.isEmpty() && n.hasPrediction() && overridesSettle(n.energy())) {
+                    any = true;
+                }
+            }
+            settlingPredictor = any;
+        }
+        return settlingPredictor;
+    }
+
+    private static boolean overridesSettle(Energy e) {
+        try {
+            return e.getClass().getMethod("settle", float[].class, float[].class, int.class, int.class)
+                    .getDeclaringClass() != Energy.class;
+        } catch (NoSuchMethodException ex) {
+            return true;
+        }
     }
 
     /** Recomputes mu for every node whose inputs changed. */
@@ -523,6 +592,11 @@ public final class PcNetwork {
         } else {
             errorsInOrder();
         }
+        return sumEnergies();
+    }
+
+    /** The total energy after the errors; throws on a non-finite one. */
+    private double sumEnergies() {
         // Summed in node order whichever thread computed each node: the same bits every time.
         double total = 0;
         for (Node n : nodes) {
@@ -671,16 +745,75 @@ public final class PcNetwork {
     public void computeWeightGradients(float scale, boolean accumulate) {
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.weightArguments(scale, accumulate);
-            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, parallel, Backends.threads(), () -> {
-                for (Edge e : edges) {
-                    e.weightGradient(batch, scale, accumulate);
-                }
+            s.weightArguments(scale, accumulate, null);
+            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, parallel, Backends.threads(), () -> gradientsInOrder(scale, accumulate));
+        } else {
+            gradientsInOrder(scale, accumulate);
+        }
+    }
+
+    private void gradientsInOrder(float scale, boolean accumulate) {
+        for (Edge e : edges) {
+            e.weightGradient(batch, scale, accumulate);
+        }
+    }
+
+    /**
+     * An optimizer step on one edge's parameters, as {@link #updateWeights} and
+     * {@link #stepWeights} drive it: the edge is given by its index in {@link #edges()}.
+     */
+    public interface WeightStep {
+        /** How many entries the edge's step moves (its parameters' entries, concatenated in order). */
+        long size(int edge);
+
+        /**
+         * Moves entries [from, to) of the edge's parameters. Calls on disjoint ranges (of one edge
+         * or of different edges) may run at the same time on different threads.
+         */
+        void step(int edge, long from, long to);
+    }
+
+    /**
+     * The weight update: dF/dtheta of every edge ({@link #computeWeightGradients}), then
+     * {@code step} over every edge, then {@link Edge#weightsChanged()}; the same bits under every
+     * schedule. Under {@code layers} and {@code auto} each edge's gradient, step, weightsChanged
+     * and {@link Edge#prepareProducts} are one task, so the optimizer runs in parallel and
+     * overlaps the other edges' gradient products.
+     */
+    public void updateWeights(float scale, boolean accumulate, WeightStep step) {
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.weightArguments(scale, accumulate, step);
+            s.run(LayerSchedule.Phase.WEIGHT_UPDATE, parallel, Backends.threads(), () -> {
+                gradientsInOrder(scale, accumulate);
+                stepsInOrder(step);
             });
         } else {
-            for (Edge e : edges) {
-                e.weightGradient(batch, scale, accumulate);
+            gradientsInOrder(scale, accumulate);
+            stepsInOrder(step);
+        }
+    }
+
+    /** {@code step} over every edge from the gradients they hold, then weightsChanged; in parallel as {@link #updateWeights}. */
+    public void stepWeights(WeightStep step) {
+        LayerSchedule s = layerSchedule();
+        if (s != null) {
+            s.weightArguments(1f, false, step);
+            s.run(LayerSchedule.Phase.WEIGHT_STEP, parallel, Backends.threads(), () -> stepsInOrder(step));
+        } else {
+            stepsInOrder(step);
+        }
+    }
+
+    private void stepsInOrder(WeightStep step) {
+        for (int i = 0; i < edges.size(); i++) {
+            long n = step.size(i);
+            if (n > 0) {
+                step.step(i, 0, n);
             }
+        }
+        for (Edge e : edges) {
+            e.weightsChanged();
         }
     }
 

@@ -36,47 +36,78 @@ final class Adam implements Optimizer {
 
     @Override
     public void step(List<Param> params, double lr, boolean[] active) {
+        Update u = begin(params, lr, active);
+        for (int p = 0; p < params.size(); p++) {
+            if (active == null || active[p]) {
+                u.apply(p, 0, params.get(p).length());
+            }
+        }
+    }
+
+    /** Allocates and counts serially; the returned update only reads these per-parameter constants. */
+    @Override
+    public Update begin(List<Param> params, double lr, boolean[] active) {
         while (m.size() < params.size()) {
             m.add(null);
             v.add(null);
             steps.add(new int[1]);
         }
-        for (int p = 0; p < params.size(); p++) {
+        int np = params.size();
+        if (stepSizes.length < np) {
+            stepSizes = new float[np];
+            invSqrtC2s = new float[np];
+        }
+        float a = (float) lr;
+        for (int p = 0; p < np; p++) {
             if (active != null && !active[p]) {
                 continue;
             }
-            Param pr = params.get(p);
-            float[] w = pr.value();
-            float[] g = pr.grad();
-            int n = pr.length();
+            float[] w = params.get(p).value();
             if (m.get(p) == null || m.get(p).length < w.length) {
                 m.set(p, new float[w.length]);
                 v.set(p, new float[w.length]);
             }
-            float[] mp = m.get(p);
-            float[] vp = v.get(p);
             int t = ++steps.get(p)[0];
             float c1 = (float) (1 - Math.pow(beta1, t));
             float c2 = (float) (1 - Math.pow(beta2, t));
-            float a = (float) lr;
-            float b1 = beta1;
-            float b2 = beta2;
-            float eps = epsilon;
-            float wd = weightDecay;
-            float stepSize = a / c1;
-            float invSqrtC2 = (float) (1.0 / Math.sqrt(c2));
-            for (int i = 0; i < n; i++) {
-                float gi = decoupled ? g[i] : g[i] + wd * w[i];
-                float mi = b1 * mp[i] + (1 - b1) * gi;
-                float vi = b2 * vp[i] + (1 - b2) * gi * gi;
-                mp[i] = mi;
-                vp[i] = vi;
-                float upd = stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
-                if (decoupled) {
-                    upd += a * wd * w[i];
-                }
-                w[i] -= upd;
+            stepSizes[p] = a / c1;
+            invSqrtC2s[p] = (float) (1.0 / Math.sqrt(c2));
+        }
+        current = params;
+        rate = a;
+        return update;
+    }
+
+    /** The step {@link #begin} prepared last (the parameters, the rate, per-parameter constants). */
+    private List<Param> current;
+    private float rate;
+    private float[] stepSizes = new float[0];
+    private float[] invSqrtC2s = new float[0];
+    private final Update update = this::applyOne;
+
+    private void applyOne(int p, int from, int to) {
+        update(current.get(p), m.get(p), v.get(p), rate, stepSizes[p], invSqrtC2s[p], from, to);
+    }
+
+    private void update(Param pr, float[] mp, float[] vp, float a, float stepSize, float invSqrtC2, int from, int to) {
+        float[] w = pr.value();
+        float[] g = pr.grad();
+        float b1 = beta1;
+        float b2 = beta2;
+        float eps = epsilon;
+        float wd = weightDecay;
+        boolean dec = decoupled;
+        for (int i = from; i < to; i++) {
+            float gi = dec ? g[i] : g[i] + wd * w[i];
+            float mi = b1 * mp[i] + (1 - b1) * gi;
+            float vi = b2 * vp[i] + (1 - b2) * gi * gi;
+            mp[i] = mi;
+            vp[i] = vi;
+            float upd = stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+            if (dec) {
+                upd += a * wd * w[i];
             }
+            w[i] -= upd;
         }
     }
 

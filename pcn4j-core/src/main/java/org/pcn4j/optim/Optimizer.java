@@ -14,6 +14,27 @@ public interface Optimizer {
     /** Moves the parameters at the given positions only; the others keep their state untouched. */
     void step(List<Param> params, double lr, boolean[] active);
 
+    /**
+     * One step split in two, for callers that spread the elementwise work over threads: this call
+     * does the per-parameter bookkeeping (allocating state, counting steps) for the parameters at
+     * the given positions ({@code active} null: all) and returns the elementwise rest. Applying
+     * every active parameter's whole range once gives the same bits as
+     * {@link #step(List, double, boolean[])}. Returns null when the optimizer has no such form;
+     * callers then use {@code step}.
+     */
+    default Update begin(List<Param> params, double lr, boolean[] active) {
+        return null;
+    }
+
+    /** The elementwise part of one step ({@link #begin}). */
+    interface Update {
+        /**
+         * Moves entries [from, to) of the parameter at position p. Calls on disjoint ranges may run
+         * concurrently and in any order: each entry depends only on its own value, gradient and state.
+         */
+        void apply(int p, int from, int to);
+    }
+
     /** Forgets all state (momenta, moments, step counts). */
     void reset();
 

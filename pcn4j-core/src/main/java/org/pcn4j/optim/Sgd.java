@@ -28,34 +28,58 @@ final class Sgd implements Optimizer {
 
     @Override
     public void step(List<Param> params, double lr, boolean[] active) {
-        float a = (float) lr;
+        Update u = begin(params, lr, active);
         for (int p = 0; p < params.size(); p++) {
-            if (active != null && !active[p]) {
-                continue;
+            if (active == null || active[p]) {
+                u.apply(p, 0, params.get(p).length());
             }
-            Param pr = params.get(p);
-            float[] w = pr.value();
-            float[] g = pr.grad();
-            int n = pr.length();
-            if (momentum == 0f) {
-                if (weightDecay == 0f) {
-                    for (int i = 0; i < n; i++) {
-                        w[i] -= a * g[i];
-                    }
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        w[i] -= a * (g[i] + weightDecay * w[i]);
-                    }
+        }
+    }
+
+    /** Allocates the velocities serially; the returned update writes only its range. */
+    @Override
+    public Update begin(List<Param> params, double lr, boolean[] active) {
+        if (momentum != 0f) {
+            for (int p = 0; p < params.size(); p++) {
+                if (active == null || active[p]) {
+                    state(p, params.get(p).value().length);
                 }
-                continue;
             }
-            float[] v = state(p, w.length);
-            for (int i = 0; i < n; i++) {
-                float gi = g[i] + weightDecay * w[i];
-                float vi = momentum * v[i] + gi;
-                v[i] = vi;
-                w[i] -= a * (nesterov ? gi + momentum * vi : vi);
+        }
+        current = params;
+        rate = (float) lr;
+        return update;
+    }
+
+    /** The step {@link #begin} prepared last. */
+    private List<Param> current;
+    private float rate;
+    private final Update update = this::applyOne;
+
+    private void applyOne(int p, int from, int to) {
+        update(current.get(p), momentum == 0f ? null : velocity.get(p), rate, from, to);
+    }
+
+    private void update(Param pr, float[] v, float a, int from, int to) {
+        float[] w = pr.value();
+        float[] g = pr.grad();
+        if (momentum == 0f) {
+            if (weightDecay == 0f) {
+                for (int i = from; i < to; i++) {
+                    w[i] -= a * g[i];
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    w[i] -= a * (g[i] + weightDecay * w[i]);
+                }
             }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            float gi = g[i] + weightDecay * w[i];
+            float vi = momentum * v[i] + gi;
+            v[i] = vi;
+            w[i] -= a * (nesterov ? gi + momentum * vi : vi);
         }
     }
 

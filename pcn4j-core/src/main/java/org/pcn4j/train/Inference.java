@@ -128,8 +128,7 @@ public final class Inference {
             }
         }
         net.initFeedforward();
-        net.computePredictions();
-        net.computeErrors();
+        net.computePredictionsAndErrors();
         energyTrace.clear();
         trace();
         if (steps > 0) {
@@ -149,8 +148,7 @@ public final class Inference {
         net.release(output);
         net.initFeedforward();
         if (steps > 0) {
-            net.computePredictions();
-            net.computeErrors();
+            net.computePredictionsAndErrors();
             energyTrace.clear();
             trace();
             relax(steps);
@@ -195,8 +193,7 @@ public final class Inference {
             if (hook != null) {
                 hook.afterStateStep();
             }
-            net.computePredictions();
-            e = net.computeErrors();
+            e = net.computePredictionsAndErrors();
             trace();
             if (tol > 0 && Math.abs(prev - e) <= tol * Math.max(1e-12, Math.abs(prev))) {
                 break;

@@ -11,8 +11,7 @@ public final class PcRule implements UpdateRule {
     public Trainer.StepResult step(StepContext s, float[] y) {
         double e0 = s.clampTargetAndInitialize(y);                      // init
         double e = s.inference().relax(s.inference().config().steps()); // solve inference
-        s.network().computeWeightGradients(1f, false);                  // update
-        s.applyWeights();
+        s.updateWeights();                                              // update
         return new Trainer.StepResult(e0, e0, e, s.inference().energyTrace().size() - 1, s.correct());
     }
 }

@@ -46,8 +46,7 @@ public final class StepContext {
         PcNetwork net = network();
         net.clamp(target(), y);
         net.initFeedforward();
-        net.computePredictions();
-        double e = net.computeErrors();
+        double e = net.computePredictionsAndErrors();
         inference().trace();
         countCorrect(target().prediction(), y);
         return e;
@@ -76,6 +75,16 @@ public final class StepContext {
     /** One weight-optimizer step from the parameters' gradients (clipped if configured); counts an update. */
     public void applyWeights() {
         trainer.applyWeights();
+    }
+
+    /**
+     * The weight update from the states and errors the network holds now:
+     * {@code network().computeWeightGradients(1f, false)} then {@link #applyWeights()}, with the
+     * same bits, but under the layers and auto schedules each edge's optimizer step runs in the
+     * same task as its gradient (see {@link PcNetwork#updateWeights}).
+     */
+    public void updateWeights() {
+        trainer.updateWeights();
     }
 
     /** The result of a step: loss and initial energy, the traced final energy, the inference steps traced. */

@@ -29,6 +29,34 @@ public final class Trainer {
     private final Inference inference;
     private final StepContext context;
     private long updates;
+    /** weights[edgeFirst[e] .. edgeFirst[e + 1]) are edge e's parameters. */
+    private final int[] edgeFirst;
+    /** The elementwise part of the optimizer step in progress ({@link #weightStep}). */
+    private Optimizer.Update pending;
+    private final PcNetwork.WeightStep weightStep = new PcNetwork.WeightStep() {
+        @Override
+        public long size(int edge) {
+            long n = 0;
+            for (int p = edgeFirst[edge]; p < edgeFirst[edge + 1]; p++) {
+                n += weights.get(p).length();
+            }
+            return n;
+        }
+
+        @Override
+        public void step(int edge, long from, long to) {
+            long off = 0;
+            for (int p = edgeFirst[edge]; p < edgeFirst[edge + 1]; p++) {
+                int len = weights.get(p).length();
+                long lo = Math.max(from, off);
+                long hi = Math.min(to, off + len);
+                if (lo < hi) {
+                    pending.apply(p, (int) (lo - off), (int) (hi - off));
+                }
+                off += len;
+            }
+        }
+    };
 
     public Trainer(PcNetwork net, Node input, Node target, TrainConfig config) {
         this.net = net;
@@ -41,11 +69,15 @@ public final class Trainer {
             net.setParallel(config.parallel());
         }
         this.weightOptimizer = Optimizer.of(config.optimizer());
+        edgeFirst = new int[net.edges().size() + 1];
+        int ei = 0;
         for (Edge e : net.edges()) {
+            edgeFirst[ei++] = weights.size();
             for (Parameter p : e.parameters()) {
                 weights.add(new Param(e.name() + "." + p.name(), p.value(), p.grad()));
             }
         }
+        edgeFirst[ei] = weights.size();
         this.inference = new Inference(net, config.inference(), rule.stateOptimizer(config.inference()));
         this.context = new StepContext(this);
     }
@@ -113,11 +145,55 @@ public final class Trainer {
                 throw new DivergenceException("weights (non-finite gradient)");
             }
         }
-        weightOptimizer.step(weights, config.schedule().rate(updates));
-        updates++;
-        for (Edge e : net.edges()) {
-            e.weightsChanged();
+        double rate = config.schedule().rate(updates);
+        Optimizer.Update u = edgesUnchanged() ? weightOptimizer.begin(weights, rate, null) : null;
+        if (u != null) {
+            // Elementwise per edge: the network runs it as tasks under layers and auto.
+            pending = u;
+            try {
+                net.stepWeights(weightStep);
+            } finally {
+                pending = null;
+            }
+        } else {
+            weightOptimizer.step(weights, rate);
+            for (Edge e : net.edges()) {
+                e.weightsChanged();
+            }
         }
+        updates++;
+    }
+
+    /**
+     * The weight update from the current states and errors: dF/dW of every edge, then
+     * {@link #applyWeights()}, with the same bits; without clipping each edge's optimizer step
+     * runs right after its own gradient (in one task under layers and auto, see
+     * {@link PcNetwork#updateWeights}). See {@link StepContext#updateWeights()}.
+     */
+    void updateWeights() {
+        if (config.clipNorm() > 0 || !edgesUnchanged()) {
+            net.computeWeightGradients(1f, false);
+            applyWeights();
+            return;
+        }
+        Optimizer.Update u = weightOptimizer.begin(weights, config.schedule().rate(updates), null);
+        if (u == null) {
+            net.computeWeightGradients(1f, false);
+            applyWeights();
+            return;
+        }
+        pending = u;
+        try {
+            net.updateWeights(1f, false, weightStep);
+        } finally {
+            pending = null;
+        }
+        updates++;
+    }
+
+    /** Whether the network still has the edges this trainer was built with (then edge i's parameters are known). */
+    private boolean edgesUnchanged() {
+        return net.edges().size() == edgeFirst.length - 1;
     }
 
     /** Energies of the last step's inference: one row per inference step, [total, node1, node2, ...]. */
@@ -137,8 +213,7 @@ public final class Trainer {
      * between epochs.
      */
     public void learn() {
-        net.computeWeightGradients(1f, false);
-        applyWeights();
+        updateWeights();
     }
 
     /**
