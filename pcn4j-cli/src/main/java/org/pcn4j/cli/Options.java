@@ -292,11 +292,21 @@ final class Options {
         @Option(names = "--no-plots", description = "Do not write PNG plots.")
         boolean noPlots;
 
-        @Option(names = "--quiet", description = "No progress bar.")
+        @Option(names = "--quiet", description = "No progress bars.")
         boolean quiet;
     }
 
-    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
+    /** {@code --quiet} of the other commands that show progress ({@code train} has it in {@link Run}). */
+    static final class Quiet {
+        @Option(names = "--quiet", description = "No progress bars.")
+        boolean quiet;
+
+        /** Call first: the bars of dataset decoding and evaluation are drawn by code that never sees the flag. */
+        void apply() {
+            ProgressBar.quiet(quiet);
+        }
+    }
+
     /** {@code --parallel gemm|layers|auto}: how inference uses the kernel threads (same results under each). */
     static final class Parallel {
         @Option(names = "--parallel", defaultValue = "gemm", paramLabel = "MODE",
@@ -310,6 +320,7 @@ final class Options {
         }
     }
 
+    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
     static final class StateLrOverride {
         @Option(names = "--state-lr", paramLabel = "GAMMA",
                 description = "State learning rate (default: the one the model was trained with).")

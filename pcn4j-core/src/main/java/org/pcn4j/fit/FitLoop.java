@@ -292,6 +292,10 @@ final class FitLoop {
         return true;
     }
 
+    org.pcn4j.ProgressListener evaluationProgress(Evaluation.Predictor p) {
+        return p.slow() ? out.evaluationProgress() : org.pcn4j.ProgressListener.none();
+    }
+
     void endEpoch(double seconds) {
         long updates = updates();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -306,7 +310,7 @@ final class FitLoop {
                 : Evaluation.discriminative(trainer, evalSteps);
         double score = Double.NaN;
         if (fit.data.validation() != null) {
-            double acc = Evaluation.accuracy(fit.data.validation(), fit.affine, predictor);
+            double acc = Evaluation.accuracy(fit.data.validation(), fit.affine, predictor, evaluationProgress(predictor));
             m.put("validation_accuracy", acc);
             score = acc;
             if (generative) {
@@ -317,7 +321,7 @@ final class FitLoop {
         }
         Dataset test = fit.data.hasTest() ? fit.data.test() : null;
         if (test != null) {
-            m.put("test_accuracy", Evaluation.accuracy(test, fit.affine, predictor));
+            m.put("test_accuracy", Evaluation.accuracy(test, fit.affine, predictor, evaluationProgress(predictor)));
         }
         m.put("epoch_seconds", seconds);
         m.put("samples_per_second", seen / seconds);
