@@ -202,6 +202,9 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "RUNDIR", description = "Output folder.")
         Path out;
 
+        @Option(names = "--overwrite", description = "Allow --out to be a folder that holds another memory's model (replaced).")
+        boolean overwrite;
+
         @Mixin
         Options.Quiet quiet = new Options.Quiet();
 
@@ -217,7 +220,7 @@ public final class MemoryCommand implements Runnable {
             threads.apply();
             PcMemory.Config config = memory.config();
             PcMemory.Recall recall = memory.recall();
-            RunDir run = RunDir.create(out);
+            RunDir run = RunDir.create(out, overwrite); // a store can take hours: never replace one by starting
             Images im = load(data.dataset, data.dataDir, split, count);
             Map<String, Object> resolved = new LinkedHashMap<>();
             resolved.put("dataset", data.dataset);

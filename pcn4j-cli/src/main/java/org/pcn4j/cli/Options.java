@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 /**
  * The option groups the commands share, each declared once (picocli mixins): the dataset, the
  * model, inference, the weight optimizer, the training loop and the run folder. A command that
- * takes an option takes it from here, so names, defaults and help agree everywhere; where a
- * command's default differs (inference steps: 8 to train, 5 to store a memory) the mixin is built
- * with it and the help prints that command's own default.
+ * takes an option takes it from here, so names, defaults and help agree everywhere. The memory
+ * commands keep their own group ({@code MemoryCommand.MemoryOptions}: every default differs, 5 steps
+ * and state rate 0.1 with momentum 0.5) with the same flag names and the same checks
+ * ({@link #steps}, {@link #finiteAtLeast}); {@code MemoryOptionsTest} holds both.
  */
 final class Options {
     private Options() {}

@@ -57,6 +57,24 @@ class MemoryOptionsTest {
     }
 
     @Test
+    void storeRefusesAFolderHoldingAnotherMemoryUnlessOverwrite(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path mem = tmp.resolve("mem");
+        java.nio.file.Files.createDirectories(mem);
+        byte[] old = {1, 2, 3};
+        java.nio.file.Files.write(mem.resolve("model.safetensors"), old);
+        String[] store = {"memory", "store", "--dataset", "digits", "--count", "5", "--epochs", "2", "--latent", "4",
+            "--hidden", "8", "--quiet", "--out", mem.toString()};
+        CliRunner.Result r = CliRunner.run(store);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("holds another run's model.safetensors") && r.err().contains("--overwrite"), r.err());
+        assertArrayEquals(old, java.nio.file.Files.readAllBytes(mem.resolve("model.safetensors")), "the old model is untouched");
+        String[] again = java.util.Arrays.copyOf(store, store.length + 1);
+        again[store.length] = "--overwrite";
+        assertEquals(0, CliRunner.run(again).code());
+    }
+
+    @Test
     void valuesAreRangeCheckedNamingTheFlag() {
         String[][] bad = {
             {"--inference-steps", "1000000000", "--inference-steps"},

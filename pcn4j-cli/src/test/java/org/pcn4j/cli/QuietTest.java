@@ -69,7 +69,7 @@ class QuietTest {
     void memoryStoreRecallAndBenchAreSilencedByQuiet() {
         Path mem = tmp.resolve("mem");
         List<String> store = List.of("memory", "store", "--dataset", "digits", "--count", "10", "--epochs", "5",
-                "--latent", "8", "--hidden", "16", "--recall-steps", "20", "--out", mem.toString());
+                "--latent", "8", "--hidden", "16", "--recall-steps", "20", "--overwrite", "--out", mem.toString());
         assertTrue(run(store, false).err().contains("\r"), "memory store draws its bar on a terminal");
         assertFalse(run(store, true).err().contains("\r"));
         List<String> recall = List.of("memory", "recall", "--model", mem.resolve("model.safetensors").toString(),

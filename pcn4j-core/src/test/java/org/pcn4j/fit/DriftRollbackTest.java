@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pcn4j.kernel.Backends;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.optim.Param;
 import org.pcn4j.train.Trainer;
@@ -18,7 +21,8 @@ class DriftRollbackTest {
     static final int STRETCH = 128;
 
     /**
-     * From good batch {@code from} on, pushes the output biases a little further after every batch
+     * From weight update {@code from} on (the run's count, so a resumed run pushes at the same
+     * points), pushes the output biases a little further after every batch
      * (no single batch jumps, and the learning keeps pulling back), until it hears an event.
      */
     static final class Drift implements FitListener {
@@ -43,7 +47,7 @@ class DriftRollbackTest {
         @Override
         public void onBatch(Batch b) {
             batches++;
-            if (!heard && batches >= from) {
+            if (!heard && b.updates() >= from) {
                 Param bias = trainer.weightParams().get(trainer.weightParams().size() - 1);
                 for (int i = 0; i < bias.length(); i++) {
                     bias.value()[i] += (i % 2 == 0 ? step : -step);
@@ -89,6 +93,48 @@ class DriftRollbackTest {
                 FitConfig.builder().epochs(32).batchSize(32).build(), none);
         assertEquals(List.of(), r.events());
         assertTrue(none.atStretchEnds.size() >= 3, "the run spans several stretches: " + none.atStretchEnds.size());
+    }
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A checkpoint carries the best stretch (its weights and optimizer state): resumed after the
+     * best stretch and before the drift, the run rolls back to the same point and ends bit for bit
+     * as the uninterrupted one.
+     */
+    @Test
+    void aRunResumedBeforeTheDriftRollsBackAlikeAndEndsBitIdentical() {
+        int threads = Backends.threads();
+        Backends.setThreads(1);
+        try {
+            FitConfig fc = FitConfig.builder().epochs(32).batchSize(32).build();
+            List<Checkpoint> cks = new ArrayList<>();
+            FitListener keep = new FitListener() {
+                @Override
+                public void onCheckpoint(Checkpoint c) {
+                    cks.add(c);
+                }
+            };
+            FitResult full = Fit.fit(FitTest.mlp(1), FitTest.pc(0.1, 1e-2), FitTest.digits(), fc,
+                    new Drift(2 * STRETCH + 1, 0.04f), keep);
+            assertEquals(1, full.events().size());
+            Checkpoint at = cks.get(21); // after epoch 22: 286 updates, past the best stretch (256), before the drift's event
+            assertTrue(at.trendBest != null && at.updates() > 2 * STRETCH && at.updates() < full.events().get(0).update(),
+                    "checkpoint at update " + at.updates());
+            Path f = tmp.resolve("ck.safetensors");
+            at.write(f);
+            Checkpoint back = Checkpoint.read(f);
+            assertArrayEquals(at.trendBest.weights.get(0), back.trendBest.weights.get(0));
+            assertEquals(at.trendBest.optimizer, back.trendBest.optimizer);
+            assertEquals(at.trendBest.updates, back.trendBest.updates);
+            FitResult resumed = Fit.prepare(FitTest.mlp(99), FitTest.digits(), FitTest.digits().inputAffine(), fc)
+                    .run(FitTest.pc(0.1, 1e-2), List.of(new Drift(2 * STRETCH + 1, 0.04f)), back);
+            assertEquals(full.events().get(0).describe(), resumed.events().get(0).describe());
+            assertArrayEquals(FitTest.weights(full.trainer()), FitTest.weights(resumed.trainer()));
+        } finally {
+            Backends.setThreads(threads);
+        }
     }
 
     /** Under --on-divergence stop the run ends at the drift, keeping the last clean epoch. */
