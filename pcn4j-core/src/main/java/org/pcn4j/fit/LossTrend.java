@@ -9,16 +9,15 @@ import java.util.Map;
  * weights have gone (0.1 with momentum 0.5 on Fashion-MNIST), the batch loss creeps up by a few
  * percent per tenth of an epoch for half an epoch while the test accuracy falls 4-6 points; every
  * batch stays within the running reference, and the epoch mean, diluted by the good first half,
- * stays far below the epoch check's 2x (BENCHMARKS.md, "Divergence guard: the slow drift").
+ * stays far below the epoch check's 2x (BENCHMARKS.md, "Divergence guard: the drift check").
  *
  * <p>A stretch is {@link #MIN_SAMPLES} samples or a tenth of an epoch, whichever is more (stretches
- * run on across epochs on small sets). The loss of a batch is measured before its own update, on
- * samples the weights have not been fitted to in this pass, so it follows the model in the
- * stretch. A rise counts only when it is large ({@link #RISE}), clear of the batch-to-batch noise
+ * run on across epochs on small sets). The loss of a batch is measured before its own update, so
+ * a stretch's mean follows the weights during that stretch. A rise counts only when it is large ({@link #RISE}), clear of the batch-to-batch noise
  * ({@link #SIGMAS} standard errors of the two means together) and not negligible against where
  * training started ({@link #MIN_SHARE} of the first stretch's loss, so a loss near zero that
- * wobbles by a factor is not an event). On a 2-vCPU Fashion-MNIST sweep the noise alone reached
- * 1.10x at 2.9 standard errors; the drifts that cost test points were at 1.15-1.2x and 5-7.
+ * wobbles by a factor is not an event). On Fashion-MNIST the noise alone reached 1.10x at 2.9
+ * standard errors; the drifts that cost test points were at 1.15-1.2x and 5-7.
  */
 final class LossTrend {
     static final int MIN_SAMPLES = 4096;
