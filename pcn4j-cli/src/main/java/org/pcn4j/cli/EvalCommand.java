@@ -39,8 +39,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
+    @Mixin
+    Options.Quiet quiet = new Options.Quiet();
+
     @Override
     public Integer call() {
+        quiet.apply();
         threads.apply();
         QueryModel q = QueryModel.load(model);
         DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));

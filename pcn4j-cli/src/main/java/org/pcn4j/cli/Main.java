@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code, without exiting (for tests). */
     public static int run(String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        ProgressBar.quiet(false); // a command's --quiet lasts for that command only (tests run many in one JVM)
         CommandLine cl = newCommandLine(verbose);
         try {
             applyConfigFile(cl, args);

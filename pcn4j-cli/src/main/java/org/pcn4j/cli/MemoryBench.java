@@ -65,14 +65,20 @@ final class MemoryBench implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
+    @Mixin
+    Options.Quiet quiet = new Options.Quiet();
+
     private RunDir run;
     /** Progress on a terminal (the bench runs for minutes): storing counts epochs, recalls count images. */
-    private final org.pcn4j.ProgressListener storing = ProgressBar.onTerminal("epochs");
-    private final org.pcn4j.ProgressListener recalling = ProgressBar.onTerminal("images");
+    private org.pcn4j.ProgressListener storing;
+    private org.pcn4j.ProgressListener recalling;
     private final List<Map<String, Object>> rows = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
+        quiet.apply();
+        storing = ProgressBar.onTerminal("epochs");
+        recalling = ProgressBar.onTerminal("images");
         threads.apply();
         run = RunDir.create(out);
         run.truncate("results.jsonl");

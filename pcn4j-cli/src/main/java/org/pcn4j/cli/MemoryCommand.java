@@ -34,7 +34,12 @@ public final class MemoryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The memory's options shared by store and bench. */
+    /**
+     * The memory's options shared by store and bench. Their own group, not {@link Options.Inference}:
+     * every default differs from train's (5 steps, state rate 0.1 with momentum 0.5, Adam on the
+     * weights; {@code PcMemory.Config.defaults()}, which {@code MemoryOptionsTest} keeps equal), but
+     * the flags that name the same thing are spelled, checked and capped as train's are.
+     */
     static final class MemoryOptions {
         @Option(names = "--latent", defaultValue = "64", paramLabel = "N", description = "Latent (top) node size (default: ${DEFAULT-VALUE}).")
         int latent;
@@ -49,11 +54,17 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "600", paramLabel = "N", description = "Storing epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--inference-steps", defaultValue = "5", paramLabel = "T", description = "Inference steps per batch while storing (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--inference-steps", "-T"}, defaultValue = "5", paramLabel = "T",
+                description = "State updates per batch while storing, T (default: ${DEFAULT-VALUE}).")
         int inferenceSteps;
 
-        @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA", description = "State learning rate while storing (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--state-lr", defaultValue = "0.1", paramLabel = "GAMMA",
+                description = "State learning rate gamma while storing, SGD (default: ${DEFAULT-VALUE}).")
         double stateLr;
+
+        @Option(names = "--state-momentum", defaultValue = "0.5", paramLabel = "M",
+                description = "State SGD momentum while storing (default: ${DEFAULT-VALUE}).")
+        double stateMomentum;
 
         @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "LR", description = "Weight learning rate, Adam (default: ${DEFAULT-VALUE}).")
         double lr;
@@ -76,9 +87,22 @@ public final class MemoryCommand implements Runnable {
 
         PcMemory.Config config() {
             int[] h = hiddenSizes();
+            if (epochs < 0 || epochs > org.pcn4j.fit.FitConfig.MAX_EPOCHS) {
+                throw new PcnException("--epochs must be in [0, " + org.pcn4j.fit.FitConfig.MAX_EPOCHS + "], got " + epochs);
+            }
+            Options.steps(inferenceSteps, "--inference-steps");
+            positive(stateLr, "--state-lr");
+            Options.finiteAtLeast(stateMomentum, 0, "--state-momentum");
+            positive(lr, "--lr");
             return PcMemory.Config.builder().latent(latent).hidden(h).activation(Activation.parse(activation))
-                    .epochs(epochs).inferenceSteps(inferenceSteps).stateLr(stateLr).lr(lr).batch(batch).seed(seed)
-                    .build();
+                    .epochs(epochs).inferenceSteps(inferenceSteps).stateLr(stateLr).stateMomentum(stateMomentum).lr(lr)
+                    .batch(batch).seed(seed).build();
+        }
+
+        static void positive(double v, String flag) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new PcnException(flag + " must be a finite number > 0, got " + v);
+            }
         }
 
         int[] hiddenSizes() {
@@ -95,6 +119,8 @@ public final class MemoryCommand implements Runnable {
         }
 
         PcMemory.Recall recall() {
+            Options.steps(recallSteps, "--recall-steps");
+            positive(recallLr, "--recall-lr");
             return new PcMemory.Recall(OptimizerConfig.Kind.ADAM, recallLr, 0, recallSteps, recallRounds);
         }
 
@@ -106,6 +132,7 @@ public final class MemoryCommand implements Runnable {
             m.put("epochs", epochs);
             m.put("inference-steps", inferenceSteps);
             m.put("state-lr", stateLr);
+            m.put("state-momentum", stateMomentum);
             m.put("lr", lr);
             m.put("batch-size", batch);
             m.put("seed", seed);
@@ -175,8 +202,11 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "RUNDIR", description = "Output folder.")
         Path out;
 
-        @Option(names = "--quiet", description = "No progress bar.")
-        boolean quiet;
+        @Option(names = "--overwrite", description = "Allow --out to be a folder that holds another memory's model (replaced).")
+        boolean overwrite;
+
+        @Mixin
+        Options.Quiet quiet = new Options.Quiet();
 
         @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Memory:%n")
         MemoryOptions memory = new MemoryOptions();
@@ -186,10 +216,11 @@ public final class MemoryCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            quiet.apply();
             threads.apply();
             PcMemory.Config config = memory.config();
             PcMemory.Recall recall = memory.recall();
-            RunDir run = RunDir.create(out);
+            RunDir run = RunDir.create(out, overwrite); // a store can take hours: never replace one by starting
             Images im = load(data.dataset, data.dataDir, split, count);
             Map<String, Object> resolved = new LinkedHashMap<>();
             resolved.put("dataset", data.dataset);
@@ -204,7 +235,7 @@ public final class MemoryCommand implements Runnable {
 
             PcMemory m = PcMemory.create(im.size(), config, recall);
             run.truncate("metrics.jsonl");
-            ProgressBar bar = quiet ? null : ProgressBar.items(new PrintWriter(System.err, true), "epochs");
+            ProgressBar bar = quiet.quiet ? null : ProgressBar.items(new PrintWriter(System.err, true), "epochs");
             if (bar != null) {
                 bar.start("storing " + count + " images", config.epochs());
             }
@@ -266,8 +297,18 @@ public final class MemoryCommand implements Runnable {
         @Mixin
         ThreadsOption threads = new ThreadsOption();
 
+        @Mixin
+        Options.Quiet quiet = new Options.Quiet();
+
         @Override
         public Integer call() {
+            quiet.apply();
+            if (steps != null) {
+                Options.steps(steps, "--recall-steps");
+            }
+            if (lr != null) {
+                MemoryOptions.positive(lr, "--recall-lr");
+            }
             threads.apply();
             PcMemory.Loaded loaded = PcMemory.load(model);
             PcMemory m = loaded.memory();

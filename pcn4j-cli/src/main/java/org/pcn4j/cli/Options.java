@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 /**
  * The option groups the commands share, each declared once (picocli mixins): the dataset, the
  * model, inference, the weight optimizer, the training loop and the run folder. A command that
- * takes an option takes it from here, so names, defaults and help agree everywhere; where a
- * command's default differs (inference steps: 8 to train, 5 to store a memory) the mixin is built
- * with it and the help prints that command's own default.
+ * takes an option takes it from here, so names, defaults and help agree everywhere. The memory
+ * commands keep their own group ({@code MemoryCommand.MemoryOptions}: every default differs, 5 steps
+ * and state rate 0.1 with momentum 0.5) with the same flag names and the same checks
+ * ({@link #steps}, {@link #finiteAtLeast}); {@code MemoryOptionsTest} holds both.
  */
 final class Options {
     private Options() {}
@@ -292,11 +293,21 @@ final class Options {
         @Option(names = "--no-plots", description = "Do not write PNG plots.")
         boolean noPlots;
 
-        @Option(names = "--quiet", description = "No progress bar.")
+        @Option(names = "--quiet", description = "No progress bars.")
         boolean quiet;
     }
 
-    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
+    /** {@code --quiet} of the other commands that show progress ({@code train} has it in {@link Run}). */
+    static final class Quiet {
+        @Option(names = "--quiet", description = "No progress bars.")
+        boolean quiet;
+
+        /** Call first: the bars of dataset decoding and evaluation are drawn by code that never sees the flag. */
+        void apply() {
+            ProgressBar.quiet(quiet);
+        }
+    }
+
     /** {@code --parallel gemm|layers|auto}: how inference uses the kernel threads (same results under each). */
     static final class Parallel {
         @Option(names = "--parallel", defaultValue = "gemm", paramLabel = "MODE",
@@ -310,6 +321,7 @@ final class Options {
         }
     }
 
+    /** {@code --state-lr} of the query commands: overrides the rate the model was trained with. */
     static final class StateLrOverride {
         @Option(names = "--state-lr", paramLabel = "GAMMA",
                 description = "State learning rate (default: the one the model was trained with).")

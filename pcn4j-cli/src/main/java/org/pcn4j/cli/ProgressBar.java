@@ -17,6 +17,23 @@ import org.pcn4j.ProgressListener;
 public final class ProgressBar implements ProgressListener {
     private static final int BAR = 24;
 
+    /**
+     * The command's --quiet: no bar of any kind for the rest of this command (dataset decoding and
+     * evaluation bars included, which the command does not build itself). {@link Main#run} resets it.
+     */
+    private static volatile boolean quiet;
+    /** Tests stand in for a terminal (null: ask the JVM). */
+    static volatile Boolean terminalForTests;
+
+    /** Silences (or, with false, allows) every bar this process draws from now on. */
+    public static void quiet(boolean q) {
+        quiet = q;
+    }
+
+    static boolean isQuiet() {
+        return quiet;
+    }
+
     private final PrintWriter out;
     private final boolean terminal;
     private final String unit;
@@ -48,8 +65,8 @@ public final class ProgressBar implements ProgressListener {
     }
 
     /** A bar counting bytes on {@code err}, redrawn in place if stderr is a terminal. */
-    public static ProgressBar bytes(PrintWriter err) {
-        return new ProgressBar(err, isTerminal(), null);
+    public static ProgressListener bytes(PrintWriter err) {
+        return quiet ? ProgressListener.none() : new ProgressBar(err, isTerminal(), null);
     }
 
     /** A bar counting items named {@code unit} on {@code err}. */
@@ -60,10 +77,10 @@ public final class ProgressBar implements ProgressListener {
     /**
      * A bar counting {@code unit} on stderr when it is a terminal, else a listener that ignores
      * everything: for work that was silent before (recall, evaluation, decoding), whose logs and
-     * tests should not gain lines.
+     * tests should not gain lines. Under --quiet, nothing.
      */
     public static ProgressListener onTerminal(String unit) {
-        if (!isTerminal()) {
+        if (quiet || !isTerminal()) {
             return ProgressListener.none();
         }
         ProgressBar bar = new ProgressBar(new PrintWriter(System.err, true), true, unit);
@@ -91,6 +108,10 @@ public final class ProgressBar implements ProgressListener {
      * Java 17) decides where it exists.
      */
     public static boolean isTerminal() {
+        Boolean forced = terminalForTests;
+        if (forced != null) {
+            return forced;
+        }
         Console c = System.console();
         if (c == null) {
             return false;

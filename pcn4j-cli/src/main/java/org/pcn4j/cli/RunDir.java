@@ -28,7 +28,7 @@ final class RunDir {
         this.dir = dir;
     }
 
-    /** A folder whose files the command may replace (memory store and bench write their own files). */
+    /** A folder whose files the command may replace (memory bench writes no model). */
     static RunDir create(Path dir) {
         return create(dir, true);
     }

@@ -69,6 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
                  ModelBuilder.Built built) {}
 
     Setup setup() {
+        ProgressBar.quiet(run.quiet);
         threads.apply();
         org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();

@@ -21,9 +21,17 @@ final class TrainListeners {
     /** The progress bar, one line per epoch and one per divergence event on stderr. */
     static final class Console implements FitListener {
         private final ProgressBar progress;
+        private final boolean quiet;
 
         Console(boolean quiet) {
+            this.quiet = quiet;
             progress = quiet ? null : ProgressBar.items(new PrintWriter(System.err, true), "batches");
+        }
+
+        /** A generative model's epoch-end evaluation: samples done, on a terminal (erased when done). */
+        @Override
+        public org.pcn4j.ProgressListener evaluationProgress() {
+            return quiet ? org.pcn4j.ProgressListener.none() : ProgressBar.onTerminal("samples");
         }
 
         @Override

@@ -15,7 +15,8 @@ import org.pcn4j.util.Json;
  * Everything {@link Fit} needs to continue a run exactly where it was: the weights, the weight
  * optimizer's state, the kept model, the position in the data (epoch and batches done; the order
  * is a function of the seed and the epoch), the epoch's partial sums, the divergence guard's
- * reference, the rate scale and the metrics records so far. Written atomically as one safetensors
+ * reference and its best stretch of batches (weights and optimizer state: a drift's rollback
+ * target), the rate scale and the metrics records so far. Written atomically as one safetensors
  * file (arrays as F32 tensors, the rest as JSON metadata); read back, a run continues bit for bit.
  */
 public final class Checkpoint {
@@ -27,9 +28,12 @@ public final class Checkpoint {
     final List<float[]> kept;
     final double[] traceSums;
     final List<Map<String, Object>> records;
+    /** The end of the best stretch ({@link LossTrend}), null when none was kept. */
+    final Snapshot trendBest;
 
     Checkpoint(Map<String, Object> scalars, List<float[]> weights, OptimizerState optimizer, List<float[]> kept,
-               double[] traceSums, List<Map<String, Object>> records) {
+               double[] traceSums, List<Map<String, Object>> records, Snapshot trendBest) {
+        this.trendBest = trendBest;
         this.scalars = scalars;
         this.weights = weights;
         this.optimizer = optimizer;
@@ -68,6 +72,18 @@ public final class Checkpoint {
             }
         }
         Map<String, Object> meta = new LinkedHashMap<>(scalars);
+        meta.put("trend_weights", trendBest == null ? -1 : trendBest.weights.size());
+        if (trendBest != null) {
+            for (int i = 0; i < trendBest.weights.size(); i++) {
+                float[] w = trendBest.weights.get(i);
+                es.add(new SafeTensors.Entry("trend." + i, new int[] {w.length}, w));
+            }
+            for (Map.Entry<String, float[]> e : trendBest.optimizer.arrays().entrySet()) {
+                es.add(new SafeTensors.Entry("trend_optimizer." + e.getKey(), new int[] {e.getValue().length}, e.getValue()));
+            }
+            meta.put("trend_counters", trendBest.optimizer.counters());
+            meta.put("trend_updates", trendBest.updates);
+        }
         meta.put("weights", weights.size());
         meta.put("kept", kept == null ? -1 : kept.size());
         meta.put("optimizer_counters", optimizer.counters());
@@ -106,16 +122,17 @@ public final class Checkpoint {
                 k.add(c.get("kept." + i).data());
             }
         }
-        Map<String, float[]> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
-            if (e.getKey().startsWith("optimizer.")) {
-                arrays.put(e.getKey().substring("optimizer.".length()), e.getValue().data());
+        Object nt = meta.remove("trend_weights"); // absent in checkpoints from before the trend check
+        Snapshot trend = null;
+        if (nt != null && ((Number) nt).intValue() >= 0) {
+            List<float[]> tw = new ArrayList<>();
+            for (int i = 0; i < ((Number) nt).intValue(); i++) {
+                tw.add(c.get("trend." + i).data());
             }
+            trend = new Snapshot(tw, optimizerState(c, "trend_optimizer.", (Map<String, Object>) meta.remove("trend_counters")),
+                    ((Number) meta.remove("trend_updates")).longValue());
         }
-        Map<String, Long> counters = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : ((Map<String, Object>) meta.remove("optimizer_counters")).entrySet()) {
-            counters.put(e.getKey(), ((Number) e.getValue()).longValue());
-        }
+        OptimizerState optimizer = optimizerState(c, "optimizer.", (Map<String, Object>) meta.remove("optimizer_counters"));
         double[] trace = decodeArray((List<Object>) meta.remove("trace_sums"));
         List<Map<String, Object>> records = new ArrayList<>();
         for (Object r : (List<Object>) meta.remove("records")) {
@@ -125,7 +142,21 @@ public final class Checkpoint {
         for (Map.Entry<String, Object> e : meta.entrySet()) {
             scalars.put(e.getKey(), decodeNonFinite(e.getValue()));
         }
-        return new Checkpoint(scalars, w, new OptimizerState(arrays, counters), k, trace, records);
+        return new Checkpoint(scalars, w, optimizer, k, trace, records, trend);
+    }
+
+    private static OptimizerState optimizerState(SafeTensors.Contents c, String prefix, Map<String, Object> counts) {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                arrays.put(e.getKey().substring(prefix.length()), e.getValue().data());
+            }
+        }
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : counts.entrySet()) {
+            counters.put(e.getKey(), ((Number) e.getValue()).longValue());
+        }
+        return new OptimizerState(arrays, counters);
     }
 
     double number(String key) {

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Training diverged at one batch: {@code reason} says how (a non-finite value, energy that rose
- * during the batch's inference, or energy/loss far above the running reference), {@code node} the
- * node with the largest energy (or the one that went non-finite), {@code value} the offending value
+ * during the batch's inference, energy/loss far above the running reference, or, over many
+ * batches, an epoch's or a stretch's mean loss risen above the best), {@code node} the node with
+ * the largest energy (the one that went non-finite; "(all)" for the means), {@code value} the offending value
  * and {@code action} what the run did ({@code rollback}, {@code stop} or {@code ignore});
  * {@code rateScale} is the factor the state and weight rates carry from now on.
  */

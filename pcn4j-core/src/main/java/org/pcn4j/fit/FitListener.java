@@ -1,6 +1,7 @@
 package org.pcn4j.fit;
 
 import java.util.List;
+import org.pcn4j.ProgressListener;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.train.Trainer;
 
@@ -35,6 +36,14 @@ public interface FitListener {
 
     /** At the end, with the kept model's weights back in the network. */
     default void onEnd(FitResult result) {}
+
+    /**
+     * Where a slow evaluation (generative: one relaxation per class, longer than the epoch's
+     * training) reports the samples it has done, once per split evaluated; none by default.
+     */
+    default ProgressListener evaluationProgress() {
+        return ProgressListener.none();
+    }
 
     /** What {@link #onStart} receives. */
     record Start(DatasetSplits data, Trainer trainer, int batchesPerEpoch, int evalInferenceSteps) {}
@@ -80,6 +89,28 @@ public interface FitListener {
             @Override
             public void onEnd(FitResult r) {
                 ls.forEach(l -> l.onEnd(r));
+            }
+
+            @Override
+            public ProgressListener evaluationProgress() {
+                List<ProgressListener> ps = new java.util.ArrayList<>();
+                ls.forEach(l -> ps.add(l.evaluationProgress()));
+                return new ProgressListener() {
+                    @Override
+                    public void start(String label, long total) {
+                        ps.forEach(p -> p.start(label, total));
+                    }
+
+                    @Override
+                    public void update(long current) {
+                        ps.forEach(p -> p.update(current));
+                    }
+
+                    @Override
+                    public void finish() {
+                        ps.forEach(ProgressListener::finish);
+                    }
+                };
             }
         };
     }

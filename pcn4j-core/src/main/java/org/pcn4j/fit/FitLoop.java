@@ -11,7 +11,11 @@ import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
 
-/** One run of {@link Fit}: its mutable state (what a checkpoint saves) and the epoch loop. */
+/**
+ * One run of {@link Fit}: its mutable state (what a checkpoint saves) and the epoch loop.
+ * Over 400 lines: the state, the loop that changes it and the checkpoint that saves and restores it
+ * stay in one place, so that a field added to one is seen missing from the others.
+ */
 final class FitLoop {
     private final Fit fit;
     final TrainConfig tc;
@@ -23,6 +27,7 @@ final class FitLoop {
     final boolean withState;
     final int snapEvery;
     final DivergenceGuard guard;
+    final LossTrend trend;
     final List<Map<String, Object>> history = new ArrayList<>();
     final List<DivergenceEvent> events = new ArrayList<>();
     final List<Map<String, Object>> records = new ArrayList<>();
@@ -37,6 +42,8 @@ final class FitLoop {
     Snapshot recent;
     /** Where the epoch in progress started (or its last checkpoint): an epoch-level rollback returns here. */
     Snapshot epochStart;
+    /** The end of the best stretch of batches ({@link LossTrend}): a drift's rollback returns here. */
+    Snapshot trendBest;
     /** The lowest mean training loss of a kept-clean epoch so far. */
     double bestTrainLoss = Double.POSITIVE_INFINITY;
     Snapshot kept;
@@ -68,6 +75,7 @@ final class FitLoop {
         Algorithm alg = tc.algorithm();
         guard = new DivergenceGuard(fit.config.divergenceFactor(),
                 alg == Algorithm.PC || alg == Algorithm.IPC || alg == Algorithm.PC_NUDGE);
+        trend = new LossTrend(fit.train.batchesPerEpoch(), fit.config.batchSize());
     }
 
     long updates() {
@@ -154,26 +162,8 @@ final class FitLoop {
             f = new DivergenceGuard.Finding(d.node(), Double.NaN, "non-finite energy");
         }
         if (f != null) {
-            FitConfig.OnDivergence action = fit.config.onDivergence();
-            if (action == FitConfig.OnDivergence.ROLLBACK && rollbacks >= fit.config.maxRollbacks()) {
-                action = FitConfig.OnDivergence.STOP;
-            } else if (action == FitConfig.OnDivergence.IGNORE && !Double.isFinite(f.value())) {
-                action = FitConfig.OnDivergence.STOP;
-            }
-            if (action == FitConfig.OnDivergence.ROLLBACK) {
-                rollbacks++;
-                rolledBackInEpoch = true;
-                rateScale *= fit.config.rateDecay();
-                offset = good.updates;
-                trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, offset));
-                good.restore(trainer);
-                recent = good;
-            }
-            DivergenceEvent ev = new DivergenceEvent(epoch, nb, thisUpdate, f.node(), f.value(), f.reason(),
-                    action.id(), rateScale);
-            events.add(ev);
-            records.add(ev.toMetrics());
-            out.onDivergence(ev);
+            FitConfig.OnDivergence action = respond(good, !Double.isFinite(f.value()));
+            record(new DivergenceEvent(epoch, nb, thisUpdate, f.node(), f.value(), f.reason(), action.id(), rateScale));
             if (action == FitConfig.OnDivergence.STOP) {
                 stopReason = "diverged in epoch " + epoch + ", batch " + nb
                         + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
@@ -201,12 +191,77 @@ final class FitLoop {
         }
         out.onBatch(new FitListener.Batch(epoch, fit.config.epochs(), nb, fit.train.batchesPerEpoch(), updates,
                 lossSum / seen, r));
+        LossTrend.Stretch stretch = trend.add(r.loss());
+        if (stretch != null && drifted(stretch)) {
+            return;
+        }
         if (fit.config.maxSteps() > 0 && updates >= fit.config.maxSteps()) {
             stopReason = "reached max-steps " + fit.config.maxSteps();
         } else if (clean && fit.config.checkpointEvery() > 0 && updates - lastCheckpoint >= fit.config.checkpointEvery()
                 && nb < fit.train.batchesPerEpoch()) {
             checkpoint();
         }
+    }
+
+    /**
+     * At the end of each stretch of batches: a drift ({@link LossTrend#rise}) is an event like a
+     * batch's divergence, but its rollback goes back to the end of the best stretch, before the drift
+     * began (the last good point may already be inside it). True when the batch loop must stop here.
+     */
+    boolean drifted(LossTrend.Stretch s) {
+        String why = clean ? trend.rise(s) : null;
+        if (why == null) {
+            if (trend.accept(s) && withState) {
+                trendBest = Snapshot.take(trainer, updates(), true);
+            }
+            return false;
+        }
+        long at = updates();
+        FitConfig.OnDivergence action = respond(trendBest != null ? trendBest : good, false);
+        record(new DivergenceEvent(epoch, nb, at, "(all)", s.mean(), why, action.id(), rateScale));
+        if (action == FitConfig.OnDivergence.STOP) {
+            stopReason = "drifted in epoch " + epoch + ", batch " + nb + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
+            diverged = true;
+            return true;
+        }
+        if (action == FitConfig.OnDivergence.IGNORE) {
+            clean = false;
+            trend.rebase(s);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The action an event gets: the configured one, or stop once the rollbacks are used up (or for a
+     * non-finite value under ignore). A rollback is taken here: back to {@code target}, weights and
+     * optimizer state, with the state and weight rates lowered by the configured factor.
+     */
+    FitConfig.OnDivergence respond(Snapshot target, boolean nonFinite) {
+        FitConfig.OnDivergence action = fit.config.onDivergence();
+        if (action == FitConfig.OnDivergence.ROLLBACK && rollbacks >= fit.config.maxRollbacks()) {
+            action = FitConfig.OnDivergence.STOP;
+        } else if (action == FitConfig.OnDivergence.IGNORE && nonFinite) {
+            action = FitConfig.OnDivergence.STOP;
+        }
+        if (action == FitConfig.OnDivergence.ROLLBACK) {
+            rollbacks++;
+            rolledBackInEpoch = true;
+            rateScale *= fit.config.rateDecay();
+            offset = target.updates;
+            trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, offset));
+            target.restore(trainer);
+            good = target;
+            recent = target;
+            trend.restart();
+        }
+        return action;
+    }
+
+    void record(DivergenceEvent ev) {
+        events.add(ev);
+        records.add(ev.toMetrics());
+        out.onDivergence(ev);
     }
 
     /**
@@ -220,25 +275,11 @@ final class FitLoop {
         if (!clean || rolledBackInEpoch || !(mean > Fit.EPOCH_FACTOR * bestTrainLoss)) {
             return false;
         }
-        FitConfig.OnDivergence action = fit.config.onDivergence();
-        if (action == FitConfig.OnDivergence.ROLLBACK && rollbacks >= fit.config.maxRollbacks()) {
-            action = FitConfig.OnDivergence.STOP;
-        }
-        if (action == FitConfig.OnDivergence.ROLLBACK) {
-            rollbacks++;
-            rateScale *= fit.config.rateDecay();
-            offset = epochStart.updates;
-            trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, offset));
-            epochStart.restore(trainer);
-            good = epochStart;
-            recent = epochStart;
-        }
-        DivergenceEvent ev = new DivergenceEvent(epoch, nb, updates(), "(all)", mean, String.format(
+        long at = updates();
+        FitConfig.OnDivergence action = respond(epochStart, false);
+        record(new DivergenceEvent(epoch, nb, at, "(all)", mean, String.format(
                 java.util.Locale.ROOT, "epoch mean loss above %.0fx the best epoch's %.4g:", Fit.EPOCH_FACTOR,
-                bestTrainLoss), action.id(), rateScale);
-        events.add(ev);
-        records.add(ev.toMetrics());
-        out.onDivergence(ev);
+                bestTrainLoss), action.id(), rateScale));
         if (action == FitConfig.OnDivergence.STOP) {
             stopReason = "diverged in epoch " + epoch + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
             diverged = true;
@@ -249,6 +290,10 @@ final class FitLoop {
             return false;
         }
         return true;
+    }
+
+    org.pcn4j.ProgressListener evaluationProgress(Evaluation.Predictor p) {
+        return p.slow() ? out.evaluationProgress() : org.pcn4j.ProgressListener.none();
     }
 
     void endEpoch(double seconds) {
@@ -265,7 +310,7 @@ final class FitLoop {
                 : Evaluation.discriminative(trainer, evalSteps);
         double score = Double.NaN;
         if (fit.data.validation() != null) {
-            double acc = Evaluation.accuracy(fit.data.validation(), fit.affine, predictor);
+            double acc = Evaluation.accuracy(fit.data.validation(), fit.affine, predictor, evaluationProgress(predictor));
             m.put("validation_accuracy", acc);
             score = acc;
             if (generative) {
@@ -276,7 +321,7 @@ final class FitLoop {
         }
         Dataset test = fit.data.hasTest() ? fit.data.test() : null;
         if (test != null) {
-            m.put("test_accuracy", Evaluation.accuracy(test, fit.affine, predictor));
+            m.put("test_accuracy", Evaluation.accuracy(test, fit.affine, predictor, evaluationProgress(predictor)));
         }
         m.put("epoch_seconds", seconds);
         m.put("samples_per_second", seen / seconds);
@@ -331,13 +376,14 @@ final class FitLoop {
         s.put("ref_energy", guard.refEnergy);
         s.put("ref_loss", guard.refLoss);
         s.put("good_batches", guard.good);
+        trend.save(s);
         s.put("loss_sum", lossSum);
         s.put("energy_sum", energySum);
         s.put("seen", seen);
         s.put("correct", correct);
         s.put("trainer_updates", trainer.updates());
         out.onCheckpoint(new Checkpoint(s, now.weights, now.optimizer, kept == null ? null : kept.weights,
-                traceSum.save(), new ArrayList<>(records)));
+                traceSum.save(), new ArrayList<>(records), trendBest));
     }
 
     /** Puts the run where {@code c} left it; returns the batches of the current epoch to skip. */
@@ -371,6 +417,8 @@ final class FitLoop {
         guard.refEnergy = c.number("ref_energy");
         guard.refLoss = c.number("ref_loss");
         guard.good = ((Number) c.scalars.get("good_batches")).intValue();
+        trend.restore(c.scalars);
+        trendBest = c.trendBest;
         for (Map<String, Object> r : c.records) {
             records.add(r);
             if ("divergence".equals(r.get("event"))) {
