@@ -73,7 +73,8 @@ public final class TrainCommand implements Callable<Integer> {
         org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
-        optimizer.resolveLr(generative);
+        inference.resolveDefaults(generative);
+        optimizer.resolveDefaults(generative, alg == Algorithm.IPC);
         FitConfig fc = loop.config(generative);
         DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
         Normalization norm = resolveNormalization(splits);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.pcn4j.fit.FitConfig;
+import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
@@ -26,6 +27,7 @@ class OptionDefaultsTest {
     @Test
     void inferenceDefaultsEqualTheCoreBuilder() {
         TrainCommand c = parsed();
+        c.inference.resolveDefaults(false);
         assertEquals(InferenceConfig.builder().build(), c.inference.config());
         assertEquals(Algorithm.of(TrainConfig.builder().build().rule()), c.inference.parsedAlgorithm());
     }
@@ -55,6 +57,31 @@ class OptionDefaultsTest {
         TrainCommand e = parsed("--mode", "generative", "--lr", "0.002");
         e.optimizer.resolveLr(true);
         assertEquals(0.002, e.optimizer.lr);
+    }
+
+    @Test
+    void discriminativeIpcTakesItsOwnRecipeUnlessTheUserGaveOne() {
+        TrainCommand c = parsed("--algorithm", "ipc");
+        c.inference.resolveDefaults(false);
+        c.optimizer.resolveDefaults(false, true);
+        assertEquals(InferenceConfig.ipcBuilder().build(), c.inference.config());
+        assertEquals(TrainConfig.IPC_LR, c.optimizer.lr);
+        assertEquals(OptimizerConfig.adamw(TrainConfig.IPC_WEIGHT_DECAY), c.optimizer.config());
+        // Generative iPC keeps the PC states and the generative rate (the sweep's best there).
+        TrainCommand g = parsed("--algorithm", "ipc", "--mode", "generative");
+        g.inference.resolveDefaults(true);
+        g.optimizer.resolveDefaults(true, true);
+        assertEquals(InferenceConfig.builder().build(), g.inference.config());
+        assertEquals(TrainConfig.GENERATIVE_LR, g.optimizer.lr);
+        assertEquals(0.0, g.optimizer.weightDecay);
+        // What the user says wins, field by field.
+        TrainCommand u = parsed("--algorithm", "ipc", "--state-lr", "0.05", "--weight-decay", "0");
+        u.inference.resolveDefaults(false);
+        u.optimizer.resolveDefaults(false, true);
+        assertEquals(0.05, u.inference.stateLr);
+        assertEquals(InferenceConfig.ipcBuilder().build().momentum(), u.inference.stateMomentum);
+        assertEquals(0.0, u.optimizer.weightDecay);
+        assertEquals(TrainConfig.IPC_LR, u.optimizer.lr);
     }
 
     @Test

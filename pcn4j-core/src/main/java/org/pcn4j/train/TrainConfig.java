@@ -46,6 +46,16 @@ public final class TrainConfig {
      */
     public static final double GENERATIVE_LR = 3e-4;
 
+    /**
+     * iPC's weight rate and AdamW weight decay (the CLI's defaults with {@code --algorithm ipc} in
+     * discriminative mode; with {@link InferenceConfig#ipcBuilder()}): pcx's published iPC recipe.
+     * iPC takes T weight steps per batch, so the PC rate 1e-3 is T times too large for it.
+     */
+    public static final double IPC_LR = 2.7e-4;
+
+    /** See {@link #IPC_LR}. */
+    public static final double IPC_WEIGHT_DECAY = 0.0116;
+
     /** The default warmup, as a fraction of the run (the CLI's {@code --warmup}). */
     public static final double DEFAULT_WARMUP = 0.1;
 
