@@ -7,6 +7,7 @@ import org.pcn4j.fit.Fit;
 import org.pcn4j.fit.FitConfig;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
 import org.pcn4j.train.NudgeRule;
@@ -180,17 +181,16 @@ final class Options {
 
         /**
          * {@code --lr}'s and {@code --weight-decay}'s defaults by mode and algorithm, equal to
-         * TrainConfig.DEFAULT_LR, GENERATIVE_LR, IPC_LR and IPC_WEIGHT_DECAY (OptionDefaultsTest).
+         * TrainConfig.DEFAULT_LR, generativeLr, IPC_LR and IPC_WEIGHT_DECAY (OptionDefaultsTest).
          */
         static final double LR = 1e-3;
-        static final double GENERATIVE_LR = 3e-4;
         static final double IPC_LR = 2.7e-4;
         static final double IPC_WEIGHT_DECAY = 0.0116;
 
         @Option(names = "--lr", paramLabel = "ETA",
-                description = "Weight learning rate (default: 1e-3; 3e-4 with --mode generative, where 1e-3 drifts"
-                        + " away from the label on MNIST; 2.7e-4 with --algorithm ipc, which updates the weights at"
-                        + " every inference step).")
+                description = "Weight learning rate (default: 1e-3; 2.7e-4 with --algorithm ipc, which updates the"
+                        + " weights at every inference step; with --mode generative 0.8 / (the run's weight updates), at"
+                        + " most 1e-3: trained further, a generative model drifts away from its label).")
         Double lr;
 
         @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "Weight SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -217,19 +217,15 @@ final class Options {
                 description = "warmup-cosine: warmup as a fraction of all updates, in [0, 1] (default: ${DEFAULT-VALUE}).")
         double warmup;
 
-        /** Fills in --lr's mode-dependent default when it was not given (config.json then records it). */
-        void resolveLr(boolean generative) {
-            resolveDefaults(generative, false);
-        }
-
         /**
          * Fills in --lr and --weight-decay when they were not given (config.json then records them):
-         * generative models take {@link #GENERATIVE_LR}; iPC in discriminative mode its own recipe.
+         * generative models take {@link TrainConfig#generativeLr} of the run's planned weight updates;
+         * iPC in discriminative mode its own recipe.
          */
-        void resolveDefaults(boolean generative, boolean ipc) {
+        void resolveDefaults(boolean generative, boolean ipc, long plannedUpdates) {
             boolean ipcRecipe = ipc && !generative;
             if (lr == null) {
-                lr = generative ? GENERATIVE_LR : ipcRecipe ? IPC_LR : LR;
+                lr = generative ? TrainConfig.generativeLr(plannedUpdates) : ipcRecipe ? IPC_LR : LR;
             }
             if (weightDecay == null) {
                 weightDecay = ipcRecipe ? IPC_WEIGHT_DECAY : 0.0;
