@@ -7,6 +7,7 @@ import org.pcn4j.fit.Fit;
 import org.pcn4j.fit.FitConfig;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.Nudge;
 import org.pcn4j.train.NudgeRule;
@@ -107,13 +108,20 @@ final class Options {
                 description = "sgd or adam, for the states (default: ${DEFAULT-VALUE}).")
         String stateOptimizer;
 
-        @Option(names = "--state-lr", defaultValue = "0.03", paramLabel = "GAMMA",
-                description = "State learning rate gamma (default: ${DEFAULT-VALUE}).")
-        double stateLr;
+        /** {@code --state-lr}/{@code --state-momentum} defaults, equal to InferenceConfig's (OptionDefaultsTest). */
+        static final double STATE_LR = 0.03;
+        static final double STATE_MOMENTUM = 0.1;
+        static final double IPC_STATE_LR = 0.8;
+        static final double IPC_STATE_MOMENTUM = 0.25;
 
-        @Option(names = "--state-momentum", defaultValue = "0.1", paramLabel = "M",
-                description = "State SGD momentum (default: ${DEFAULT-VALUE}).")
-        double stateMomentum;
+        @Option(names = "--state-lr", paramLabel = "GAMMA",
+                description = "State learning rate gamma (default: 0.03; 0.8 with --algorithm ipc in discriminative"
+                        + " mode, iPC's own recipe).")
+        Double stateLr;
+
+        @Option(names = "--state-momentum", paramLabel = "M",
+                description = "State SGD momentum (default: 0.1; 0.25 with --algorithm ipc in discriminative mode).")
+        Double stateMomentum;
 
         @Option(names = "--energy-tolerance", defaultValue = "0", paramLabel = "TOL",
                 description = "Stop inference early when the energy changes by less than this fraction (0: never;"
@@ -138,7 +146,24 @@ final class Options {
             return a == Algorithm.PC_NUDGE ? new NudgeRule(Nudge.parse(nudge), beta) : a.rule();
         }
 
+        /**
+         * Fills in the state rate and momentum when they were not given (config.json then records
+         * them): iPC in discriminative mode takes its own recipe ({@link InferenceConfig#ipcBuilder()}).
+         */
+        void resolveDefaults(boolean generative) {
+            boolean ipc = !generative && parsedAlgorithm() == Algorithm.IPC;
+            if (stateLr == null) {
+                stateLr = ipc ? IPC_STATE_LR : STATE_LR;
+            }
+            if (stateMomentum == null) {
+                stateMomentum = ipc ? IPC_STATE_MOMENTUM : STATE_MOMENTUM;
+            }
+        }
+
         InferenceConfig config() {
+            if (stateLr == null || stateMomentum == null) {
+                throw new IllegalStateException("resolveDefaults before config");
+            }
             steps(inferenceSteps, "--inference-steps");
             finiteAtLeast(energyTolerance, 0, "--energy-tolerance");
             if (!(stateLr > 0) || Double.isInfinite(stateLr)) {
@@ -155,13 +180,18 @@ final class Options {
                 description = "Weights: sgd, adam or adamw (default: ${DEFAULT-VALUE}).")
         String optimizer;
 
-        /** {@code --lr}'s defaults by mode, equal to TrainConfig.DEFAULT_LR and GENERATIVE_LR (OptionDefaultsTest). */
+        /**
+         * {@code --lr}'s and {@code --weight-decay}'s defaults by mode and algorithm, equal to
+         * TrainConfig.DEFAULT_LR, generativeLr, IPC_LR and IPC_WEIGHT_DECAY (OptionDefaultsTest).
+         */
         static final double LR = 1e-3;
-        static final double GENERATIVE_LR = 3e-4;
+        static final double IPC_LR = 2.7e-4;
+        static final double IPC_WEIGHT_DECAY = 0.0116;
 
         @Option(names = "--lr", paramLabel = "ETA",
-                description = "Weight learning rate (default: 1e-3; 3e-4 with --mode generative, where 1e-3 drifts"
-                        + " away from the label on MNIST).")
+                description = "Weight learning rate (default: 1e-3; 2.7e-4 with --algorithm ipc, which updates the"
+                        + " weights at every inference step; with --mode generative 0.8 / (the run's weight updates), at"
+                        + " most 1e-3: trained further, a generative model drifts away from its label).")
         Double lr;
 
         @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "Weight SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -170,9 +200,10 @@ final class Options {
         @Option(names = "--nesterov", description = "Nesterov momentum for weight SGD.")
         boolean nesterov;
 
-        @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "WD",
-                description = "Weight decay: decoupled for adamw, L2 for sgd and adam (default: ${DEFAULT-VALUE}).")
-        double weightDecay;
+        @Option(names = "--weight-decay", paramLabel = "WD",
+                description = "Weight decay: decoupled for adamw, L2 for sgd and adam (default: 0; 0.0116 with"
+                        + " --algorithm ipc in discriminative mode).")
+        Double weightDecay;
 
         @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "C",
                 description = "Clip the weight gradient's global L2 norm (0: off; default: ${DEFAULT-VALUE}).")
@@ -187,16 +218,24 @@ final class Options {
                 description = "warmup-cosine: warmup as a fraction of all updates, in [0, 1] (default: ${DEFAULT-VALUE}).")
         double warmup;
 
-        /** Fills in --lr's mode-dependent default when it was not given (config.json then records it). */
-        void resolveLr(boolean generative) {
+        /**
+         * Fills in --lr and --weight-decay when they were not given (config.json then records them):
+         * generative models take {@link TrainConfig#generativeLr} of the run's planned weight updates;
+         * iPC in discriminative mode its own recipe.
+         */
+        void resolveDefaults(boolean generative, boolean ipc, long plannedUpdates) {
+            boolean ipcRecipe = ipc && !generative;
             if (lr == null) {
-                lr = generative ? GENERATIVE_LR : LR;
+                lr = generative ? TrainConfig.generativeLr(plannedUpdates) : ipcRecipe ? IPC_LR : LR;
+            }
+            if (weightDecay == null) {
+                weightDecay = ipcRecipe ? IPC_WEIGHT_DECAY : 0.0;
             }
         }
 
         OptimizerConfig config() {
-            if (lr == null) {
-                throw new IllegalStateException("resolveLr before config");
+            if (lr == null || weightDecay == null) {
+                throw new IllegalStateException("resolveDefaults before config");
             }
             finiteAtLeast(lr, 0, "--lr");
             finiteAtLeast(clipNorm, 0, "--clip-norm");

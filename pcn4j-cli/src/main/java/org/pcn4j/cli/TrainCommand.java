@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
         org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
-        optimizer.resolveLr(generative);
+        inference.resolveDefaults(generative);
         FitConfig fc = loop.config(generative);
         DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
         Normalization norm = resolveNormalization(splits);
@@ -89,6 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Fit fit = Fit.prepare(net, splits, built.affine(), fc);
         long total = fit.plannedUpdates(alg, inference.inferenceSteps);
+        optimizer.resolveDefaults(generative, alg == Algorithm.IPC, total);
         optimizer.config(); // range checks before the schedule uses them
         Schedule sched = optimizer.schedule.equalsIgnoreCase("constant") ? Schedule.constant(optimizer.lr)
                 : Schedule.parse(optimizer.schedule, optimizer.lr, Math.round(optimizer.warmup * total), Math.max(1, total));

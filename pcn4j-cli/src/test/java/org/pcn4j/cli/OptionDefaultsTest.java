@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.pcn4j.fit.FitConfig;
+import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
 import org.pcn4j.train.InferenceConfig;
@@ -26,6 +27,7 @@ class OptionDefaultsTest {
     @Test
     void inferenceDefaultsEqualTheCoreBuilder() {
         TrainCommand c = parsed();
+        c.inference.resolveDefaults(false);
         assertEquals(InferenceConfig.builder().build(), c.inference.config());
         assertEquals(Algorithm.of(TrainConfig.builder().build().rule()), c.inference.parsedAlgorithm());
     }
@@ -33,7 +35,7 @@ class OptionDefaultsTest {
     @Test
     void weightOptimizerAndScheduleDefaultsEqualTheCoreBuilder() {
         TrainCommand c = parsed();
-        c.optimizer.resolveLr(false);
+        c.optimizer.resolveDefaults(false, false, 1000);
         TrainConfig core = TrainConfig.builder().build();
         assertEquals(core.optimizer(), c.optimizer.config());
         assertEquals(core.clipNorm(), c.optimizer.clipNorm);
@@ -45,16 +47,46 @@ class OptionDefaultsTest {
 
     @Test
     void generativeModeTakesTheGenerativeRate() {
+        // The generative rate is the budget over the run's planned updates, capped at 1e-3.
         TrainCommand c = parsed("--mode", "generative");
-        c.optimizer.resolveLr(c.model.generative());
-        assertEquals(TrainConfig.GENERATIVE_LR, c.optimizer.lr);
+        c.optimizer.resolveDefaults(c.model.generative(), false, 8000);
+        assertEquals(TrainConfig.generativeLr(8000), c.optimizer.lr);
+        assertEquals(1e-4, c.optimizer.lr, 1e-12);
+        TrainCommand small = parsed("--mode", "generative");
+        small.optimizer.resolveDefaults(true, false, 460);
+        assertEquals(TrainConfig.GENERATIVE_LR_MAX, small.optimizer.lr);
         TrainCommand d = parsed();
-        d.optimizer.resolveLr(d.model.generative());
+        d.optimizer.resolveDefaults(d.model.generative(), false, 8000);
         assertEquals(TrainConfig.DEFAULT_LR, d.optimizer.lr);
         // A rate given on the command line wins in both modes.
         TrainCommand e = parsed("--mode", "generative", "--lr", "0.002");
-        e.optimizer.resolveLr(true);
+        e.optimizer.resolveDefaults(true, false, 8000);
         assertEquals(0.002, e.optimizer.lr);
+    }
+
+    @Test
+    void discriminativeIpcTakesItsOwnRecipeUnlessTheUserGaveOne() {
+        TrainCommand c = parsed("--algorithm", "ipc");
+        c.inference.resolveDefaults(false);
+        c.optimizer.resolveDefaults(false, true, 8000);
+        assertEquals(InferenceConfig.ipcBuilder().build(), c.inference.config());
+        assertEquals(TrainConfig.IPC_LR, c.optimizer.lr);
+        assertEquals(OptimizerConfig.adamw(TrainConfig.IPC_WEIGHT_DECAY), c.optimizer.config());
+        // Generative iPC keeps the PC states and the generative rate (the sweep's best there).
+        TrainCommand g = parsed("--algorithm", "ipc", "--mode", "generative");
+        g.inference.resolveDefaults(true);
+        g.optimizer.resolveDefaults(true, true, 64000);
+        assertEquals(InferenceConfig.builder().build(), g.inference.config());
+        assertEquals(TrainConfig.generativeLr(64000), g.optimizer.lr);
+        assertEquals(0.0, g.optimizer.weightDecay);
+        // What the user says wins, field by field.
+        TrainCommand u = parsed("--algorithm", "ipc", "--state-lr", "0.05", "--weight-decay", "0");
+        u.inference.resolveDefaults(false);
+        u.optimizer.resolveDefaults(false, true, 8000);
+        assertEquals(0.05, u.inference.stateLr);
+        assertEquals(InferenceConfig.ipcBuilder().build().momentum(), u.inference.stateMomentum);
+        assertEquals(0.0, u.optimizer.weightDecay);
+        assertEquals(TrainConfig.IPC_LR, u.optimizer.lr);
     }
 
     @Test

@@ -36,15 +36,39 @@ public final class TrainConfig {
     public static final double DEFAULT_LR = 1e-3;
 
     /**
-     * The weight learning rate for generative models (the CLI's {@code --lr} with {@code --mode
-     * generative}): at 1e-3 the MNIST model's weights drift until the hidden states explain the
-     * images without the label (validation 86.6 % -> 44 % in epoch 3); the documented recipe's 1e-4
-     * leaves small sets undertrained (digits 75-78 % validation after 20 epochs against 84-91 %
-     * here). 3e-4 reaches 87.55 % on MNIST after 10 epochs, the documented recipe's 87.56 %
-     * (BENCHMARKS.md, "Default hyperparameters"). Use it as
-     * {@code schedule(Schedule.warmupCosine(GENERATIVE_LR, DEFAULT_WARMUP))}.
+     * The generative models' weight-rate budget: their default peak rate is this divided by the
+     * run's planned weight updates (capped at {@link #GENERATIVE_LR_MAX}); see {@link #generativeLr}.
      */
-    public static final double GENERATIVE_LR = 3e-4;
+    public static final double GENERATIVE_LR_BUDGET = 0.8;
+
+    /** The largest default weight rate for generative models (the small sets' best). */
+    public static final double GENERATIVE_LR_MAX = 1e-3;
+
+    /**
+     * The default peak weight rate of a generative model (the CLI's {@code --lr} with {@code --mode
+     * generative}) for a run of {@code plannedUpdates} weight updates: {@code min(1e-3, 0.8 /
+     * plannedUpdates)}. A label-to-image model trained for long enough drifts until its hidden
+     * states explain the images without the label, and how far it has gone depends on the distance
+     * the weights have travelled, about rate x updates: Fashion-MNIST at a fixed 3e-4 reached 79 %
+     * (epoch 2) and then fell to 43 % in epoch 4 of 10, MNIST at 1e-3 fell from 86.6 % to 44 % in
+     * epoch 3, while 10 epochs at 1e-4 (8,440 updates) train steadily on both, and the small sets
+     * (digits, a CSV table: 400-600 updates in 20 epochs) are best at 1e-3 (BENCHMARKS.md,
+     * "Default hyperparameters"). Use it as {@code schedule(Schedule.warmupCosine(generativeLr(n),
+     * DEFAULT_WARMUP))}.
+     */
+    public static double generativeLr(long plannedUpdates) {
+        return Math.min(GENERATIVE_LR_MAX, GENERATIVE_LR_BUDGET / Math.max(1, plannedUpdates));
+    }
+
+    /**
+     * iPC's weight rate and AdamW weight decay (the CLI's defaults with {@code --algorithm ipc} in
+     * discriminative mode; with {@link InferenceConfig#ipcBuilder()}): pcx's published iPC recipe.
+     * iPC takes T weight steps per batch, so the PC rate 1e-3 is T times too large for it.
+     */
+    public static final double IPC_LR = 2.7e-4;
+
+    /** See {@link #IPC_LR}. */
+    public static final double IPC_WEIGHT_DECAY = 0.0116;
 
     /** The default warmup, as a fraction of the run (the CLI's {@code --warmup}). */
     public static final double DEFAULT_WARMUP = 0.1;
@@ -55,7 +79,7 @@ public final class TrainConfig {
      * over the first {@link #DEFAULT_WARMUP} of the run and down to 0 at its end (a
      * {@link Schedule.OverRun} that {@link org.pcn4j.fit.Fit} binds to the run's length; a
      * {@link Trainer} driven directly needs a schedule of its own), no clipping. Generative models
-     * want {@link #GENERATIVE_LR}.
+     * want {@link #generativeLr}.
      */
     public static Builder builder() {
         return new Builder();
