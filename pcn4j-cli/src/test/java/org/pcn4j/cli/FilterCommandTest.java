@@ -92,6 +92,35 @@ class FilterCommandTest {
         assertEquals(0, again.code(), again.err());
     }
 
+    /** --train-data learns on other sequences (side by side) and filters --data with the result. */
+    @Test
+    void learningOnTrainingSequencesFiltersHeldOutData() throws Exception {
+        Path held = simulate(150);
+        String[] train = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path d = tmp.resolve("train" + i);
+            CliRunner.Result r = CliRunner.run("filter", "simulate", "--system", sys(SYS).toString(), "--steps", "150",
+                    "--seed", String.valueOf(10 + i), "--out", d.toString());
+            assertEquals(0, r.code(), r.err());
+            train[i] = d.resolve("OBS.csv").toString();
+        }
+        Path est = tmp.resolve("held.csv");
+        CliRunner.Result r = CliRunner.run("filter", "--system", sys(SYS).toString(), "--data",
+                held.resolve("OBS.csv").toString(), "--train-data", train[0] + "," + train[1], "--method", "tpc",
+                "--inference-steps", "10", "--learn", "A,C", "--epochs", "3", "--lr", "1e-5", "--variance-correction",
+                "--out", est.toString(), "--no-plots");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> j = Json.parseObject(r.out());
+        assertEquals(2, Json.getInt(j, "train_sequences"));
+        assertEquals(151, Files.readAllLines(est).size());
+        assertTrue(Double.isFinite(Json.getDouble(j, "forecast_mse")));
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
+                train[1], "--out", est.toString()), "--train-data and --variance-correction need --learn");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
+                train[1] + "," + tmp.resolve("sim/OBS.csv").toString().replace("sim", "nope"), "--learn", "A",
+                "--out", est.toString()), "nope");
+    }
+
     @Test
     void badInputIsAOneLineError() throws Exception {
         Path dir = simulate(20);
