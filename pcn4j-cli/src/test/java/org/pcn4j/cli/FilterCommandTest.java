@@ -137,6 +137,12 @@ class FilterCommandTest {
                 "Q: [[1.0, 1.0], [1.0, 1.0]]")).toString(), "--data", obs, "--out", out), "Q is singular");
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("R: [[1.0, 0.0], [0.0, 1.0]]",
                 "R: [[0.0, 0.0], [0.0, 0.0]]")).toString(), "--data", obs, "--out", out), "R is singular");
+        // A covariance that is not symmetric, or not positive definite.
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("Q: [[1.0, 0.0], [0.0, 1.0]]",
+                "Q: [[1.0, 0.2], [0.0, 1.0]]")).toString(), "--data", obs, "--out", out),
+                "Q is not symmetric: Q[2][1] = 0.0 but Q[1][2] = 0.2");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("R: [[1.0, 0.0], [0.0, 1.0]]",
+                "R: [[1.0, 0.0], [0.0, -1.0]]")).toString(), "--data", obs, "--out", out), "R is not positive definite");
         // Non-numeric cell.
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("OBS.csv")));
         lines.set(5, lines.get(5).replaceFirst(",[^,]*$", ",abc"));

@@ -48,8 +48,8 @@ public final class TpcNetwork {
                 : org.pcn4j.kernel.Activation.IDENTITY;
         prev = net.addNode("prev", n, Energy.GAUSSIAN, 1f);
         input = m == 0 ? null : net.addNode("u", m, Energy.GAUSSIAN, 1f);
-        state = net.addNode("x", n, new PrecisionEnergy(model.qInv), 1f);
-        obs = net.addNode("y", p, new PrecisionEnergy(model.rInv), 1f);
+        state = net.addNode("x", n, new PrecisionEnergy(Mat.sym(model.qInv)), 1f);
+        obs = net.addNode("y", p, new PrecisionEnergy(Mat.sym(model.rInv)), 1f);
         dynamics = net.connect(prev, state, f, Convention.PRE, false);
         control = input == null ? null : net.connect(input, state, org.pcn4j.kernel.Activation.IDENTITY,
                 Convention.PRE, false);
