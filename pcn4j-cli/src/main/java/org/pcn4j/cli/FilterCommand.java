@@ -83,6 +83,12 @@ public final class FilterCommand implements Runnable {
             description = "Seed of the random start of learned matrices (N(0, 0.1^2) entries). Default: ${DEFAULT-VALUE}.")
     long initSeed;
 
+    @Option(names = "--restarts", paramLabel = "K", defaultValue = "1",
+            description = "With --learn: learn from K random starts (init seeds S..S+K-1) and keep the one with the "
+                    + "lowest last-epoch forecast MSE on the training data (some starts end at a worse fixed point). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int restarts;
+
     @Option(names = "--out", paramLabel = "EST.csv", description = "Where to write the estimates.")
     Path out;
 
@@ -135,8 +141,8 @@ public final class FilterCommand implements Runnable {
                 if (learn != null) {
                     throw new PcnException("--learn works with --method tpc or tpc-equilibrium, not kalman");
                 }
-                if (trainData != null || varianceCorrection) {
-                    throw new PcnException("--train-data and --variance-correction need --learn");
+                if (trainData != null || varianceCorrection || restarts != 1) {
+                    throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
                 }
                 filter = new KalmanFilter(sys);
                 break;
@@ -151,7 +157,6 @@ public final class FilterCommand implements Runnable {
                 if (learn != null) {
                     TpcLearner.Config lc = TpcLearner.Config.parse(learn, epochs, lr, lrDecay)
                             .withVarianceCorrection(varianceCorrection);
-                    model = TpcLearner.randomStart(sys, lc, 0.1, initSeed);
                     List<double[][]> us = new ArrayList<>();
                     List<double[][]> ys = new ArrayList<>();
                     if (trainData == null || trainData.isEmpty()) {
@@ -169,15 +174,31 @@ public final class FilterCommand implements Runnable {
                         }
                         report.put("train_sequences", trainData.size());
                     }
-                    curve = TpcLearner.learn(model, inf, lc, sys.x0(), us, ys).epochForecastMse();
+                    if (restarts < 1) {
+                        throw new PcnException("--restarts must be at least 1, got " + restarts);
+                    }
+                    List<Object> finals = new ArrayList<>();
+                    for (int k = 0; k < restarts; k++) {
+                        TpcModel candidate = TpcLearner.randomStart(sys, lc, 0.1, initSeed + k);
+                        double[] c = TpcLearner.learn(candidate, inf, lc, sys.x0(), us, ys).epochForecastMse();
+                        finals.add(c[c.length - 1]);
+                        if (curve == null || c[c.length - 1] < curve[curve.length - 1]) {
+                            curve = c;
+                            model = candidate;
+                            report.put("init_seed", initSeed + k);
+                        }
+                    }
+                    if (restarts > 1) {
+                        report.put("restart_last_epoch_forecast_mse", finals);
+                    }
                     used = sys.withAC(model.a(), model.c());
                     report.put("learned", learn.toUpperCase(Locale.ROOT).replace(" ", ""));
                     report.put("epochs", epochs);
                     report.put("first_epoch_forecast_mse", curve[0]);
                     report.put("last_epoch_forecast_mse", curve[curve.length - 1]);
                 } else {
-                    if (trainData != null || varianceCorrection) {
-                        throw new PcnException("--train-data and --variance-correction need --learn");
+                    if (trainData != null || varianceCorrection || restarts != 1) {
+                        throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
                     }
                     model = new TpcModel(sys);
                 }

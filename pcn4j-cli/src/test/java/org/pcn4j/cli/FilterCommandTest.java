@@ -108,14 +108,21 @@ class FilterCommandTest {
         CliRunner.Result r = CliRunner.run("filter", "--system", sys(SYS).toString(), "--data",
                 held.resolve("OBS.csv").toString(), "--train-data", train[0] + "," + train[1], "--method", "tpc",
                 "--inference-steps", "10", "--learn", "A,C", "--epochs", "3", "--lr", "1e-5", "--variance-correction",
+                "--restarts", "2",
                 "--out", est.toString(), "--no-plots");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> j = Json.parseObject(r.out());
         assertEquals(2, Json.getInt(j, "train_sequences"));
+        // The start kept is the one whose last epoch forecast best on the training data.
+        List<Object> finals = Json.getList(j, "restart_last_epoch_forecast_mse");
+        assertEquals(2, finals.size());
+        int best = ((Number) finals.get(0)).doubleValue() <= ((Number) finals.get(1)).doubleValue() ? 0 : 1;
+        assertEquals(1 + best, Json.getInt(j, "init_seed"));
+        assertEquals(((Number) finals.get(best)).doubleValue(), Json.getDouble(j, "last_epoch_forecast_mse"), 0);
         assertEquals(151, Files.readAllLines(est).size());
         assertTrue(Double.isFinite(Json.getDouble(j, "forecast_mse")));
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
-                train[1], "--out", est.toString()), "--train-data and --variance-correction need --learn");
+                train[1], "--out", est.toString()), "--train-data, --variance-correction and --restarts need --learn");
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
                 train[1] + "," + tmp.resolve("sim/OBS.csv").toString().replace("sim", "nope"), "--learn", "A",
                 "--out", est.toString()), "nope");
