@@ -69,9 +69,25 @@ public final class FilterCommand implements Runnable {
             description = "Epoch e learns at lr/(1+e/E); 0 keeps lr constant. Default: ${DEFAULT-VALUE}.")
     double lrDecay;
 
+    @Option(names = "--train-data", paramLabel = "OBS.csv", split = ",",
+            description = "With --learn: learn on these sequences (one length, side by side) instead of --data; the "
+                    + "filter then runs on --data with the learned model (a held-out check).")
+    List<Path> trainData;
+
+    @Option(names = "--variance-correction",
+            description = "With --learn: C descends the expected energy under the Laplace posterior of x_k (the plain "
+                    + "rule lets C grow; docs/temporal.md).")
+    boolean varianceCorrection;
+
     @Option(names = "--init-seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of the random start of learned matrices (N(0, 0.1^2) entries). Default: ${DEFAULT-VALUE}.")
     long initSeed;
+
+    @Option(names = "--restarts", paramLabel = "K", defaultValue = "1",
+            description = "With --learn: learn from K random starts (init seeds S..S+K-1) and keep the one with the "
+                    + "lowest last-epoch forecast MSE on the training data (some starts end at a worse fixed point). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int restarts;
 
     @Option(names = "--out", paramLabel = "EST.csv", description = "Where to write the estimates.")
     Path out;
@@ -125,6 +141,9 @@ public final class FilterCommand implements Runnable {
                 if (learn != null) {
                     throw new PcnException("--learn works with --method tpc or tpc-equilibrium, not kalman");
                 }
+                if (trainData != null || varianceCorrection || restarts != 1) {
+                    throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
+                }
                 filter = new KalmanFilter(sys);
                 break;
             case "tpc":
@@ -136,15 +155,51 @@ public final class FilterCommand implements Runnable {
                             + ", not " + sys.activation().label());
                 }
                 if (learn != null) {
-                    TpcLearner.Config lc = TpcLearner.Config.parse(learn, epochs, lr, lrDecay);
-                    model = TpcLearner.randomStart(sys, lc, 0.1, initSeed);
-                    curve = TpcLearner.learn(model, inf, lc, sys.x0(), u, y).epochForecastMse();
+                    TpcLearner.Config lc = TpcLearner.Config.parse(learn, epochs, lr, lrDecay)
+                            .withVarianceCorrection(varianceCorrection);
+                    List<double[][]> us = new ArrayList<>();
+                    List<double[][]> ys = new ArrayList<>();
+                    if (trainData == null || trainData.isEmpty()) {
+                        us.add(u);
+                        ys.add(y);
+                    } else {
+                        for (Path p : trainData) {
+                            double[][][] t = readObservations(p, sys);
+                            if (!us.isEmpty() && t[1].length != ys.get(0).length) {
+                                throw new PcnException(p + ": " + t[1].length + " rows but " + trainData.get(0) + " has "
+                                        + ys.get(0).length + " (training sequences need one length)");
+                            }
+                            us.add(t[0]);
+                            ys.add(t[1]);
+                        }
+                        report.put("train_sequences", trainData.size());
+                    }
+                    if (restarts < 1) {
+                        throw new PcnException("--restarts must be at least 1, got " + restarts);
+                    }
+                    List<Object> finals = new ArrayList<>();
+                    for (int k = 0; k < restarts; k++) {
+                        TpcModel candidate = TpcLearner.randomStart(sys, lc, 0.1, initSeed + k);
+                        double[] c = TpcLearner.learn(candidate, inf, lc, sys.x0(), us, ys).epochForecastMse();
+                        finals.add(c[c.length - 1]);
+                        if (curve == null || c[c.length - 1] < curve[curve.length - 1]) {
+                            curve = c;
+                            model = candidate;
+                            report.put("init_seed", initSeed + k);
+                        }
+                    }
+                    if (restarts > 1) {
+                        report.put("restart_last_epoch_forecast_mse", finals);
+                    }
                     used = sys.withAC(model.a(), model.c());
                     report.put("learned", learn.toUpperCase(Locale.ROOT).replace(" ", ""));
                     report.put("epochs", epochs);
                     report.put("first_epoch_forecast_mse", curve[0]);
                     report.put("last_epoch_forecast_mse", curve[curve.length - 1]);
                 } else {
+                    if (trainData != null || varianceCorrection || restarts != 1) {
+                        throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
+                    }
                     model = new TpcModel(sys);
                 }
                 if (m.equals("tpc")) {

@@ -92,6 +92,42 @@ class FilterCommandTest {
         assertEquals(0, again.code(), again.err());
     }
 
+    /** --train-data learns on other sequences (side by side) and filters --data with the result. */
+    @Test
+    void learningOnTrainingSequencesFiltersHeldOutData() throws Exception {
+        Path held = simulate(150);
+        String[] train = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path d = tmp.resolve("train" + i);
+            CliRunner.Result r = CliRunner.run("filter", "simulate", "--system", sys(SYS).toString(), "--steps", "150",
+                    "--seed", String.valueOf(10 + i), "--out", d.toString());
+            assertEquals(0, r.code(), r.err());
+            train[i] = d.resolve("OBS.csv").toString();
+        }
+        Path est = tmp.resolve("held.csv");
+        CliRunner.Result r = CliRunner.run("filter", "--system", sys(SYS).toString(), "--data",
+                held.resolve("OBS.csv").toString(), "--train-data", train[0] + "," + train[1], "--method", "tpc",
+                "--inference-steps", "10", "--learn", "A,C", "--epochs", "3", "--lr", "1e-5", "--variance-correction",
+                "--restarts", "2",
+                "--out", est.toString(), "--no-plots");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> j = Json.parseObject(r.out());
+        assertEquals(2, Json.getInt(j, "train_sequences"));
+        // The start kept is the one whose last epoch forecast best on the training data.
+        List<Object> finals = Json.getList(j, "restart_last_epoch_forecast_mse");
+        assertEquals(2, finals.size());
+        int best = ((Number) finals.get(0)).doubleValue() <= ((Number) finals.get(1)).doubleValue() ? 0 : 1;
+        assertEquals(1 + best, Json.getInt(j, "init_seed"));
+        assertEquals(((Number) finals.get(best)).doubleValue(), Json.getDouble(j, "last_epoch_forecast_mse"), 0);
+        assertEquals(151, Files.readAllLines(est).size());
+        assertTrue(Double.isFinite(Json.getDouble(j, "forecast_mse")));
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
+                train[1], "--out", est.toString()), "--train-data, --variance-correction and --restarts need --learn");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
+                train[1] + "," + tmp.resolve("sim/OBS.csv").toString().replace("sim", "nope"), "--learn", "A",
+                "--out", est.toString()), "nope");
+    }
+
     @Test
     void badInputIsAOneLineError() throws Exception {
         Path dir = simulate(20);
@@ -108,6 +144,12 @@ class FilterCommandTest {
                 "Q: [[1.0, 1.0], [1.0, 1.0]]")).toString(), "--data", obs, "--out", out), "Q is singular");
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("R: [[1.0, 0.0], [0.0, 1.0]]",
                 "R: [[0.0, 0.0], [0.0, 0.0]]")).toString(), "--data", obs, "--out", out), "R is singular");
+        // A covariance that is not symmetric, or not positive definite.
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("Q: [[1.0, 0.0], [0.0, 1.0]]",
+                "Q: [[1.0, 0.2], [0.0, 1.0]]")).toString(), "--data", obs, "--out", out),
+                "Q is not symmetric: Q[2][1] = 0.0 but Q[1][2] = 0.2");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS.replace("R: [[1.0, 0.0], [0.0, 1.0]]",
+                "R: [[1.0, 0.0], [0.0, -1.0]]")).toString(), "--data", obs, "--out", out), "R is not positive definite");
         // Non-numeric cell.
         List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("OBS.csv")));
         lines.set(5, lines.get(5).replaceFirst(",[^,]*$", ",abc"));

@@ -199,8 +199,8 @@ public final class LinearSystem {
             }
             square(q, "Q", n, "A is " + n + "x" + n);
             square(r, "R", p, "C has " + p + " rows");
-            Mat.inverse(q, "Q");
-            Mat.inverse(r, "R");
+            covariance(q, "Q");
+            covariance(r, "R");
             if (x0 != null && x0.length != n) {
                 throw new PcnException("x0 has " + x0.length + " entries but A is " + n + "x" + n);
             }
@@ -234,6 +234,20 @@ public final class LinearSystem {
                 }
             }
             return m.length;
+        }
+
+        /** A noise covariance: invertible, symmetric and positive definite (tPC's precisions are its inverse). */
+        private static void covariance(double[][] m, String what) {
+            Mat.inverse(m, what);
+            for (int i = 0; i < m.length; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (Math.abs(m[i][j] - m[j][i]) > 1e-12 * (Math.abs(m[i][j]) + Math.abs(m[j][i]))) {
+                        throw new PcnException(what + " is not symmetric: " + what + "[" + (i + 1) + "][" + (j + 1) + "] = "
+                                + m[i][j] + " but " + what + "[" + (j + 1) + "][" + (i + 1) + "] = " + m[j][i]);
+                    }
+                }
+            }
+            Mat.cholesky(m, what);
         }
 
         private static void square(double[][] m, String what, int size, String because) {

@@ -3,11 +3,13 @@ package org.pcn4j.temporal;
 import org.pcn4j.PcnException;
 
 /**
- * The temporal PC filter. Each step builds the three-node graph ({@link TpcStep}), finds x_k either
- * by T gradient steps of rate eta from xhat_{k-1} ({@link Method#ITERATIVE}) or by the linear
- * closed form ({@link Method#EQUILIBRIUM}), and keeps it as xhat_k. With a learning rate set, the
- * local rules then move A and/or C ({@code dA = lr e_x f(xhat_{k-1})^T}, {@code dC = lr e_y f(x_k)^T},
- * both from the errors at the relaxed state) before the next step.
+ * The temporal PC filter. Each step clamps xhat_{k-1}, u_k and y_k in the engine graph
+ * ({@link TpcNetwork}) and finds x_k either by the engine's inference, T gradient steps of rate eta
+ * from xhat_{k-1} ({@link Method#ITERATIVE}), or by the linear closed form ({@link Method#EQUILIBRIUM},
+ * computed in double: it is a constant-gain filter, not inference), and keeps it as xhat_k. With a
+ * learning rate set, the local rules then move A and/or C ({@code dA = lr e_x f(xhat_{k-1})^T},
+ * {@code dC = lr e_y f(x_k)^T}, the engine's weight gradients at the relaxed state) before the next
+ * step. {@link TpcStep} is the same step written out in double, kept as the tests' reference.
  */
 public final class TpcFilter implements StateFilter {
     public enum Method { ITERATIVE, EQUILIBRIUM }
@@ -44,6 +46,8 @@ public final class TpcFilter implements StateFilter {
     private final boolean learnC;
     private double[] xhat;
     private double[] forecast;
+    /** The engine graph: needed by iterative inference and by learning, not by the plain closed form. */
+    private TpcNetwork engine;
 
     /** A filter that does not learn. */
     public TpcFilter(TpcModel model, Config config, double[] x0) {
@@ -73,18 +77,33 @@ public final class TpcFilter implements StateFilter {
     @Override
     public double[] step(double[] u, double[] y) {
         forecast = model.predictObservation(xhat, u);
-        TpcStep g = model.step(xhat, u, y);
-        double[] x = config.method() == Method.EQUILIBRIUM
-                ? g.equilibrium()
-                : g.relax(xhat, config.steps(), config.stateLr());
-        if (learnA || learnC) {
+        boolean learning = learnA || learnC;
+        double[] x;
+        if (config.method() == Method.EQUILIBRIUM) {
+            x = model.step(xhat, u, y).equilibrium();
+            if (learning) {
+                // The engine's errors at the closed-form state (no inference steps).
+                engine().infer(new double[][] {xhat}, new double[][] {u}, new double[][] {y}, new double[][] {x}, 0, 1);
+            }
+        } else {
+            x = engine().infer(new double[][] {xhat}, new double[][] {u}, new double[][] {y},
+                    new double[][] {xhat}, config.steps(), config.stateLr())[0];
+        }
+        if (learning) {
             // Both increments come from the same relaxed state, as in one PC learning step.
-            double[][] dA = learnA ? g.deltaA(x) : null;
-            double[][] dC = learnC ? g.deltaC(x) : null;
-            model.applyUpdate(dA, dC, learningRate);
+            double[][][] d = engine.increments();
+            model.applyUpdate(learnA ? d[0] : null, learnC ? d[1] : null, learningRate);
+            engine.syncWeights();
         }
         xhat = x;
         return x.clone();
+    }
+
+    private TpcNetwork engine() {
+        if (engine == null) {
+            engine = new TpcNetwork(model);
+        }
+        return engine;
     }
 
     @Override

@@ -11,8 +11,9 @@ package org.pcn4j.temporal;
  *   dF/dx_k = e_x - f'(x_k) * C^T e_y                  (inference, a node-local sum of edge terms)
  *   dF/dA   = -e_x f(xhat_{k-1})^T,  dF/dC = -e_y f(x_k)^T   (learning, local to each edge)
  * </pre>
- * This is exactly what the engine's nodes and edges compute for a Gaussian chain; see
- * docs/temporal.md for why it is written out here in double precision.
+ * {@link TpcNetwork} computes the same step on the engine's nodes, edges and inference (float32),
+ * which is what {@link TpcFilter} runs; this double-precision version is the reference the tests
+ * compare it with, and it gives the closed-form equilibrium.
  */
 public final class TpcStep {
     private final TpcModel m;

@@ -125,7 +125,7 @@ class TpcStepTest {
     void learningFromARandomStartLowersTheForecastError() {
         LinearSystem s = small(Activation.IDENTITY).toBuilder().input(new double[] {1}, 0.01).build();
         LinearSystem.Trajectory tr = s.simulate(400, 3);
-        TpcLearner.Config cfg = new TpcLearner.Config(30, 0.003, true, true);
+        TpcLearner.Config cfg = new TpcLearner.Config(30, 0.002, true, true);
         TpcModel m = TpcLearner.randomStart(s, cfg, 0.1, 5);
         TpcFilter.Config inf = TpcFilter.Config.iterative(20, 0.05);
         double before = FilterMetrics.forecastMse(new TpcFilter(m, inf, s.x0()), tr.inputs(), tr.observations(), 0);
