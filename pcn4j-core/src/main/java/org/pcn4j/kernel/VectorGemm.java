@@ -41,6 +41,36 @@ final class VectorGemm {
     static final int MC = 128;
     /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
     static final long STRIP_MAX = 4L << 20;
+    /** Multi-threaded products share one packed B when each split would duplicate this many floats of packing ... */
+    static final long SHARE_MIN = 1 << 16;
+    /** ... and B has at most this many floats (the per-thread copy is kept for reuse: 4 MiB). */
+    static final long SHARE_MAX = 1 << 20;
+    /**
+     * Per calling thread: the packed B copies multi-threaded products share, one per (transB, k, n)
+     * for the last four of them (a training step alternates a few product shapes;
+     * one slot would be reallocated on every call).
+     */
+    private static final ThreadLocal<SharedCopies> SHARED = ThreadLocal.withInitial(SharedCopies::new);
+
+    private static final class SharedCopies {
+        final Packed[] slots = new Packed[4];
+        int next;
+    }
+
+    /** This thread's shared copy for op(B)'s shape, or a new one in place of the oldest. */
+    private static Packed shared(boolean transB, int k, int n) {
+        SharedCopies sc = SHARED.get();
+        for (Packed p : sc.slots) {
+            if (p != null && p.transB == transB && p.k == k && p.n == n) {
+                return p;
+            }
+        }
+        Packed p = new Packed(transB, k, n);
+        sc.slots[sc.next] = p;
+        sc.next = (sc.next + 1) % sc.slots.length;
+        return p;
+    }
+
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
@@ -142,6 +172,21 @@ final class VectorGemm {
         int mr = sh.mr;
         int panels = (n + NR - 1) / NR;
         int rowPanels = (m + mr - 1) / mr;
+        if (!tc && rowPanels >= tasks && Math.min((long) m * k, (long) k * n) >= SHARE_MIN && (long) k * n <= SHARE_MAX) {
+            // Both splits below make every task pack one operand whole (the same work on every
+            // core). Instead pack B once, its blocks split over the tasks, into this thread's
+            // reusable copy, and split C's rows over it: each task then packs only its rows of A.
+            // Costs one more hand-off (microseconds), so only where the duplicated packing was larger.
+            Packed p = pack(transB, k, n, b, bOff, ldb, shared(transB, k, n));
+            try {
+                ensurePacked(p, tasks, threads);
+                split(sh, false, tasks, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, p,
+                        beta, c, cOff, ldc, false);
+            } finally {
+                p.b = null; // do not keep the caller's array reachable
+            }
+            return;
+        }
         // Splitting columns makes every task pack all of A; splitting rows, all of B. Relative
         // packing cost per element: B straight 1 (vector copy), the other three 2 (scalar copies
         // along contiguous rows).
