@@ -28,7 +28,7 @@ import org.pcn4j.kernel.VectorKernels;
  * <pre>
  * ./mvnw -q -DskipTests package
  * OPENBLAS_THREAD_TIMEOUT=4 java --add-modules jdk.incubator.vector -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas [--json]
- *     [--threads N] [--shapes 256x512x512,1024x1024x1024] [--kernels auto,6x2,5x2] [--rounds 15] [--layout nn|nt|tn|tt] [--wall]
+ *     [--threads N] [--shapes 256x512x512,1024x1024x1024] [--kernels auto,6x2,5x2] [--rounds 15] [--layout nn|nt|tn|tt] [--warmup S] [--wall]
  * </pre>
  *
  * <p>Output: a table, or with {@code --json} one object per measurement in {@code bench gemm
@@ -54,6 +54,12 @@ public final class GemmVsOpenBlas {
         }
     }
 
+    /**
+     * Seconds each op runs before its shape is timed (--warmup; 0.4 by default). On a loaded machine
+     * the JIT's threads get little CPU and a path first used by this shape may still be compiling.
+     */
+    private static double warmupSeconds = 0.4;
+
     /** Time scale of the warm-ups and rounds: 1 normally, tiny with --quick (tests of the output only). */
     private static double scale = 1;
 
@@ -67,6 +73,7 @@ public final class GemmVsOpenBlas {
         int rounds = 15;
         boolean cpuTime = true;
         String layout = "nn";
+        warmupSeconds = 0.4;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json":
@@ -89,6 +96,9 @@ public final class GemmVsOpenBlas {
                         return 2;
                     }
                     break;
+                case "--warmup":
+                    warmupSeconds = Double.parseDouble(args[++i]);
+                    break;
                 case "--wall":
                     cpuTime = false;
                     break;
@@ -100,7 +110,7 @@ public final class GemmVsOpenBlas {
                     break;
                 default:
                     System.err.println("GemmVsOpenBlas: unknown option " + args[i]
-                            + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --layout nn|nt|tn|tt, --wall)");
+                            + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --layout nn|nt|tn|tt, --warmup S, --wall)");
                     return 2;
             }
         }
@@ -211,7 +221,7 @@ public final class GemmVsOpenBlas {
     }
 
     /**
-     * Warms every op for ~0.4 s, then runs rounds: in each, every op in turn for ~60 ms. Returns
+     * Warms every op for --warmup seconds (0.4 s), then runs rounds: in each, every op in turn for ~60 ms. Returns
      * GFLOP/s per op per round.
      */
     private static double[][] measure(List<Op> ops, int rounds, int m, int n, int k, boolean cpu) {
@@ -224,7 +234,7 @@ public final class GemmVsOpenBlas {
             do {
                 ops.get(i).run();
                 c++;
-            } while (System.nanoTime() - t0 < (long) (400_000_000L * scale) || c < 3);
+            } while (System.nanoTime() - t0 < (long) (warmupSeconds * 1e9 * scale) || c < 3);
             double perCall = (System.nanoTime() - t0) / (double) c;
             calls[i] = (int) Math.max(1, 30_000_000L * scale / perCall);
         }
