@@ -28,7 +28,7 @@ import org.pcn4j.kernel.VectorKernels;
  * <pre>
  * ./mvnw -q -DskipTests package
  * OPENBLAS_THREAD_TIMEOUT=4 java --add-modules jdk.incubator.vector -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas [--json]
- *     [--threads N] [--shapes 256x512x512,1024x1024x1024] [--kernels auto,6x2,5x2] [--rounds 15] [--wall]
+ *     [--threads N] [--shapes 256x512x512,1024x1024x1024] [--kernels auto,6x2,5x2] [--rounds 15] [--layout nn|nt|tn|tt] [--warmup S] [--wall]
  * </pre>
  *
  * <p>Output: a table, or with {@code --json} one object per measurement in {@code bench gemm
@@ -54,6 +54,12 @@ public final class GemmVsOpenBlas {
         }
     }
 
+    /**
+     * Seconds each op runs before its shape is timed (--warmup; 0.4 by default). On a loaded machine
+     * the JIT's threads get little CPU and a path first used by this shape may still be compiling.
+     */
+    private static double warmupSeconds = 0.4;
+
     /** Time scale of the warm-ups and rounds: 1 normally, tiny with --quick (tests of the output only). */
     private static double scale = 1;
 
@@ -66,6 +72,8 @@ public final class GemmVsOpenBlas {
         String kernels = "auto";
         int rounds = 15;
         boolean cpuTime = true;
+        String layout = "nn";
+        warmupSeconds = 0.4;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json":
@@ -80,6 +88,17 @@ public final class GemmVsOpenBlas {
                 case "--kernels":
                     kernels = args[++i];
                     break;
+                case "--layout":
+                    layout = args[++i].trim().toLowerCase(Locale.ROOT);
+                    if (!layout.matches("[nt][nt]")) {
+                        System.err.println("GemmVsOpenBlas: --layout must be nn, nt, tn or tt (op(A) op(B): t = transposed), got "
+                                + args[i]);
+                        return 2;
+                    }
+                    break;
+                case "--warmup":
+                    warmupSeconds = Double.parseDouble(args[++i]);
+                    break;
                 case "--wall":
                     cpuTime = false;
                     break;
@@ -91,7 +110,7 @@ public final class GemmVsOpenBlas {
                     break;
                 default:
                     System.err.println("GemmVsOpenBlas: unknown option " + args[i]
-                            + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --wall)");
+                            + " (expected --json, --threads N, --shapes MxKxN,..., --kernels auto,6x2,..., --rounds R, --layout nn|nt|tn|tt, --warmup S, --wall)");
                     return 2;
             }
         }
@@ -108,8 +127,9 @@ public final class GemmVsOpenBlas {
             out.printf(Locale.ROOT, "GEMM pcn4j vs OpenBLAS: %s, microkernel %s, OpenBLAS %s (bytedeco, DYNAMIC_ARCH), %d cores, Java %s%n",
                     probe.name(), probe.gemmKernel(), OPENBLAS,
                     Runtime.getRuntime().availableProcessors(), Runtime.version());
-            out.printf(Locale.ROOT, "C = A B float32, A m x k, B k x n; medians of %d alternating rounds;"
-                    + " 1-thread rows per %s second%n%n", rounds, cpuTime ? "thread-CPU" : "wall-clock");
+            out.printf(Locale.ROOT, "C = op(A) op(B) float32 (layout %s: %s, %s), op(A) m x k, op(B) k x n; medians of %d alternating rounds;"
+                    + " 1-thread rows per %s second%n%n", layout, layout.charAt(0) == 't' ? "A stored k x m" : "A stored m x k",
+                    layout.charAt(1) == 't' ? "B stored n x k" : "B stored k x n", rounds, cpuTime ? "thread-CPU" : "wall-clock");
             out.printf(Locale.ROOT, "%6s %6s %6s %7s  %-10s %9s  %-9s %9s  %6s%n",
                     "m", "k", "n", "threads", "kernel", "GFLOP/s", "", "openblas", "ratio");
         }
@@ -125,6 +145,8 @@ public final class GemmVsOpenBlas {
             FloatPointer pa = new FloatPointer(a);
             FloatPointer pb = new FloatPointer(b);
             FloatPointer pc = new FloatPointer((long) m * n);
+            boolean ta = layout.charAt(0) == 't', tb = layout.charAt(1) == 't';
+            int lda = ta ? m : k, ldb = tb ? k : n;
             for (int t : threadCounts) {
                 List<String> names = new ArrayList<>();
                 List<Op> ops = new ArrayList<>();
@@ -132,11 +154,12 @@ public final class GemmVsOpenBlas {
                     String name = kn.trim();
                     VectorKernels vk = name.equals("auto") ? new VectorKernels(t) : new VectorKernels(t, name);
                     names.add(name.equals("auto") ? "pcn4j" : "pcn4j-" + name);
-                    ops.add(() -> vk.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+                    ops.add(() -> vk.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n));
                 }
                 names.add("openblas");
-                ops.add(() -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                        openblas_nolapack.CblasNoTrans, m, n, k, 1f, pa, k, pb, n, 0f, pc, n));
+                ops.add(() -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                        ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                        tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, n));
                 // Once per thread count, outside the timing: setting it re-locks OpenBLAS's pool.
                 openblas_nolapack.blas_set_num_threads(t);
                 double[][] rates = measure(ops, rounds, m, n, k, t == 1 && cpuTime);
@@ -198,7 +221,7 @@ public final class GemmVsOpenBlas {
     }
 
     /**
-     * Warms every op for ~0.4 s, then runs rounds: in each, every op in turn for ~60 ms. Returns
+     * Warms every op for --warmup seconds (0.4 s), then runs rounds: in each, every op in turn for ~60 ms. Returns
      * GFLOP/s per op per round.
      */
     private static double[][] measure(List<Op> ops, int rounds, int m, int n, int k, boolean cpu) {
@@ -211,7 +234,7 @@ public final class GemmVsOpenBlas {
             do {
                 ops.get(i).run();
                 c++;
-            } while (System.nanoTime() - t0 < (long) (400_000_000L * scale) || c < 3);
+            } while (System.nanoTime() - t0 < (long) (warmupSeconds * 1e9 * scale) || c < 3);
             double perCall = (System.nanoTime() - t0) / (double) c;
             calls[i] = (int) Math.max(1, 30_000_000L * scale / perCall);
         }

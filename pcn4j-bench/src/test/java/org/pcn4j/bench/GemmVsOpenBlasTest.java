@@ -43,6 +43,22 @@ class GemmVsOpenBlasTest {
         assertEquals(12, seen.size());
     }
 
+    /** Every layout: the comparator exits 0 only when pcn4j's and OpenBLAS's C agree (narrow shapes included). */
+    @Test
+    void everyLayoutComputesTheSameProductOnBothSides() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64"), "OpenBLAS natives are bundled for linux-x86_64 only");
+        for (String layout : new String[] {"nn", "nt", "tn", "tt"}) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            int rc = GemmVsOpenBlas.run(new String[] {"--json", "--quick", "--threads", "1", "--shapes", "64x96x10,40x70x33",
+                "--layout", layout, "--rounds", "2", "--warmup", "0.1"}, new PrintStream(buf, true, StandardCharsets.UTF_8));
+            assertEquals(0, rc, "layout " + layout);
+            assertEquals(4, buf.toString(StandardCharsets.UTF_8).trim().split("\n").length, layout);
+        }
+        assertEquals(2, GemmVsOpenBlas.run(new String[] {"--layout", "tx"}, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)));
+    }
+
     @Test
     void unknownOptionIsExitCodeTwo() {
         assertEquals(2, GemmVsOpenBlas.run(new String[] {"--bogus"}, new PrintStream(new ByteArrayOutputStream(), true,

@@ -38,6 +38,40 @@ public final class GemmShape {
         this.registers = registers;
     }
 
+    /** This shape with MR = mr (made once per mr, then reused: products allocate nothing). */
+    GemmShape withRows(int mr) {
+        if (mr == this.mr) {
+            return this;
+        }
+        GemmShape s = byRows[mr];
+        if (s == null) {
+            s = new GemmShape(mr, narrowRows, registers);
+            byRows[mr] = s;
+        }
+        return s;
+    }
+
+    /**
+     * The MR for a product with n rows of C: this shape's, unless a smaller one (they run without
+     * spilling wherever this one does) computes at least 1/9 fewer padded rows. n = 10 on 8x2L: 5
+     * (10 rows instead of 16); n = 100: still 8 (104 rows).
+     */
+    int rowsFor(int n) {
+        int best = mr;
+        int bestRows = (n + mr - 1) / mr * mr;
+        for (int r : ROWS) {
+            int rows = (n + r - 1) / r * r;
+            if (r < best && rows * 9 < bestRows * 8) {
+                best = r;
+                bestRows = rows;
+            }
+        }
+        return best;
+    }
+
+    /** Shapes of other MR derived from this one ({@link #withRows}), indexed by MR. */
+    private final GemmShape[] byRows = new GemmShape[9];
+
     /** Rows of A per micro-panel (MR). */
     public int rows() {
         return mr;

@@ -41,6 +41,36 @@ final class VectorGemm {
     static final int MC = 128;
     /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
     static final long STRIP_MAX = 4L << 20;
+    /** Multi-threaded products share one packed B when each split would duplicate this many floats of packing ... */
+    static final long SHARE_MIN = 1 << 16;
+    /** ... and B has at most this many floats (the per-thread copy is kept for reuse: 4 MiB). */
+    static final long SHARE_MAX = 1 << 20;
+    /**
+     * Per calling thread: the packed B copies multi-threaded products share, one per (transB, k, n)
+     * for the last four of them (a training step alternates a few product shapes;
+     * one slot would be reallocated on every call).
+     */
+    private static final ThreadLocal<SharedCopies> SHARED = ThreadLocal.withInitial(SharedCopies::new);
+
+    private static final class SharedCopies {
+        final Packed[] slots = new Packed[4];
+        int next;
+    }
+
+    /** This thread's shared copy for op(B)'s shape, or a new one in place of the oldest. */
+    private static Packed shared(boolean transB, int k, int n) {
+        SharedCopies sc = SHARED.get();
+        for (Packed p : sc.slots) {
+            if (p != null && p.transB == transB && p.k == k && p.n == n) {
+                return p;
+            }
+        }
+        Packed p = new Packed(transB, k, n);
+        sc.slots[sc.next] = p;
+        sc.next = (sc.next + 1) % sc.slots.length;
+        return p;
+    }
+
     /** Below this many multiply-adds (m*n*k) the direct, unpacked loops run. */
     static final long DIRECT_MNK = 16 * 1024;
     /** From this many multiply-adds up, work is split over threads. */
@@ -95,14 +125,68 @@ final class VectorGemm {
             direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        if (transposeNarrow(sh, transA, m, n)) {
+            // C^T = op(B)^T op(A)^T: op(B)^T (n x k) is the broadcast side, op(A)^T (k x m) the packed panels.
+            product(sh, !transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta,
+                    c, cOff, ldc, threads, true);
+            return;
+        }
+        product(sh, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, false);
+    }
+
+    /**
+     * Whether a narrow product (n below NR, e.g. 10 classes) runs transposed, as C^T = op(B)^T op(A)^T.
+     * Untransposed, its one panel uses n of L (or 2L) lanes, and the narrow kernel reads A in place
+     * with a scalar broadcast and a range check per row and k step (33-35 GFLOP/s on 64x256x10, half
+     * OpenBLAS's). Transposed, the vectors run along m (every lane used once m >= NR) and the
+     * n columns become micro-panel rows of a size that divides n (10 = 2 x 5), so the regular
+     * MR x 2L microkernels run. Each element is still one fused chain in increasing k per k block
+     * (fma(b, a, acc) = fma(a, b, acc)), merged into C by the same operations: the same bits.
+     * A function of m, n and the layout only, so every thread count takes the same path.
+     */
+    static boolean transposeNarrow(GemmShape sh, boolean transA, int m, int n) {
+        if (n >= NR || m < NR || (!transA && n <= L)) {
+            // A as stored (rows along k) with n <= L: the transposed product would need op(A)^T
+            // packed, one gather (AVX-512) or scalar copy per element, costing more than the
+            // narrow kernel that reads A in place (measured 64x256x10: 25 against 35 GFLOP/s plain,
+            // 25 against 47 with B pre-packed).
+            return false;
+        }
+        int r = sh.rowsFor(n);
+        int swapped = (n + r - 1) / r * r; // rows the transposed product computes, of which n are used
+        int padded = n <= L ? L : NR;     // lanes the untransposed product computes
+        return swapped < padded;
+    }
+
+    /** The blocked product, single-threaded or split; with tc, c receives C transposed (see {@link #cIndex}). */
+    static void product(GemmShape sh, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc, int threads, boolean tc) {
+        sh = sh.withRows(sh.rowsFor(m));
+        long mnk = (long) m * n * k;
         int tasks = tasks(mnk, threads);
         if (tasks <= 1) {
-            blocked(sh, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+            blocked(sh, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc, tc);
             return;
         }
         int mr = sh.mr;
         int panels = (n + NR - 1) / NR;
         int rowPanels = (m + mr - 1) / mr;
+        if (!tc && rowPanels >= tasks && Math.min((long) m * k, (long) k * n) >= SHARE_MIN && (long) k * n <= SHARE_MAX) {
+            // Both splits below make every task pack one operand whole (the same work on every
+            // core). Instead pack B once, its blocks split over the tasks, into this thread's
+            // reusable copy, and split C's rows over it: each task then packs only its rows of A.
+            // Costs one more hand-off (microseconds), so only where the duplicated packing was larger.
+            Packed p = pack(transB, k, n, b, bOff, ldb, shared(transB, k, n));
+            try {
+                ensurePacked(p, tasks, threads);
+                split(sh, false, tasks, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, p,
+                        beta, c, cOff, ldc, false);
+            } finally {
+                p.b = null; // do not keep the caller's array reachable
+            }
+            return;
+        }
         // Splitting columns makes every task pack all of A; splitting rows, all of B. Relative
         // packing cost per element: B straight 1 (vector copy), the other three 2 (scalar copies
         // along contiguous rows).
@@ -110,13 +194,13 @@ final class VectorGemm {
         long dupB = (long) k * n * (transB ? 2 : 1);
         boolean splitColumns = panels >= tasks && (rowPanels < tasks || dupA <= dupB);
         split(sh, splitColumns, tasks, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null,
-                beta, c, cOff, ldc);
+                beta, c, cOff, ldc, tc);
     }
 
     /** Runs the product as disjoint column or row ranges of C, one per task. */
     private static void split(GemmShape sh, boolean columns, int tasks, int threads, boolean transA, boolean transB,
                               int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              Packed pre, float beta, float[] c, int cOff, int ldc) {
+                              Packed pre, float beta, float[] c, int cOff, int ldc, boolean tc) {
         int mr = sh.mr;
         if (columns) {
             int panels = (n + NR - 1) / NR;
@@ -125,7 +209,7 @@ final class VectorGemm {
                 int j0 = Math.min(n, (int) ((long) panels * i / t) * NR);
                 int j1 = Math.min(n, (int) ((long) panels * (i + 1) / t) * NR);
                 if (j1 > j0) {
-                    blocked(sh, transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc);
+                    blocked(sh, transA, transB, 0, m, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc, tc);
                 }
             });
         } else {
@@ -135,7 +219,7 @@ final class VectorGemm {
                 int i0 = Math.min(m, (int) ((long) rowPanels * i / t) * mr);
                 int i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / t) * mr);
                 if (i1 > i0) {
-                    blocked(sh, transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc);
+                    blocked(sh, transA, transB, i0, i1, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, pre, beta, c, cOff, ldc, tc);
                 }
             });
         }
@@ -276,10 +360,16 @@ final class VectorGemm {
             sgemm(sh, transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, beta, c, cOff, ldc, threads);
             return;
         }
+        if (transposeNarrow(sh, transA, m, n)) {
+            // Computed transposed from B as it lies (op(B) is the small side, packed per call).
+            sgemm(sh, transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, beta, c, cOff, ldc, threads);
+            return;
+        }
+        sh = sh.withRows(sh.rowsFor(m));
         int tasks = tasks(mnk, threads);
         ensurePacked(p, tasks, threads);
         if (tasks <= 1) {
-            blocked(sh, transA, p.transB, 0, m, 0, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc);
+            blocked(sh, transA, p.transB, 0, m, 0, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc, false);
             return;
         }
         // B is shared and packed already: split rows (each task packs only its own rows of A)
@@ -287,7 +377,7 @@ final class VectorGemm {
         int rowPanels = (m + sh.mr - 1) / sh.mr;
         boolean columns = rowPanels < tasks && (n + NR - 1) / NR >= tasks;
         split(sh, columns, tasks, threads, transA, p.transB, m, n, k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p,
-                beta, c, cOff, ldc);
+                beta, c, cOff, ldc, false);
     }
 
     /**
@@ -303,7 +393,7 @@ final class VectorGemm {
      */
     private static void blocked(GemmShape sh, boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
-                                float beta, float[] c, int cOff, int ldc) {
+                                float beta, float[] c, int cOff, int ldc, boolean tc) {
         float[][] buf = BUFFERS.get();
         int mr = sh.mr;
         int kb = kBlock(k);
@@ -355,7 +445,7 @@ final class VectorGemm {
                         }
                     }
                     block(sh, transA, ic, icEnd, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc,
-                            buf[1], buf[2]);
+                            tc, buf[1], buf[2]);
                 }
             }
             jc = jEnd;
@@ -365,7 +455,7 @@ final class VectorGemm {
     /** One k block [pc, pc+kc) of C[ir0:ir1, jc:jc+nc] against the packed B block at bArr[bBase]. */
     private static void block(GemmShape sh, boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
                               float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff, int ldc,
-                              float[] ap, float[] tile) {
+                              boolean tc, float[] ap, float[] tile) {
         int mr = sh.mr;
         boolean first = pc == 0;
         if (nc <= L) {
@@ -382,7 +472,7 @@ final class VectorGemm {
                 } else {
                     Microkernels.kernelInPlace4x1(kc, a, base, rowStep, step, rows, bArr, bBase, tile);
                 }
-                merge(tile, L, rows, nc, c, cOff + ir * ldc + jc, ldc, alpha, beta, first);
+                merge(tile, L, rows, nc, c, cIndex(tc, cOff, ldc, ir, jc), ldc, alpha, beta, first, tc);
             }
             return;
         }
@@ -396,10 +486,10 @@ final class VectorGemm {
             for (int jr = 0; jr < nc; jr += NR) {
                 int w = Math.min(NR, nc - jr);
                 int panel = bBase + jr * kc; // panels before this one are all NR wide
-                int cIdx = cOff + ir * ldc + jc + jr;
+                int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
                 if (w <= L) {
                     narrowPanel(mr, kc, ap, bArr, panel, tile);
-                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first);
+                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
                 } else {
                     switch (mr) {
                         case 8:
@@ -415,7 +505,7 @@ final class VectorGemm {
                             Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
                             break;
                     }
-                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first);
+                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
                 }
             }
         }
@@ -589,7 +679,11 @@ final class VectorGemm {
      * the same bits (both fused, both rounded once).
      */
     private static void merge(float[] tile, int stride, int rows, int w, float[] c, int cIdx, int ldc,
-                              float alpha, float beta, boolean first) {
+                              float alpha, float beta, boolean first, boolean tc) {
+        if (tc) {
+            mergeTransposed(tile, stride, rows, w, c, cIdx, ldc, alpha, beta, first);
+            return;
+        }
         FloatVector va = FloatVector.broadcast(S, alpha);
         int wv = w / L * L;
         for (int r = 0; r < rows; r++, cIdx += ldc) {
@@ -619,6 +713,32 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #merge} for a product computed transposed ({@link #sgemm}'s narrow case): tile row r,
+     * column j goes to C[j][r] (c[cIdx + j*ldc + r]). The same scalar operations as merge's tails,
+     * so the same bits as the untransposed product.
+     */
+    private static void mergeTransposed(float[] tile, int stride, int rows, int w, float[] c, int cIdx, int ldc,
+                                        float alpha, float beta, boolean first) {
+        for (int j = 0; j < w; j++, cIdx += ldc) {
+            for (int r = 0, t = j; r < rows; r++, t += stride) {
+                int ci = cIdx + r;
+                if (first && beta == 0f) {
+                    c[ci] = tile[t] * alpha;
+                } else if (first && beta != 1f) {
+                    c[ci] = Math.fma(tile[t], alpha, c[ci] * beta);
+                } else {
+                    c[ci] = Math.fma(tile[t], alpha, c[ci]);
+                }
+            }
+        }
+    }
+
+    /** Index in c of C[i][j], or of C[j][i] when the product is computed transposed (tc). */
+    private static int cIndex(boolean tc, int cOff, int ldc, int i, int j) {
+        return tc ? cOff + j * ldc + i : cOff + i * ldc + j;
     }
 
     /**

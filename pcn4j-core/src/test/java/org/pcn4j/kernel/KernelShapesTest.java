@@ -106,7 +106,9 @@ class KernelShapesTest {
     /** Every shape, 1-3 threads, plain and pre-packed B: the same bits (shapes differ only in tiling). */
     @Test
     void shapesThreadsAndPackingGiveTheSameBits() {
-        int[][] sizes = {{64, 128, 784}, {256, 300, 200}, {300, 20, 500}, {129, 1025, 33}, {64, 10, 1000}, {37, 700, 61}};
+        int[][] sizes = {{64, 128, 784}, {256, 300, 200}, {300, 20, 500}, {129, 1025, 33}, {64, 10, 1000}, {37, 700, 61},
+            // at 2-3 threads these share one packed B (VectorGemm.SHARE_MIN): m*k and k*n >= 2^16
+            {256, 300, 300}, {160, 520, 420}};
         SplittableRandom rng = new SplittableRandom(77);
         for (int[] s : sizes) {
             int m = s[0], n = s[1], k = s[2];
@@ -142,6 +144,78 @@ class KernelShapesTest {
                 }
             }
         }
+    }
+
+    /**
+     * Narrow products (n < 2L, m >= 2L) that run transposed (C^T = op(B)^T op(A)^T, vectors along m)
+     * give the bits of the untransposed product, in all four layouts, with beta 0, 1 and other, on
+     * every shape and thread count; and they match the double-precision reference.
+     */
+    @Test
+    void transposedNarrowProductsKeepTheBits() {
+        int l = VectorGemm.L, nr = VectorGemm.NR;
+        int[][] sizes = {{64, 10, 256}, {128, 10, 64}, {nr, 1, 1100}, {77, 3, 300}, {64, 5, 700}, {40, l + 3, 53},
+            {600, 10, 70}, {64, l, 128}, {nr + 3, nr - 1, 70}};
+        SplittableRandom rng = new SplittableRandom(21);
+        int transposed = 0;
+        for (int[] s : sizes) {
+            int m = s[0], n = s[1], k = s[2];
+            // Smaller products take the unblocked loops (other bits), not the path under test.
+            assertTrue((long) m * n * k >= VectorGemm.DIRECT_MNK, m + "x" + n + "x" + k);
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 2) != 0, tb = (t & 1) != 0;
+                float[] a = GemmTest.random(rng, m * k);
+                float[] b = GemmTest.random(rng, k * n);
+                float[] c0 = GemmTest.random(rng, m * n);
+                for (float beta : new float[] {0f, 1f, 0.4f}) {
+                    float[] want = c0.clone();
+                    GemmShape base = GemmShape.named("8x2", VectorGemm.S.vectorBitSize(), "amd64");
+                    VectorGemm.product(base, ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, want, 0, n,
+                            1, false);
+                    if (VectorGemm.transposeNarrow(base, ta, m, n)) {
+                        transposed++;
+                    }
+                    for (String shape : SHAPES) {
+                        for (int threads = 1; threads <= 2; threads++) {
+                            VectorKernels kern = new VectorKernels(threads, shape);
+                            for (int packed = 0; packed < 2; packed++) {
+                                float[] c = c0.clone();
+                                if (packed == 0) {
+                                    kern.sgemm(ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c, 0, n);
+                                } else {
+                                    kern.sgemm(ta, m, 0.7f, a, 0, ta ? m : k, kern.pack(tb, k, n, b, 0, tb ? k : n, null),
+                                            beta, c, 0, n);
+                                }
+                                for (int i = 0; i < c.length; i++) {
+                                    if (Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(want[i])) {
+                                        fail(shape + " threads=" + threads + " packed=" + packed + " beta=" + beta
+                                                + " differs at " + i + " for " + m + "x" + n + "x" + k + " t=" + t);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                GemmTest.check(new VectorKernels(1), ta, tb, m, n, k, 0.7f, 0.4f, t, t % 2, 3 * (t % 2), t % 3, rng);
+            }
+        }
+        assertTrue(transposed > 0, "no size took the transposed path");
+    }
+
+    @Test
+    void rowsForSmallProducts() {
+        GemmShape avx512 = GemmShape.table(512, "amd64", 17);
+        assertEquals(5, avx512.rowsFor(10), "10 rows: two 5-row micro-panels, not 16 rows of 8");
+        assertEquals(8, avx512.rowsFor(100), "104 rows of 8 is close enough to 100");
+        assertEquals(8, avx512.rowsFor(64));
+        assertEquals(6, avx512.rowsFor(12));
+        assertEquals(4, avx512.rowsFor(3));
+        GemmShape avx2 = GemmShape.table(256, "amd64", 25);
+        assertEquals(5, avx2.rowsFor(10));
+        assertEquals(4, avx2.rowsFor(8), "never more rows than the table's shape");
+        assertEquals(4, avx2.rowsFor(6), "8 rows of 4; never 6x2L, which spills on JDK 25");
+        assertEquals(5, avx2.withRows(5).mr);
+        assertTrue(avx512.withRows(5) == avx512.withRows(5), "derived shapes are made once");
     }
 
     @Test
@@ -205,7 +279,9 @@ class KernelShapesTest {
         }
         com.sun.management.ThreadMXBean tmx = (com.sun.management.ThreadMXBean) mx;
         long me = Thread.currentThread().getId();
-        int m = 32, n = 80, k = 300;
+        // 32x80x300, and a narrow 64x10x300 (computed transposed in some layouts)
+        for (int[] s : new int[][] {{32, 80, 300}, {64, 10, 300}}) {
+        int m = s[0], n = s[1], k = s[2];
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = GemmTest.random(rng, m * k), b = GemmTest.random(rng, k * n), c = new float[m * n];
         VectorKernels kern = new VectorKernels(1);
@@ -221,7 +297,8 @@ class KernelShapesTest {
                 }
                 least = Math.min(least, tmx.getThreadAllocatedBytes(me) - before);
             }
-            assertEquals(0, least, "bytes allocated by 100 warm products, ta=" + ta + " tb=" + tb);
+            assertEquals(0, least, "bytes allocated by 100 warm products, ta=" + ta + " tb=" + tb + " " + m + "x" + n);
+        }
         }
     }
 }
