@@ -65,6 +65,30 @@ final class VectorMath {
     private static final FloatVector ERFC_P9 = FloatVector.broadcast(S, 1.404469737e-01f);
     private static final FloatVector ERFC_P10 = FloatVector.broadcast(S, -2.921516829e-02f);
 
+    /**
+     * t[o] + t[o + 1] + ... + t[o + L - 1] in that order: a vector's lanes (stored there) summed the
+     * way reduceLanes(ADD) does in the interpreter, in C1 and in JDK 17's C2. JDK 25's C2 sums in
+     * another order, so reduceLanes(ADD) gave JIT-state-dependent bits; scalar float adds are
+     * never reordered by any JIT. Written out per vector length: C2 does not unroll the loop well.
+     */
+    static float sumInOrder(float[] t, int o) {
+        switch (S.length()) {
+            case 16:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3] + t[o + 4] + t[o + 5] + t[o + 6] + t[o + 7] + t[o + 8]
+                        + t[o + 9] + t[o + 10] + t[o + 11] + t[o + 12] + t[o + 13] + t[o + 14] + t[o + 15];
+            case 8:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3] + t[o + 4] + t[o + 5] + t[o + 6] + t[o + 7];
+            case 4:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3];
+            default:
+                float s = t[o];
+                for (int i = 1; i < S.length(); i++) {
+                    s += t[o + i];
+                }
+                return s;
+        }
+    }
+
     /** e^x with relative error about 1e-7 for x in [-87.3, 88]; 0 below; NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
         VectorMask<Float> under = x.lt(EXP_LO);
