@@ -1,7 +1,7 @@
 package org.pcn4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,10 +28,10 @@ final class VectorMath {
     private static final int MAGIC_BITS = 0x4B400000;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** ln(2^-126): below it exp returns 0 (the true value is below the smallest normal float). */
-    private static final float EXP_LO = -87.33654475f;
-    /** Above it the 2^n scale would overflow; callers here only use x <= 0. */
-    private static final float EXP_HI = 88.0f;
+    /** Below it e^x is under half the smallest subnormal float (e^-103.97) and rounds to 0. */
+    private static final float EXP_LO = -104f;
+    /** Above it e^x overflows float (e^88.72): the clamp still gives infinity. */
+    private static final float EXP_HI = 89f;
 
     static final float SQRT_HALF = 0.70710678118654752f;
     static final float INV_SQRT_2PI = 0.39894228040143268f;
@@ -89,9 +89,15 @@ final class VectorMath {
         }
     }
 
-    /** e^x with relative error about 1e-7 for x in [-87.3, 88]; 0 below; NaN stays NaN. */
+    /**
+     * e^x within 1.01 ulp where the result is a normal float; subnormal results are rounded once
+     * (gradual underflow), 0 below -103.97, infinity above 88.72; NaN stays NaN. x = n ln2 + r
+     * (Cody-Waite, ln2 in two parts), a degree-7 polynomial in r, and 2^n applied as 2^(n/2)
+     * 2^(n - n/2): both factors are normal for n in [-150, 128], the first product is exact, and
+     * the second rounds once, into the subnormals or to infinity where the true value lies.
+     * Where e^x is normal the two factors give the same bits as one 2^n.
+     */
     static FloatVector exp(FloatVector x) {
-        VectorMask<Float> under = x.lt(EXP_LO);
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector t = xc.fma(LOG2E, MAGIC);
         FloatVector n = t.sub(MAGIC);
@@ -105,11 +111,11 @@ final class VectorMath {
                 .fma(r, EXP_P5)
                 .fma(z, r)
                 .add(1f);
-        FloatVector scale = t.reinterpretAsInts()
-                .sub(MAGIC_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return y.mul(scale).blend(0f, under);
+        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(s1).mul(s2);
     }
 
     /** tanh(x) = sign(x) (1 - e)/(1 + e) with e = exp(-2|x|); an odd polynomial for |x| < 0.625. */
@@ -129,7 +135,9 @@ final class VectorMath {
                 .fma(z, TANH_P4)
                 .mul(z)
                 .fma(x, x);
-        return big.blend(small, ax.lt(0.625f));
+        // Below 2^-12 tanh(x) rounds to x, which the polynomial gives too except for the sign of
+        // a zero (-0 came out +0): x itself there.
+        return big.blend(small, ax.lt(0.625f)).blend(x, ax.lt(0x1p-12f));
     }
 
     /** 1 - tanh(x)^2 = 4e / (1 + e)^2 with e = exp(-2|x|): no cancellation in the tails. */
