@@ -45,18 +45,21 @@ public enum Activation {
         throw new PcnException("unknown activation '" + name + "' (expected one of identity, tanh, sigmoid, relu, leaky_relu, gelu, gelu_tanh)");
     }
 
-    /** Scalar reference value, in double precision. */
+    /**
+     * Scalar reference value, in double precision. tanh is StrictMath's: Math.tanh is an intrinsic
+     * from JDK 24 on whose last bits differ from JDK 17's (which delegates to StrictMath).
+     */
     public double apply(double x) {
         switch (this) {
             case IDENTITY: return x;
-            case TANH: return Math.tanh(x);
+            case TANH: return StrictMath.tanh(x);
             case SIGMOID: return 1.0 / (1.0 + Math.exp(-x));
             case RELU: return x > 0 ? x : 0;
             case LEAKY_RELU: return x > 0 ? x : LEAKY_SLOPE * x;
             case GELU: return 0.5 * x * (1.0 + Erf.erf(x / Math.sqrt(2.0)));
             case GELU_TANH: {
                 double u = Math.sqrt(2.0 / Math.PI) * (x + 0.044715 * x * x * x);
-                return 0.5 * x * (1.0 + Math.tanh(u));
+                return 0.5 * x * (1.0 + StrictMath.tanh(u));
             }
             default: throw new AssertionError(this);
         }
@@ -66,7 +69,7 @@ public enum Activation {
     public double derivative(double x) {
         switch (this) {
             case IDENTITY: return 1;
-            case TANH: { double t = Math.tanh(x); return 1 - t * t; }
+            case TANH: { double t = StrictMath.tanh(x); return 1 - t * t; }
             case SIGMOID: { double s = 1.0 / (1.0 + Math.exp(-x)); return s * (1 - s); }
             case RELU: return x > 0 ? 1 : 0;
             case LEAKY_RELU: return x > 0 ? 1 : LEAKY_SLOPE;
@@ -78,7 +81,7 @@ public enum Activation {
             case GELU_TANH: {
                 double c = Math.sqrt(2.0 / Math.PI);
                 double u = c * (x + 0.044715 * x * x * x);
-                double t = Math.tanh(u);
+                double t = StrictMath.tanh(u);
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x);
             }
             default: throw new AssertionError(this);

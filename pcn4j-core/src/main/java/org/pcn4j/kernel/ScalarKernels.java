@@ -198,17 +198,36 @@ public class ScalarKernels implements Kernels {
         tile[15] = c33;
     }
 
+    /**
+     * The smooth activations through {@link ScalarMath}: the vector backend's float arithmetic
+     * (the same bits on both backends, every JDK and JIT tier); the piecewise-linear ones through
+     * {@link Activation}'s definition, which rounds to the same floats.
+     */
     @Override
     public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = (float) f.apply(x[xOff + i]);
+            float v = x[xOff + i];
+            switch (f) {
+                case TANH: y[yOff + i] = ScalarMath.tanh(v); break;
+                case SIGMOID: y[yOff + i] = ScalarMath.sigmoid(v); break;
+                case GELU: y[yOff + i] = ScalarMath.gelu(v); break;
+                case GELU_TANH: y[yOff + i] = ScalarMath.geluTanh(v); break;
+                default: y[yOff + i] = (float) f.apply(v);
+            }
         }
     }
 
     @Override
     public void activateDerivative(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = (float) f.derivative(x[xOff + i]);
+            float v = x[xOff + i];
+            switch (f) {
+                case TANH: y[yOff + i] = ScalarMath.tanhDerivative(v); break;
+                case SIGMOID: y[yOff + i] = ScalarMath.sigmoidDerivative(v); break;
+                case GELU: y[yOff + i] = ScalarMath.geluDerivative(v); break;
+                case GELU_TANH: y[yOff + i] = ScalarMath.geluTanhDerivative(v); break;
+                default: y[yOff + i] = (float) f.derivative(v);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package org.pcn4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,6 +92,9 @@ final class VectorGemm {
 
     /** Per thread: gather index vectors for B transposed and for A as stored. */
     private static final ThreadLocal<int[][]> GATHER_INDEX = ThreadLocal.withInitial(() -> new int[2][L]);
+
+    /** Per thread: the four dot-product accumulators of {@link #direct}, stored to be summed in lane order. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * L]);
 
     private VectorGemm() {}
 
@@ -794,7 +796,12 @@ final class VectorGemm {
             }
         } else {
             // Rows of A and B are both contiguous in k: vector dot products, four columns at a time.
+            // Each dot product's lanes are summed in lane order by scalar adds, not reduceLanes(ADD):
+            // the API leaves that order open, and JDK 25's C2 sums in another order than the
+            // interpreter and C1 (and JDK 17) do, so results depended on whether this loop was
+            // C2-compiled yet (the JDK 25 drift of BehaviourLockTest, DEVELOPERS.md).
             int kv = k / L * L;
+            float[] lanes = LANES.get();
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * lda;
                 int ci = cOff + i * ldc;
@@ -804,18 +811,25 @@ final class VectorGemm {
                     int b1 = b0 + ldb;
                     int b2 = b1 + ldb;
                     int b3 = b2 + ldb;
-                    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                    for (int p = 0; p < kv; p += L) {
-                        FloatVector av = FloatVector.fromArray(S, a, ai + p);
-                        s0 = av.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-                        s1 = av.fma(FloatVector.fromArray(S, b, b1 + p), s1);
-                        s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
-                        s3 = av.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+                    float d0 = 0f, d1 = 0f, d2 = 0f, d3 = 0f; // what summing zero lanes gives
+                    if (kv > 0) {
+                        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                        for (int p = 0; p < kv; p += L) {
+                            FloatVector av = FloatVector.fromArray(S, a, ai + p);
+                            s0 = av.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                            s1 = av.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+                            s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+                            s3 = av.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+                        }
+                        s0.intoArray(lanes, 0);
+                        s1.intoArray(lanes, L);
+                        s2.intoArray(lanes, 2 * L);
+                        s3.intoArray(lanes, 3 * L);
+                        d0 = VectorMath.sumInOrder(lanes, 0);
+                        d1 = VectorMath.sumInOrder(lanes, L);
+                        d2 = VectorMath.sumInOrder(lanes, 2 * L);
+                        d3 = VectorMath.sumInOrder(lanes, 3 * L);
                     }
-                    float d0 = s0.reduceLanes(VectorOperators.ADD);
-                    float d1 = s1.reduceLanes(VectorOperators.ADD);
-                    float d2 = s2.reduceLanes(VectorOperators.ADD);
-                    float d3 = s3.reduceLanes(VectorOperators.ADD);
                     for (int p = kv; p < k; p++) {
                         float av = a[ai + p];
                         d0 = Math.fma(av, b[b0 + p], d0);
@@ -830,11 +844,15 @@ final class VectorGemm {
                 }
                 for (; j < n; j++) {
                     int b0 = bOff + j * ldb;
-                    FloatVector s0 = FloatVector.zero(S);
-                    for (int p = 0; p < kv; p += L) {
-                        s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                    float d0 = 0f;
+                    if (kv > 0) {
+                        FloatVector s0 = FloatVector.zero(S);
+                        for (int p = 0; p < kv; p += L) {
+                            s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                        }
+                        s0.intoArray(lanes, 0);
+                        d0 = VectorMath.sumInOrder(lanes, 0);
                     }
-                    float d0 = s0.reduceLanes(VectorOperators.ADD);
                     for (int p = kv; p < k; p++) {
                         d0 = Math.fma(a[ai + p], b[b0 + p], d0);
                     }

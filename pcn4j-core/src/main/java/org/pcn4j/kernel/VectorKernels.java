@@ -356,7 +356,9 @@ public final class VectorKernels implements Kernels {
         java.util.Objects.checkFromIndexSize(yOff, rows * cols, y.length);
         int cv = cols / L * L;
         int rest = cols - cv;
-        float[] tail = rest > 0 ? new float[L] : null;
+        float[][] scratch = TAILS.get();
+        float[] tail = scratch[0];
+        float[] lanes = scratch[1];
         for (int r = 0; r < rows; r++) {
             int xo = xOff + r * cols;
             int yo = yOff + r * cols;
@@ -392,7 +394,11 @@ public final class VectorKernels implements Kernels {
                 }
                 vs = vs.add(e);
             }
-            float sum = vs.reduceLanes(VectorOperators.ADD);
+            // Lanes summed in lane order by scalar adds: reduceLanes(ADD) leaves the order open, and
+            // JDK 25's C2 uses another one than the interpreter and C1, so results depended on the
+            // JIT state. (MAX above is exact in any order.)
+            vs.intoArray(lanes, 0);
+            float sum = VectorMath.sumInOrder(lanes, 0);
             if (log) {
                 float lse = (float) (max + Math.log(sum));
                 FloatVector vl = FloatVector.broadcast(S, lse);

@@ -1,7 +1,7 @@
 package org.pcn4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,11 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * EXP/TANH are pure-Java fallbacks on this kind of machine (12-39 ns per element on JDK 17 and 25,
  * AMD Zen 4), slower than scalar Math; these run in a few tenths of a nanosecond per element.
  *
- * <p>Accuracy (measured against the double reference in the tests): exp relative error about
- * 1e-7 for x in [-87.3, 0]; tanh, sigmoid and their derivatives are formed from exp(-|x|) so they
- * keep relative accuracy in the tails; the normal CDF uses erfc(z) = t exp(-z^2) P(t) with a
- * fitted polynomial P (see {@link #erfcPoly}) and loses about 6e-8 * x^2 relative through the
- * float rounding of x^2 in exp(-x^2 / 2).
+ * <p>Accuracy (measured against StrictMath over the whole float line, docs/kernels.md): exp
+ * 1.01 ulp (subnormal results and overflow included), tanh 1.5, sigmoid 2.7, their derivatives
+ * 3.9 and 4.2 ulp; tanh, sigmoid and their derivatives are formed from exp(-|x|) so they keep
+ * relative accuracy in the tails; the normal CDF uses erfc(z) = t exp(-z^2) P(t) with a fitted
+ * polynomial P (see {@link #erfcPoly}) and loses about 6e-8 * x^2 relative through the float
+ * rounding of x^2 in exp(-x^2 / 2). Only exact IEEE operations (+ - * / fma, compares, bit
+ * moves): the same bits in every JIT tier and JDK; {@link ScalarMath} repeats them per float.
  *
  * <p>Each function calls exp once: two inlined exps in one loop exceed C2's inlining budget
  * (NodeCountInliningCutoff), and the out-of-line call then boxes its vectors (5x slower).
@@ -28,10 +30,10 @@ final class VectorMath {
     private static final int MAGIC_BITS = 0x4B400000;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** ln(2^-126): below it exp returns 0 (the true value is below the smallest normal float). */
-    private static final float EXP_LO = -87.33654475f;
-    /** Above it the 2^n scale would overflow; callers here only use x <= 0. */
-    private static final float EXP_HI = 88.0f;
+    /** Below it e^x is under half the smallest subnormal float (e^-103.97) and rounds to 0. */
+    private static final float EXP_LO = -104f;
+    /** Above it e^x overflows float (e^88.72): the clamp still gives infinity. */
+    private static final float EXP_HI = 89f;
 
     static final float SQRT_HALF = 0.70710678118654752f;
     static final float INV_SQRT_2PI = 0.39894228040143268f;
@@ -65,9 +67,39 @@ final class VectorMath {
     private static final FloatVector ERFC_P9 = FloatVector.broadcast(S, 1.404469737e-01f);
     private static final FloatVector ERFC_P10 = FloatVector.broadcast(S, -2.921516829e-02f);
 
-    /** e^x with relative error about 1e-7 for x in [-87.3, 88]; 0 below; NaN stays NaN. */
+    /**
+     * t[o] + t[o + 1] + ... + t[o + L - 1] in that order: a vector's lanes (stored there) summed the
+     * way reduceLanes(ADD) does in the interpreter, in C1 and in JDK 17's C2. JDK 25's C2 sums in
+     * another order, so reduceLanes(ADD) gave JIT-state-dependent bits; scalar float adds are
+     * never reordered by any JIT. Written out per vector length: C2 does not unroll the loop well.
+     */
+    static float sumInOrder(float[] t, int o) {
+        switch (S.length()) {
+            case 16:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3] + t[o + 4] + t[o + 5] + t[o + 6] + t[o + 7] + t[o + 8]
+                        + t[o + 9] + t[o + 10] + t[o + 11] + t[o + 12] + t[o + 13] + t[o + 14] + t[o + 15];
+            case 8:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3] + t[o + 4] + t[o + 5] + t[o + 6] + t[o + 7];
+            case 4:
+                return t[o] + t[o + 1] + t[o + 2] + t[o + 3];
+            default:
+                float s = t[o];
+                for (int i = 1; i < S.length(); i++) {
+                    s += t[o + i];
+                }
+                return s;
+        }
+    }
+
+    /**
+     * e^x within 1.01 ulp where the result is a normal float; subnormal results are rounded once
+     * (gradual underflow), 0 below -103.97, infinity above 88.72; NaN stays NaN. x = n ln2 + r
+     * (Cody-Waite, ln2 in two parts), a degree-7 polynomial in r, and 2^n applied as 2^(n/2)
+     * 2^(n - n/2): both factors are normal for n in [-150, 128], the first product is exact, and
+     * the second rounds once, into the subnormals or to infinity where the true value lies.
+     * Where e^x is normal the two factors give the same bits as one 2^n.
+     */
     static FloatVector exp(FloatVector x) {
-        VectorMask<Float> under = x.lt(EXP_LO);
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector t = xc.fma(LOG2E, MAGIC);
         FloatVector n = t.sub(MAGIC);
@@ -81,11 +113,11 @@ final class VectorMath {
                 .fma(r, EXP_P5)
                 .fma(z, r)
                 .add(1f);
-        FloatVector scale = t.reinterpretAsInts()
-                .sub(MAGIC_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return y.mul(scale).blend(0f, under);
+        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(s1).mul(s2);
     }
 
     /** tanh(x) = sign(x) (1 - e)/(1 + e) with e = exp(-2|x|); an odd polynomial for |x| < 0.625. */
@@ -105,7 +137,9 @@ final class VectorMath {
                 .fma(z, TANH_P4)
                 .mul(z)
                 .fma(x, x);
-        return big.blend(small, ax.lt(0.625f));
+        // Below 2^-12 tanh(x) rounds to x, which the polynomial gives too except for the sign of
+        // a zero (-0 came out +0): x itself there.
+        return big.blend(small, ax.lt(0.625f)).blend(x, ax.lt(0x1p-12f));
     }
 
     /** 1 - tanh(x)^2 = 4e / (1 + e)^2 with e = exp(-2|x|): no cancellation in the tails. */

@@ -25,7 +25,7 @@ public enum Activation {
         }
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            y[i] = Math.tanh(x[i]);
+            y[i] = StrictMath.tanh(x[i]); // not Math.tanh: a JDK 24+ intrinsic with other last bits
         }
         return y;
     }
@@ -37,7 +37,7 @@ public enum Activation {
             if (this == IDENTITY) {
                 d[i] = 1;
             } else {
-                double t = Math.tanh(x[i]);
+                double t = StrictMath.tanh(x[i]);
                 d[i] = 1 - t * t;
             }
         }

@@ -81,6 +81,31 @@ class ActivationKernelsTest {
         }
     }
 
+    /** The scalar backend runs VectorMath's arithmetic one float at a time (ScalarMath): same bits. */
+    @Test
+    void scalarAndVectorBackendsGiveTheSameBits() {
+        float[] x = inputs();
+        Kernels s = new ScalarKernels();
+        Kernels v = new VectorKernels(1);
+        for (Activation f : Activation.values()) {
+            for (boolean derivative : new boolean[] {false, true}) {
+                float[] ys = new float[x.length];
+                float[] yv = new float[x.length];
+                if (derivative) {
+                    s.activateDerivative(f, x, 0, ys, 0, x.length);
+                    v.activateDerivative(f, x, 0, yv, 0, x.length);
+                } else {
+                    s.activate(f, x, 0, ys, 0, x.length);
+                    v.activate(f, x, 0, yv, 0, x.length);
+                }
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(Float.floatToIntBits(yv[i]), Float.floatToIntBits(ys[i]),
+                            f + (derivative ? "'" : "") + "(" + x[i] + "): scalar " + ys[i] + ", vector " + yv[i]);
+                }
+            }
+        }
+    }
+
     @Test
     void nanPropagatesThroughSmoothActivations() {
         float[] x = {Float.NaN, 1f, Float.NaN};
