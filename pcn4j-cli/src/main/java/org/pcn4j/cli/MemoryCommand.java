@@ -295,6 +295,9 @@ public final class MemoryCommand implements Runnable {
                 event.put("reason", result.stopReason());
                 event.put("action", "stop");
                 event.put("kept_epoch", result.keptEpoch());
+                if (!Double.isNaN(result.keptValidationEnergy())) {
+                    event.put("kept_val_energy", result.keptValidationEnergy());
+                }
                 append(run, event);
             }
             Map<String, String> extra = new LinkedHashMap<>();
