@@ -221,8 +221,8 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--eval-every", defaultValue = "" + MemoryStore.Settings.DEFAULT_EVAL_EVERY, paramLabel = "N",
                 description = "With --validation: evaluate the held-out images every N epochs and after the last"
                         + " (default: ${DEFAULT-VALUE}). Each evaluation runs --recall-steps of inference on every"
-                        + " held-out image, about as long as 50 storing epochs of as many images: with --validation"
-                        + " 0.1, evaluating every 50 epochs adds about 10 %% to the time (measured on digits).")
+                        + " held-out image, about as long as 60 storing epochs of as many images (digits,"
+                        + " BENCHMARKS.md).")
         int evalEvery;
 
         @Mixin

@@ -19,7 +19,7 @@ import org.pcn4j.model.Parameter;
  * the memory instead of throwing with diverged ones.
  *
  * <p>Evaluating runs the memory's recall inference (1000 steps by default) on every held-out
- * image, which takes about as long as 50 storing epochs of the same number of images (measured on
+ * image, which takes about as long as 60 storing epochs of the same number of images (measured on
  * digits): it runs every {@link Settings#evalEvery} epochs and after the last, not every epoch. Evaluating never
  * changes what is stored: storing the same images with or without held-out ones beside them gives
  * the same weights (the test checks it bit for bit).
