@@ -12,7 +12,9 @@ import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
 import org.pcn4j.data.Idx;
 import org.pcn4j.data.InputAffine;
+import org.pcn4j.fit.FitConfig;
 import org.pcn4j.kernel.Activation;
+import org.pcn4j.memory.MemoryStore;
 import org.pcn4j.memory.PcMemory;
 import org.pcn4j.optim.OptimizerConfig;
 import picocli.CommandLine.Command;
@@ -188,7 +190,8 @@ public final class MemoryCommand implements Runnable {
     @Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Store the first N images of a split in a generative PC network (its weights only).",
                     "RUNDIR receives model.safetensors, config.json, metrics.jsonl (energy per epoch) and",
-                    "stored.idx/.png (the images stored, to make cues from)."})
+                    "stored.idx/.png (the images stored, to make cues from); with --validation also held_out.idx/.png.",
+                    "A divergence stops storing: the last good weights are written and the exit code is 1."})
     static final class Store implements Callable<Integer> {
         @Mixin
         Options.Data data = new Options.Data();
@@ -205,6 +208,23 @@ public final class MemoryCommand implements Runnable {
         @Option(names = "--overwrite", description = "Allow --out to be a folder that holds another memory's model (replaced).")
         boolean overwrite;
 
+        @Option(names = "--validation", defaultValue = "0", paramLabel = "FRACTION",
+                description = "Fraction of the --count images held out (drawn by --seed, not stored) to evaluate on"
+                        + " (default: ${DEFAULT-VALUE}).")
+        double validation;
+
+        @Option(names = "--keep", defaultValue = "last", paramLabel = "WHICH",
+                description = "Model to write: last (the last good epoch) or best (the lowest mean energy of the held-out"
+                        + " images under recall inference; needs --validation) (default: ${DEFAULT-VALUE}).")
+        String keep;
+
+        @Option(names = "--eval-every", defaultValue = "" + MemoryStore.Settings.DEFAULT_EVAL_EVERY, paramLabel = "N",
+                description = "With --validation: evaluate the held-out images every N epochs and after the last"
+                        + " (default: ${DEFAULT-VALUE}). Each evaluation runs --recall-steps of inference on every"
+                        + " held-out image, about as long as 60 storing epochs of as many images (digits,"
+                        + " BENCHMARKS.md).")
+        int evalEvery;
+
         @Mixin
         Options.Quiet quiet = new Options.Quiet();
 
@@ -220,58 +240,135 @@ public final class MemoryCommand implements Runnable {
             threads.apply();
             PcMemory.Config config = memory.config();
             PcMemory.Recall recall = memory.recall();
+            MemoryStore.Settings settings = settings();
             RunDir run = RunDir.create(out, overwrite); // a store can take hours: never replace one by starting
             Images im = load(data.dataset, data.dataDir, split, count);
+            MemoryStore.Split held = MemoryStore.split(count, validation, config.seed()); // refused before writing
             Map<String, Object> resolved = new LinkedHashMap<>();
             resolved.put("dataset", data.dataset);
             resolved.put("data-dir", data.dataDir == null ? null : data.dataDir.toAbsolutePath().toString());
             resolved.put("split", split);
             resolved.put("count", count);
             resolved.putAll(memory.describe());
+            resolved.put("validation", validation);
+            resolved.put("keep", keep);
+            resolved.put("eval-every", evalEvery);
             run.writeJson("config.json", resolved);
-            byte[] px = new byte[count * im.size()];
-            ImageFiles.toPixels(im.values(), count, im.size(), im.affine(), px, 0);
-            ImageFiles.write(run.path("stored.idx"), px, count, im.rows(), im.cols());
+            int stored = held.stored().length;
+            writeImages(run, "stored.idx", im, held.stored());
+            if (held.heldOut().length > 0) {
+                writeImages(run, "held_out.idx", im, held.heldOut());
+            }
 
             PcMemory m = PcMemory.create(im.size(), config, recall);
             run.truncate("metrics.jsonl");
             ProgressBar bar = quiet.quiet ? null : ProgressBar.items(new PrintWriter(System.err, true), "epochs");
             if (bar != null) {
-                bar.start("storing " + count + " images", config.epochs());
+                bar.start("storing " + stored + " images", config.epochs());
             }
             long t0 = System.nanoTime();
-            double energy = m.store(im.values(), count, (epoch, e) -> {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("epoch", epoch);
-                line.put("train_energy", e);
-                line.put("seconds", (System.nanoTime() - t0) / 1e9);
-                try {
-                    run.appendJsonLine("metrics.jsonl", line);
-                } catch (IOException ex) {
-                    throw new PcnException("cannot write metrics.jsonl (" + Errors.describe(ex) + ")");
-                }
+            MemoryStore.Result result;
+            try {
+                result = MemoryStore.store(m, im.values(), count, settings, (epoch, e, ve) -> {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("epoch", epoch);
+                    line.put("train_energy", e);
+                    if (!Double.isNaN(ve)) {
+                        line.put("val_energy", ve);
+                    }
+                    line.put("seconds", (System.nanoTime() - t0) / 1e9);
+                    append(run, line);
+                    if (bar != null) {
+                        bar.setLabel(String.format(java.util.Locale.ROOT, "storing %d images, energy %.4f", stored, e));
+                        bar.update(epoch);
+                    }
+                });
+            } finally {
                 if (bar != null) {
-                    bar.setLabel(String.format(java.util.Locale.ROOT, "storing %d images, energy %.4f", count, e));
-                    bar.update(epoch);
+                    bar.clear();
                 }
-            });
-            if (bar != null) {
-                bar.clear();
+            }
+            if (result.stopped()) {
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("event", "divergence");
+                event.put("epoch", result.epochsRun());
+                event.put("reason", result.stopReason());
+                event.put("action", "stop");
+                event.put("kept_epoch", result.keptEpoch());
+                if (!Double.isNaN(result.keptValidationEnergy())) {
+                    event.put("kept_val_energy", result.keptValidationEnergy());
+                }
+                append(run, event);
             }
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("image_shape", "[" + im.rows() + ", " + im.cols() + "]");
             extra.put("dataset", data.dataset);
-            extra.put("stored", Integer.toString(count));
+            extra.put("stored", Integer.toString(stored));
+            extra.put("store", org.pcn4j.util.Json.write(result.metadata()));
+            // The memory holds the kept weights (never diverged ones): written also when storing stopped.
             m.save(run.path("model.safetensors"), im.affine(), extra);
+            if (result.stopped()) {
+                throw new PcnException("memory store stopped: " + result.stopReason() + "; "
+                        + run.path("model.safetensors") + " holds epoch " + result.keptEpoch()
+                        + (result.keptEpoch() == 0 ? " (the initial weights)" : "")
+                        + " (try a smaller --state-lr or --lr)");
+            }
+            if (result.keptEpoch() != result.epochsRun()) {
+                System.err.println("pcn4j: kept the memory of epoch " + result.keptEpoch() + " (--keep " + keep + ")");
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> res = new LinkedHashMap<>();
-            res.put("stored", count);
-            res.put("final_energy", energy);
+            res.put("stored", stored);
+            if (held.heldOut().length > 0) {
+                res.put("held_out", held.heldOut().length);
+                res.put("kept_epoch", result.keptEpoch());
+                res.put("kept_val_energy", result.keptValidationEnergy());
+            }
+            res.put("final_energy", result.lastEnergy());
             res.put("seconds", Math.round(secs * 10) / 10.0);
             res.put("footprint_bytes", m.footprintBytes());
             res.put("model", run.path("model.safetensors").toString());
             System.out.println(org.pcn4j.util.Json.write(res));
             return 0;
+        }
+
+        /** The hold-out and keep flags, checked as train checks its own (one line naming the flag). */
+        MemoryStore.Settings settings() {
+            if (!(validation >= 0 && validation < 1)) {
+                throw new PcnException("--validation must be in [0, 1), got " + validation);
+            }
+            FitConfig.Keep k;
+            try {
+                k = FitConfig.Keep.parse(keep);
+            } catch (PcnException e) {
+                throw new PcnException("--keep must be last or best, got '" + keep + "'");
+            }
+            if (evalEvery < 1) {
+                throw new PcnException("--eval-every must be >= 1, got " + evalEvery);
+            }
+            if (k == FitConfig.Keep.BEST && validation == 0) {
+                throw new PcnException("--keep best selects on the held-out images: give --validation FRACTION > 0");
+            }
+            return MemoryStore.Settings.builder().validation(validation).keep(k).evalEvery(evalEvery).build();
+        }
+
+        private static void writeImages(RunDir run, String name, Images im, int[] which) throws IOException {
+            int f = im.size();
+            byte[] all = new byte[im.count() * f];
+            ImageFiles.toPixels(im.values(), im.count(), f, im.affine(), all, 0);
+            byte[] px = new byte[which.length * f];
+            for (int i = 0; i < which.length; i++) {
+                System.arraycopy(all, which[i] * f, px, i * f, f);
+            }
+            ImageFiles.write(run.path(name), px, which.length, im.rows(), im.cols());
+        }
+
+        private static void append(RunDir run, Map<String, Object> line) {
+            try {
+                run.appendJsonLine("metrics.jsonl", line);
+            } catch (IOException ex) {
+                throw new PcnException("cannot write metrics.jsonl (" + Errors.describe(ex) + ")");
+            }
         }
     }
 

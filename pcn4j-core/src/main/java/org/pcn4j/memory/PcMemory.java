@@ -275,11 +275,38 @@ public final class PcMemory {
     /**
      * Stores {@code count} images (count x imageSize, values as they will be recalled, e.g. [0,1])
      * by {@link Config#epochs} epochs of standard PC. Returns the mean energy per image of the last
-     * epoch.
+     * epoch. A non-finite energy throws (the weights are then diverged); {@link MemoryStore} instead
+     * keeps the last good weights, holds out validation images and can keep the best epoch.
      */
     public double store(float[] images, int count, EpochListener listener) {
+        return storeLoop(images, count, (epoch, energy, node) -> {
+            if (!Double.isFinite(energy)) {
+                throw new PcnException("memory: storing diverged at epoch " + epoch + " ("
+                        + MemoryStore.nonFinite(energy, node) + "); lower the state or weight learning rate");
+            }
+            if (listener != null) {
+                listener.epoch(epoch, energy);
+            }
+            return true;
+        });
+    }
+
+    /** Sees the end of every storing epoch (or of the batch whose energy was not finite). */
+    interface EpochHook {
+        /**
+         * {@code energy}: the epoch's mean energy per image, or the first non-finite batch energy;
+         * {@code node}: the node inference found non-finite, or null. False stops storing.
+         */
+        boolean epochEnd(int epoch, double energy, String node);
+    }
+
+    /**
+     * The storing loop. An epoch whose batch energy is not finite ends at that batch (the rest of
+     * it would only compute NaNs) and reports that energy. Returns the last reported energy.
+     */
+    double storeLoop(float[] images, int count, EpochHook hook) {
         int d = image.size();
-        if (images.length < (long) count * d) {
+        if (count < 1 || images.length < (long) count * d) {
             throw new PcnException("memory: need " + count + " images of " + d + " pixels");
         }
         int zs = latent.size();
@@ -310,30 +337,56 @@ public final class PcMemory {
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             shuffle(order, rng);
             double sum = 0;
+            String node = null;
             for (int start = 0; start < count; start += b) {
                 int n = Math.min(b, count - start);
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(images, order[start + i] * d, xb, i * d, d);
                     System.arraycopy(z, order[start + i] * zs, zb, i * zs, zs);
                 }
-                inference.query(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
+                try {
+                    inference.query(Map.of(image, xb), Map.of(), Map.of(latent, zb), n, config.inferenceSteps());
+                } catch (org.pcn4j.model.DivergenceException e) {
+                    node = e.node();
+                    sum = Double.NaN;
+                    break;
+                }
                 sum += inference.lastEnergy() * n;
+                if (!Double.isFinite(sum)) {
+                    break;
+                }
                 trainer.learn();
                 float[] zState = latent.state();
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(zState, i * zs, z, order[start + i] * zs, zs);
                 }
             }
-            last = sum / count;
-            if (!Double.isFinite(last)) {
-                throw new PcnException("memory: storing diverged at epoch " + epoch + " (energy " + last
-                        + "); lower the state or weight learning rate");
-            }
-            if (listener != null) {
-                listener.epoch(epoch, last);
+            last = Double.isFinite(sum) ? sum / count : sum;
+            if (!hook.epochEnd(epoch, last, node)) {
+                break;
             }
         }
         return last;
+    }
+
+    /**
+     * Mean energy per image of {@code count} images under this memory's own recall inference: each
+     * image clamped whole, the states above relaxed from a zero latent ({@link Recall#steps} steps).
+     * Low for images the memory explains well; {@link MemoryStore} uses it on held-out images.
+     */
+    public double energy(float[] images, int count) {
+        int d = image.size();
+        if (count < 1 || images.length < (long) count * d) {
+            throw new PcnException("memory: need " + count + " images of " + d + " pixels");
+        }
+        int b = Math.min(config.batch(), count);
+        double sum = 0;
+        for (int start = 0; start < count; start += b) {
+            int n = Math.min(b, count - start);
+            recaller.query(Map.of(image, Arrays.copyOfRange(images, start * d, (start + n) * d)), n, recall.steps());
+            sum += recaller.lastEnergy() * n;
+        }
+        return sum / count;
     }
 
     /** The same weights with another recall setting. */
