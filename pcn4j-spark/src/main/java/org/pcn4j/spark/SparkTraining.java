@@ -163,7 +163,8 @@ public final class SparkTraining implements DistributedTraining {
         if ((inProcess || master.startsWith("local-cluster")) && System.getenv("SPARK_LOCAL_IP") == null) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
-        org.apache.spark.SparkContext ctx = org.apache.spark.SparkContext.getOrCreate(conf);
+        org.apache.spark.SparkContext ctx = inProcess || master.startsWith("local-cluster")
+                ? org.apache.spark.SparkContext.getOrCreate(conf) : connect(conf, master);
         if (!ctx.master().equals(master)) {
             throw new PcnException("--spark " + master + ": this JVM already runs a SparkContext on " + ctx.master()
                     + " (one per JVM)");
@@ -173,6 +174,45 @@ public final class SparkTraining implements DistributedTraining {
     }
 
     private static org.apache.spark.SparkContext current;
+
+    /**
+     * Seconds a cluster master has to register the application. An address that accepts TCP
+     * connections but is no Spark master (another service, a proxy that accepts every
+     * connection) would hold SparkContext's constructor for three 20 s registration attempts.
+     */
+    static int registerWaitSeconds() {
+        return Integer.getInteger("pcn4j.spark.registerWait", 10);
+    }
+
+    /**
+     * Creates the context of a cluster master on a daemon thread and gives up after
+     * {@link #registerWaitSeconds()} with a one-line error (the thread is left to Spark's own
+     * retries; the cli exits right after the error).
+     */
+    private static org.apache.spark.SparkContext connect(SparkConf conf, String master) {
+        java.util.concurrent.FutureTask<org.apache.spark.SparkContext> f =
+                new java.util.concurrent.FutureTask<>(() -> org.apache.spark.SparkContext.getOrCreate(conf));
+        Thread t = new Thread(f, "pcn4j-spark-connect");
+        t.setDaemon(true);
+        t.start();
+        int wait = registerWaitSeconds();
+        try {
+            return f.get(wait, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PcnException("--spark " + master + ": the address accepts connections, but no Spark master"
+                    + " registered the application within " + wait + " s (is it a Spark master?"
+                    + " -Dpcn4j.spark.registerWait=SECONDS waits longer)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new PcnException("--spark " + master + ": " + c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PcnException("--spark " + master + ": interrupted while connecting");
+        }
+    }
 
     /** Stops the context the runs of this JVM share, if one is up (tests, before the JVM exits). */
     static synchronized void stopContext() {
