@@ -37,6 +37,9 @@ import org.pcn4j.train.Trainer;
  * rolled back or stops the run, the kept model (last or best on validation), and checkpoints at
  * round boundaries (every epoch, every --checkpoint-every updates) that a resumed run continues
  * from exactly.
+ *
+ * <p>Over 400 lines: the two kinds of round and what Fit does around a batch (guard, epoch check,
+ * keep, checkpoints) all read and write the same driver state; split, they would pass it around.
  */
 final class Driver {
     /** Marks a Spark checkpoint (the single-machine loop refuses one that has it). */
@@ -176,6 +179,11 @@ final class Driver {
         for (int i = 0; i < w.length; i++) {
             System.arraycopy(w[i], 0, params.get(i).value(), 0, w[i].length);
         }
+        weightsChanged();
+    }
+
+    /** Edges cache products per weight version: weights written from outside must bump it. */
+    void weightsChanged() {
         for (Edge e : net.network().edges()) {
             e.weightsChanged();
         }
@@ -196,7 +204,8 @@ final class Driver {
     FitResult run() {
         System.err.printf(Locale.ROOT, "pcn4j: spark %s, %d partitions, sync %s%n", job.master(), parts,
                 gradients ? "gradients (every batch)" : "weights every " + job.syncEvery() + " local steps");
-        out.onStart(new FitListener.Start(job.fit().data(), trainer, batchesPerEpoch, job.evalInferenceSteps()));
+        // Progress is counted in rounds (a round is K local steps, or one batch in gradients mode).
+        out.onStart(new FitListener.Start(job.fit().data(), trainer, roundsPerEpoch, job.evalInferenceSteps()));
         good = snap(true);
         recent = good;
         int epoch = 1;
@@ -213,7 +222,7 @@ final class Driver {
                 rolledBackInEpoch = false;
                 epochStart = snap(true);
             }
-            out.onEpochStart(epoch, fc.epochs(), batchesPerEpoch);
+            out.onEpochStart(epoch, fc.epochs(), roundsPerEpoch);
             long e0 = System.nanoTime();
             for (int r = skip; r < roundsPerEpoch && stopReason == null; r++) {
                 if (gradients) {
@@ -282,7 +291,7 @@ final class Driver {
                 error = "non-finite gradient";
             } else {
                 trainer.weightOptimizer().step(params, rateScale * tc.schedule().rate(updates));
-                setWeights(weights());
+                weightsChanged();
                 updates++;
             }
         }
@@ -316,7 +325,7 @@ final class Driver {
                 int ti = i;
                 average(rs, r -> r.tensors[ti], params.get(i).value(), samples);
             }
-            setWeights(weights());
+            weightsChanged();
             // Optimizer moments are averaged with the same weights as the parameters (see docs/spark.md).
             Map<String, float[]> arrays = new LinkedHashMap<>();
             for (String key : rs.get(0).optimizerArrays.keySet()) {
