@@ -32,7 +32,7 @@ public interface DistributedTraining {
      * local steps) or "gradients" (one exact, aggregated step per batch); {@code args}: the train
      * command's own arguments, for {@link #worker(List)}; {@code resume}: the checkpoint of a
      * distributed run to continue, or null; {@code lrScale}: the rule for the local steps' weight
-     * rate in averaging mode (sqrt, linear, none or a number; {@link #lrScale(String, int)}).
+     * rate in averaging mode (linear, sqrt, none or a number; {@link #lrScale(String, int)}).
      */
     record Job(String master, String sync, int syncEvery, List<String> args, PcModel net, Fit fit,
                TrainConfig trainConfig, FitConfig fitConfig, int evalInferenceSteps, List<FitListener> listeners,

@@ -34,14 +34,14 @@ final class SparkOptions {
 
     @Option(names = "--sync-lr-scale", paramLabel = "RULE",
             description = "With --spark --sync weights: the factor on the weight learning rate of the local steps:"
-                    + " sqrt (the square root of the partition count: averaging P partitions' steps acts like a P times"
-                    + " larger batch, and sqrt is Adam's scaling rule for that), linear (P: SGD's rule), none, or a number"
-                    + " (default: sqrt).")
+                    + " linear (the partition count P: an average of P partitions' steps moves the weights about as far"
+                    + " as one single-machine step, where the single run takes P), sqrt (the square root of P), none,"
+                    + " or a number (default: linear; see docs/spark.md).")
     String syncLrScale;
 
     /** The factor for {@code parts} partitions; a one-line error for an unknown rule. */
     static double lrScale(String rule, int parts) {
-        String r = rule == null ? "sqrt" : rule.trim().toLowerCase(java.util.Locale.ROOT);
+        String r = rule == null ? "linear" : rule.trim().toLowerCase(java.util.Locale.ROOT);
         switch (r) {
             case "sqrt":
                 return Math.sqrt(parts);
@@ -130,6 +130,6 @@ final class SparkOptions {
         }
         return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync,
                 syncEvery == null ? DEFAULT_SYNC_EVERY : syncEvery, args, s.net(), s.fit(), s.tc(), s.fc(),
-                s.fit().evalInferenceSteps(s.tc()), listeners, resume, syncLrScale == null ? "sqrt" : syncLrScale));
+                s.fit().evalInferenceSteps(s.tc()), listeners, resume, syncLrScale == null ? "linear" : syncLrScale));
     }
 }

@@ -41,7 +41,7 @@ class SparkFitTest {
     static FitResult run(List<String> args, Checkpoint resume, FitListener... listeners) {
         DistributedTraining.Worker w = DistributedTraining.worker(args);
         return new SparkTraining().run(new DistributedTraining.Job("local[2]", "weights", 4, args, w.net(), w.fit(),
-                w.trainConfig(), w.fitConfig(), w.fit().evalInferenceSteps(w.trainConfig()), List.of(listeners), resume, "sqrt"));
+                w.trainConfig(), w.fitConfig(), w.fit().evalInferenceSteps(w.trainConfig()), List.of(listeners), resume, "linear"));
     }
 
     static float[][] weights(FitResult r) {
