@@ -57,7 +57,7 @@ final class SparkOptions {
                     v = Double.NaN;
                 }
                 if (!(v > 0) || Double.isInfinite(v)) {
-                    throw new PcnException("--sync-lr-scale must be sqrt, linear, none or a positive number, got '"
+                    throw new PcnException("--sync-lr-scale must be linear, sqrt, none or a positive number, got '"
                             + rule + "'");
                 }
                 return v;

@@ -164,6 +164,16 @@ class SparkTrainingTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--sync-every needs --spark MASTER"), r.err());
 
+        a = train(out, "--epochs", "1", "--overwrite", "--spark", "local[2]", "--sync-lr-scale", "fast");
+        r = cli(a.toArray(new String[0]));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--sync-lr-scale must be linear, sqrt, none or a positive number, got 'fast'"), r.err());
+
+        a = train(out, "--epochs", "1", "--label-column", "y");
+        r = cli(a.toArray(new String[0]));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--label-column applies to --dataset parquet:PATH, which needs --spark MASTER"), r.err());
+
         a = train(out, "--epochs", "1", "--spark", "yarnish");
         r = cli(a.toArray(new String[0]));
         assertEquals(1, r.code());
