@@ -1,9 +1,9 @@
 package org.pcn4j.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.pcn4j.PcnException;
+import org.pcn4j.fit.Checkpoint;
 import org.pcn4j.fit.FitListener;
 import org.pcn4j.fit.FitResult;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,11 +32,78 @@ final class SparkOptions {
                     + DEFAULT_SYNC_EVERY + ").")
     Integer syncEvery;
 
-    /** One-line errors for what a distributed run does not do, before any data is read. */
-    void check(Path resume, long checkpointEvery) {
+    @Option(names = "--sync-lr-scale", paramLabel = "RULE",
+            description = "With --spark --sync weights: the factor on the weight learning rate of the local steps:"
+                    + " linear (the partition count P: an average of P partitions' steps moves the weights about as far"
+                    + " as one single-machine step, where the single run takes P), sqrt (the square root of P), none,"
+                    + " or a number (default: linear; see docs/spark.md).")
+    String syncLrScale;
+
+    /** The factor for {@code parts} partitions; a one-line error for an unknown rule. */
+    static double lrScale(String rule, int parts) {
+        String r = rule == null ? "linear" : rule.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (r) {
+            case "sqrt":
+                return Math.sqrt(parts);
+            case "linear":
+                return parts;
+            case "none":
+                return 1;
+            default:
+                double v;
+                try {
+                    v = Double.parseDouble(r);
+                } catch (NumberFormatException e) {
+                    v = Double.NaN;
+                }
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw new PcnException("--sync-lr-scale must be linear, sqrt, none or a positive number, got '"
+                            + rule + "'");
+                }
+                return v;
+        }
+    }
+
+    @Option(names = "--label-column", paramLabel = "NAME",
+            description = "With --dataset parquet:PATH: the column of integer class labels 0..C-1 (default: label).")
+    String labelColumn;
+
+    @Option(names = "--features-column", paramLabel = "NAME",
+            description = "With --dataset parquet:PATH: an array column holding each row's features (default: every"
+                    + " numeric column but the label, in table order).")
+    String featuresColumn;
+
+    static final String TABLE_PREFIX = "parquet:";
+
+    /** True for {@code --dataset parquet:PATH}, a table read through Spark SQL. */
+    boolean isTable(String dataset) {
+        return dataset != null && dataset.regionMatches(true, 0, TABLE_PREFIX, 0, TABLE_PREFIX.length());
+    }
+
+    /** Reads the table on the driver (through the pcn4j-spark module). */
+    org.pcn4j.data.DatasetSplits readTable(String dataset) {
+        String path = dataset.substring(TABLE_PREFIX.length()).trim();
+        if (path.isEmpty()) {
+            throw new PcnException("--dataset parquet: needs a path, as in parquet:data/train.parquet");
+        }
         if (master == null) {
-            if (sync != null || syncEvery != null) {
-                throw new PcnException((sync != null ? "--sync" : "--sync-every") + " needs --spark MASTER");
+            throw new PcnException("--dataset " + dataset + " is read through Spark SQL: it needs --spark MASTER"
+                    + " (e.g. --spark 'local[2]')");
+        }
+        return DistributedTraining.find().readTable(master, path, labelColumn == null ? "label" : labelColumn,
+                featuresColumn);
+    }
+
+    /** One-line errors for what a distributed run does not do, before any data is read. */
+    void check() {
+        if (master == null) {
+            if (sync != null || syncEvery != null || syncLrScale != null) {
+                throw new PcnException((sync != null ? "--sync" : syncEvery != null ? "--sync-every" : "--sync-lr-scale")
+                        + " needs --spark MASTER");
+            }
+            if (labelColumn != null || featuresColumn != null) {
+                throw new PcnException((labelColumn != null ? "--label-column" : "--features-column")
+                        + " applies to --dataset parquet:PATH, which needs --spark MASTER");
             }
             return;
         }
@@ -49,13 +116,13 @@ final class SparkOptions {
         if (syncEvery != null && "gradients".equals(sync)) {
             throw new PcnException("--sync-every applies to --sync weights; --sync gradients syncs every batch");
         }
-        if (resume != null || checkpointEvery > 0) {
-            throw new PcnException((resume != null ? "--resume" : "--checkpoint-every")
-                    + " is not supported with --spark (a Spark run writes no checkpoints)");
+        if (syncLrScale != null && "gradients".equals(sync)) {
+            throw new PcnException("--sync-lr-scale applies to --sync weights; --sync gradients is the single-machine step");
         }
+        lrScale(syncLrScale, 1);
     }
 
-    FitResult run(CommandSpec spec, TrainCommand.Setup s, List<FitListener> listeners) {
+    FitResult run(CommandSpec spec, TrainCommand.Setup s, List<FitListener> listeners, Checkpoint resume) {
         DistributedTraining d = DistributedTraining.find();
         List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         if (!args.isEmpty() && args.get(0).equals("train")) {
@@ -63,6 +130,6 @@ final class SparkOptions {
         }
         return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync,
                 syncEvery == null ? DEFAULT_SYNC_EVERY : syncEvery, args, s.net(), s.fit(), s.tc(), s.fc(),
-                s.fit().evalInferenceSteps(s.tc()), listeners));
+                s.fit().evalInferenceSteps(s.tc()), listeners, resume, syncLrScale == null ? "linear" : syncLrScale));
     }
 }

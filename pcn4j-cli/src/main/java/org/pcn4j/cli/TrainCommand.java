@@ -64,6 +64,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin SparkOptions spark = new SparkOptions();
 
+    /** Set on a distributed worker that is handed its rows instead of reading the dataset. */
+    DistributedTraining.ShardData shardData;
+
     /** What training needs before any output is written (also what a distributed worker rebuilds). */
     record Setup(PcModel net, Fit fit, TrainConfig tc, FitConfig fc, Algorithm alg, boolean generative,
                  ModelBuilder.Built built) {}
@@ -76,7 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
         boolean generative = model.generative();
         inference.resolveDefaults(generative);
         FitConfig fc = loop.config(generative);
-        DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
+        if (shardData != null) {
+            fc = fc.toBuilder().validation(0).build(); // the driver held the validation rows out already
+        }
+        DatasetSplits splits = shardData != null ? shardData.shard() : spark.isTable(data.dataset)
+                ? spark.readTable(data.dataset) : Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
         Normalization norm = resolveNormalization(splits);
         splits = splits.withNormalization(norm);
         model.normalize = norm.id();
@@ -87,7 +94,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new PcnException("--algorithm " + alg.id() + " computes backprop's gradients and needs an acyclic graph;"
                     + " this graph has cycles (use pc, ipc or pc-nudge)");
         }
-        Fit fit = Fit.prepare(net, splits, built.affine(), fc);
+        Fit fit = Fit.prepare(net, splits, shardData != null ? shardData.affine() : built.affine(), fc);
         long total = fit.plannedUpdates(alg, inference.inferenceSteps);
         optimizer.resolveDefaults(generative, alg == Algorithm.IPC, total);
         optimizer.config(); // range checks before the schedule uses them
@@ -102,7 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
-        spark.check(run.resume, loop.checkpointEvery);
+        spark.check();
         Setup setup = setup();
         PcModel net = setup.net();
         Fit fit = setup.fit();
@@ -162,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
         FitResult result;
         try {
             result = spark.master == null ? fit.run(tc, List.of(start, console, folder), checkpoint)
-                    : spark.run(commandSpec, setup, List.of(start, console, folder));
+                    : spark.run(commandSpec, setup, List.of(start, console, folder), checkpoint);
         } finally {
             console.clear();
         }

@@ -140,7 +140,19 @@ public final class DatasetSplits {
         if (!(fraction > 0 && fraction < 1)) {
             throw new PcnException("validation fraction must be between 0 and 1 (exclusive), got " + fraction);
         }
-        int n = train.size();
+        int[][] split = validationSplit(name, train.size(), fraction, seed);
+        return new DatasetSplits(name, source, train.subset(name + "/train", split[0]),
+                train.subset(name + "/validation", split[1]), test, classNames, normalization);
+    }
+
+    /**
+     * The rows {@link #withValidation} keeps for training ([0]) and holds out ([1]) of {@code n},
+     * each ascending: for a distributed worker that holds only its own rows of the table.
+     */
+    public static int[][] validationSplit(String name, int n, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new PcnException("validation fraction must be between 0 and 1 (exclusive), got " + fraction);
+        }
         int nv = (int) Math.round(n * fraction);
         if (nv < 1 || nv >= n) {
             throw new PcnException(name + ": a validation fraction of " + fraction + " of " + n
@@ -151,8 +163,7 @@ public final class DatasetSplits {
         int[] rest = Arrays.copyOfRange(perm, nv, n);
         Arrays.sort(val);
         Arrays.sort(rest);
-        return new DatasetSplits(name, source, train.subset(name + "/train", rest),
-                train.subset(name + "/validation", val), test, classNames, normalization);
+        return new int[][] {rest, val};
     }
 
     /** Mini-batches of {@code split} (one of this object's splits) mapped by {@link #inputAffine()}. */

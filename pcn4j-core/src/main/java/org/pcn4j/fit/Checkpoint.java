@@ -42,6 +42,39 @@ public final class Checkpoint {
         this.records = records;
     }
 
+    /**
+     * A checkpoint made outside {@link Fit} (a distributed trainer's driver): {@code scalars} are
+     * its own position and sums, JSON numbers, strings and booleans; {@code kept} may be null.
+     */
+    public static Checkpoint of(Map<String, Object> scalars, List<float[]> weights, OptimizerState optimizer,
+                                List<float[]> kept, double[] traceSums, List<Map<String, Object>> records) {
+        return new Checkpoint(new LinkedHashMap<>(scalars), List.copyOf(weights), optimizer,
+                kept == null ? null : List.copyOf(kept), traceSums.clone(), new ArrayList<>(records));
+    }
+
+    /** The position and sums as written (see {@link #of}). */
+    public Map<String, Object> scalars() {
+        return java.util.Collections.unmodifiableMap(scalars);
+    }
+
+    /** The weights, one array per weight tensor in the trainer's order (not copies). */
+    public List<float[]> weights() {
+        return weights;
+    }
+
+    public OptimizerState optimizer() {
+        return optimizer;
+    }
+
+    /** The kept model's weights, or null when no epoch was kept yet. */
+    public List<float[]> kept() {
+        return kept;
+    }
+
+    public double[] traceSums() {
+        return traceSums.clone();
+    }
+
     /** Epochs completed. */
     public int epochsDone() {
         return ((Number) scalars.get("epochs_done")).intValue();

@@ -10,9 +10,10 @@ import org.pcn4j.train.Trainer;
  * algorithms only: states running away, as with a too large state rate); or an energy or loss more than {@code factor} times
  * the running reference (an exponential mean of the good batches that follows falls quickly and
  * rises slowly: a drift up over hundreds of batches is followed, a blow-up over tens is not). The
- * reference check starts after {@link #WARMUP} good batches.
+ * reference check starts after {@link #WARMUP} good batches. Public for distributed trainers
+ * (pcn4j-spark), which check each synchronization round with it as {@link Fit} checks a batch.
  */
-final class DivergenceGuard {
+public final class DivergenceGuard {
     static final int WARMUP = 3;
     /** Reference steps (in log space) towards a lower and a higher batch value: an asymmetric geometric mean. */
     private static final double DOWN = 0.3;
@@ -34,13 +35,14 @@ final class DivergenceGuard {
     double refLoss = Double.NaN;
     int good;
 
-    DivergenceGuard(double factor, boolean relaxing) {
+    /** {@code relaxing}: pc, ipc, pc-nudge (their energy must not rise during inference). */
+    public DivergenceGuard(double factor, boolean relaxing) {
         this.factor = factor;
         this.rise = relaxing ? RISE : Double.POSITIVE_INFINITY;
     }
 
     /** What went wrong with this batch, or null when it is good. */
-    Finding check(Trainer.StepResult r, List<double[]> trace, List<Node> nodes) {
+    public Finding check(Trainer.StepResult r, List<double[]> trace, List<Node> nodes) {
         double e = r.finalEnergy();
         double loss = r.loss();
         if (!Double.isFinite(e) || !Double.isFinite(loss)) {
@@ -65,14 +67,14 @@ final class DivergenceGuard {
     }
 
     /** An ignored event: the reference restarts at this batch's level, so one jump is one event. */
-    void rebase(Trainer.StepResult r) {
+    public void rebase(Trainer.StepResult r) {
         refEnergy = r.finalEnergy();
         refLoss = r.loss();
         good++;
     }
 
     /** A good batch moves the reference: quickly down, slowly up, so a gradual blow-up cannot drag it along. */
-    void accept(Trainer.StepResult r) {
+    public void accept(Trainer.StepResult r) {
         if (good == 0) {
             refEnergy = r.finalEnergy();
             refLoss = r.loss();
@@ -95,7 +97,7 @@ final class DivergenceGuard {
     }
 
     /** The node with the largest (or a non-finite) energy in the last inference step. */
-    static String worstNode(List<double[]> trace, List<Node> nodes) {
+    public static String worstNode(List<double[]> trace, List<Node> nodes) {
         if (trace.isEmpty() || nodes.isEmpty()) {
             return "?";
         }
@@ -113,5 +115,18 @@ final class DivergenceGuard {
         return nodes.get(best).name();
     }
 
-    record Finding(String node, double value, String reason) {}
+    /** The guard's reference (energy, loss, good batches so far), for a checkpoint. */
+    public double[] state() {
+        return new double[] {refEnergy, refLoss, good};
+    }
+
+    /** Puts back what {@link #state()} returned. */
+    public void restore(double[] state) {
+        refEnergy = state[0];
+        refLoss = state[1];
+        good = (int) state[2];
+    }
+
+    /** What a check found: the node with the largest energy, the offending value and why. */
+    public record Finding(String node, double value, String reason) {}
 }

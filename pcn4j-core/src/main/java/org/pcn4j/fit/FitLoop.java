@@ -63,6 +63,9 @@ final class FitLoop {
     InferenceTrace traceSum;
     long lastCheckpoint;
 
+    /** The scalar that marks a checkpoint of a distributed (Spark) run, which this loop cannot continue. */
+    static final String SPARK_KEY = "spark_sync";
+
     FitLoop(Fit fit, TrainConfig tc, FitListener out) {
         this.fit = fit;
         this.tc = tc;
@@ -388,6 +391,10 @@ final class FitLoop {
 
     /** Puts the run where {@code c} left it; returns the batches of the current epoch to skip. */
     int restore(Checkpoint c) {
+        if (c.scalars.containsKey(SPARK_KEY)) {
+            throw new org.pcn4j.PcnException("the checkpoint was written by a --spark run (" + c.scalars.get(SPARK_KEY)
+                    + "): resume it with --spark");
+        }
         offset = ((Number) c.scalars.get("offset")).longValue();
         rateScale = c.number("rate_scale");
         rollbacks = ((Number) c.scalars.get("rollbacks")).intValue();

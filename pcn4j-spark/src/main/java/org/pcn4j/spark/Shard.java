@@ -25,7 +25,11 @@ import org.pcn4j.train.Trainer;
 final class Shard {
     private static final Map<String, Shard> CACHE = new ConcurrentHashMap<>();
 
-    private final Trainer trainer;
+    private Trainer trainer;
+    private final TrainConfig tc;
+    private final org.pcn4j.model.PcModel net;
+    /** The factor on the state (and weight) rates after rollbacks, as the driver sent it last. */
+    private double rateScale = 1;
     private final Batches batches;
     private final boolean generative;
     private final boolean gradients;
@@ -36,8 +40,8 @@ final class Shard {
     private int epoch = -1;
     private int consumed;
 
-    private Shard(List<String> args, int partition, int partitions, boolean gradients) {
-        DistributedTraining.Worker w = DistributedTraining.worker(args);
+    private Shard(List<String> args, int partition, int partitions, boolean gradients, DistributedTraining.ShardData rows) {
+        DistributedTraining.Worker w = DistributedTraining.worker(args, rows);
         FitConfig fc = w.fitConfig();
         Dataset train = w.fit().data().train();
         this.partition = partition;
@@ -53,25 +57,48 @@ final class Shard {
             tc = base.toBuilder().optimizer(OptimizerConfig.sgd(0)).schedule(step -> 0).clipNorm(0).build();
         } else {
             // Averaging: a strided shard (sample i goes to partition i mod P), its own shuffle seed.
-            int n = (train.size() - partition + partitions - 1) / partitions;
-            int[] idx = new int[n];
-            for (int k = 0; k < n; k++) {
-                idx[k] = partition + k * partitions;
+            // A table's partition arrives as that shard already (Tables.shards).
+            Dataset shard = train;
+            if (rows == null) {
+                int n = (train.size() - partition + partitions - 1) / partitions;
+                int[] idx = new int[n];
+                for (int k = 0; k < n; k++) {
+                    idx[k] = partition + k * partitions;
+                }
+                shard = train.subset(train.name() + "-part" + partition, idx);
             }
-            Dataset shard = train.subset(train.name() + "-part" + partition, idx);
             batches = new Batches(shard, w.fit().affine(), fc.batchSize(), fc.shuffle(), fc.seed() + 1_000_003L * partition)
                     .augment(fc.augment());
             tc = base.toBuilder().schedule(step -> rate).build();
         }
-        trainer = new Trainer(w.net().network(), w.net().input(), w.net().output(), tc);
+        this.tc = tc;
+        this.net = w.net();
+        trainer = newTrainer();
     }
 
-    static Shard get(String run, List<String> args, int partition, int partitions, boolean gradients) {
+    /** A trainer with a fresh optimizer and the state rate lowered by {@link #rateScale}. */
+    private Trainer newTrainer() {
+        org.pcn4j.train.InferenceConfig i = tc.inference();
+        TrainConfig c = rateScale == 1 ? tc : tc.toBuilder().inference(i.toBuilder().lr(i.lr() * rateScale).build()).build();
+        return new Trainer(net.network(), net.input(), net.output(), c);
+    }
+
+    /** After a rollback on the driver the state rate is lower: a new trainer (the driver sends the optimizer state). */
+    private void scale(double s, boolean fresh) {
+        if (s != rateScale || fresh) {
+            rateScale = s;
+            trainer = newTrainer();
+        }
+    }
+
+    /** {@code rows}: the partition's own rows (a table), or null to read the dataset named in {@code args}. */
+    static Shard get(String run, List<String> args, int partition, int partitions, boolean gradients,
+                     java.util.function.Supplier<DistributedTraining.ShardData> rows) {
         // Workers of earlier runs in this JVM are dropped (a run id is used by one run only).
         CACHE.keySet().removeIf(k -> !k.startsWith(run + "/"));
         return CACHE.computeIfAbsent(run + "/" + partition, k -> {
             long t0 = System.nanoTime();
-            Shard s = new Shard(args, partition, partitions, gradients);
+            Shard s = new Shard(args, partition, partitions, gradients, rows == null ? null : rows.get());
             s.setupNanos = System.nanoTime() - t0;
             return s;
         });
@@ -146,8 +173,9 @@ final class Shard {
     }
 
     /** Gradient mode: this partition's rows of batch {@code b} of epoch {@code e}; tensors = gradient x rows. */
-    Partial gradient(int e, int b, float[][] weights) {
+    Partial gradient(int e, int b, float[][] weights, double scale) {
         Partial out = partial();
+        scale(scale, false);
         setWeights(weights);
         if (!seek(e, b)) {
             throw new IllegalStateException("epoch " + e + " has no batch " + b);
@@ -191,8 +219,10 @@ final class Shard {
      * the given weights and optimizer state; tensors = the weights after them.
      */
     Partial localSteps(int e, int first, double[] rates, float[][] weights, Map<String, float[]> optArrays,
-                       Map<String, Long> optCounters) {
+                       Map<String, Long> optCounters, double scale) {
         Partial out = partial();
+        // No optimizer state from the driver: the run's first round (or a rollback to it): a fresh optimizer.
+        scale(scale, optArrays == null);
         setWeights(weights);
         if (optArrays != null) {
             // restoreState copies, so the broadcast arrays stay untouched.

@@ -164,10 +164,58 @@ class SparkTrainingTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--sync-every needs --spark MASTER"), r.err());
 
+        a = train(out, "--epochs", "1", "--overwrite", "--spark", "local[2]", "--sync-lr-scale", "fast");
+        r = cli(a.toArray(new String[0]));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--sync-lr-scale must be linear, sqrt, none or a positive number, got 'fast'"), r.err());
+
+        a = train(out, "--epochs", "1", "--label-column", "y");
+        r = cli(a.toArray(new String[0]));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--label-column applies to --dataset parquet:PATH, which needs --spark MASTER"), r.err());
+
         a = train(out, "--epochs", "1", "--spark", "yarnish");
         r = cli(a.toArray(new String[0]));
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--spark 'yarnish': expected local[N]"), r.err());
+    }
+
+    /**
+     * An address that accepts TCP connections but never speaks Spark: a one-line error within
+     * seconds. In a child JVM: Spark's half-built context keeps its constructor lock (and retries
+     * for a minute), which would hold up the other tests' contexts in this one.
+     */
+    @Test
+    void aSilentAddressIsAOneLineErrorWithinSeconds() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted and never answered
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = List.of(javaBin, "--add-modules", "jdk.incubator.vector", "-Dpcn4j.spark.registerWait=3",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--dataset", "digits",
+                    "--epochs", "1", "--out", tmp.resolve("silent").toString(), "--spark",
+                    "spark://127.0.0.1:" + silent.getLocalPort());
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile())
+                    .start();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "still running after 60 s");
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String log = Files.readString(tmp.resolve("child.log"));
+            assertEquals(1, p.exitValue(), log);
+            assertTrue(log.contains("pcn4j: error: --spark spark://127.0.0.1:" + silent.getLocalPort()
+                    + ": the address accepts connections, but no Spark master registered the application within 3 s"), log);
+            assertTrue(secs < 30, "took " + secs + " s");
+        }
     }
 
     @Test
