@@ -44,12 +44,13 @@ public final class Checkpoint {
 
     /**
      * A checkpoint made outside {@link Fit} (a distributed trainer's driver): {@code scalars} are
-     * its own position and sums, JSON numbers, strings and booleans; {@code kept} may be null.
+     * its own position and sums, JSON numbers, strings and booleans; {@code kept} may be null. It
+     * carries no drift-check stretch: a distributed run's guard works per round, without one.
      */
     public static Checkpoint of(Map<String, Object> scalars, List<float[]> weights, OptimizerState optimizer,
                                 List<float[]> kept, double[] traceSums, List<Map<String, Object>> records) {
         return new Checkpoint(new LinkedHashMap<>(scalars), List.copyOf(weights), optimizer,
-                kept == null ? null : List.copyOf(kept), traceSums.clone(), new ArrayList<>(records));
+                kept == null ? null : List.copyOf(kept), traceSums.clone(), new ArrayList<>(records), null);
     }
 
     /** The position and sums as written (see {@link #of}). */
