@@ -190,7 +190,7 @@ final class Options {
 
         @Option(names = "--lr", paramLabel = "ETA",
                 description = "Weight learning rate (default: 1e-3; 2.7e-4 with --algorithm ipc, which updates the"
-                        + " weights at every inference step; with --mode generative 0.8 / (the run's weight updates), at"
+                        + " weights at every inference step; with --mode generative 0.938 / (the run's weight updates), at"
                         + " most 1e-3: trained further, a generative model drifts away from its label).")
         Double lr;
 
