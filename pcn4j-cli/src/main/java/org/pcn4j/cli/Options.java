@@ -108,12 +108,6 @@ final class Options {
                 description = "sgd or adam, for the states (default: ${DEFAULT-VALUE}).")
         String stateOptimizer;
 
-        /** {@code --state-lr}/{@code --state-momentum} defaults, equal to InferenceConfig's (OptionDefaultsTest). */
-        static final double STATE_LR = 0.03;
-        static final double STATE_MOMENTUM = 0.1;
-        static final double IPC_STATE_LR = 0.8;
-        static final double IPC_STATE_MOMENTUM = 0.25;
-
         @Option(names = "--state-lr", paramLabel = "GAMMA",
                 description = "State learning rate gamma (default: 0.03; 0.8 with --algorithm ipc in discriminative"
                         + " mode, iPC's own recipe).")
@@ -148,15 +142,16 @@ final class Options {
 
         /**
          * Fills in the state rate and momentum when they were not given (config.json then records
-         * them): iPC in discriminative mode takes its own recipe ({@link InferenceConfig#ipcBuilder()}).
+         * them) from the core's defaults: {@link InferenceConfig#ipcBuilder()} for iPC's recipe
+         * (discriminative iPC), else {@link InferenceConfig#builder()}.
          */
-        void resolveDefaults(boolean generative) {
-            boolean ipc = !generative && parsedAlgorithm() == Algorithm.IPC;
+        void resolveDefaults(boolean ipcRecipe) {
+            InferenceConfig d = (ipcRecipe ? InferenceConfig.ipcBuilder() : InferenceConfig.builder()).build();
             if (stateLr == null) {
-                stateLr = ipc ? IPC_STATE_LR : STATE_LR;
+                stateLr = d.lr();
             }
             if (stateMomentum == null) {
-                stateMomentum = ipc ? IPC_STATE_MOMENTUM : STATE_MOMENTUM;
+                stateMomentum = d.momentum();
             }
         }
 
@@ -182,11 +177,9 @@ final class Options {
 
         /**
          * {@code --lr}'s and {@code --weight-decay}'s defaults by mode and algorithm, equal to
-         * TrainConfig.DEFAULT_LR, generativeLr, IPC_LR and IPC_WEIGHT_DECAY (OptionDefaultsTest).
+         * TrainConfig.DEFAULT_LR (OptionDefaultsTest); the others are the core's own.
          */
         static final double LR = 1e-3;
-        static final double IPC_LR = 2.7e-4;
-        static final double IPC_WEIGHT_DECAY = 0.0116;
 
         @Option(names = "--lr", paramLabel = "ETA",
                 description = "Weight learning rate (default: 1e-3; 2.7e-4 with --algorithm ipc, which updates the"
@@ -221,15 +214,14 @@ final class Options {
         /**
          * Fills in --lr and --weight-decay when they were not given (config.json then records them):
          * generative models take {@link TrainConfig#generativeLr} of the run's planned weight updates;
-         * iPC in discriminative mode its own recipe.
+         * iPC in discriminative mode ({@code ipcRecipe}) its own recipe.
          */
-        void resolveDefaults(boolean generative, boolean ipc, long plannedUpdates) {
-            boolean ipcRecipe = ipc && !generative;
+        void resolveDefaults(boolean generative, boolean ipcRecipe, long plannedUpdates) {
             if (lr == null) {
-                lr = generative ? TrainConfig.generativeLr(plannedUpdates) : ipcRecipe ? IPC_LR : LR;
+                lr = generative ? TrainConfig.generativeLr(plannedUpdates) : ipcRecipe ? TrainConfig.IPC_LR : LR;
             }
             if (weightDecay == null) {
-                weightDecay = ipcRecipe ? IPC_WEIGHT_DECAY : 0.0;
+                weightDecay = ipcRecipe ? TrainConfig.IPC_WEIGHT_DECAY : 0.0;
             }
         }
 

@@ -77,7 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
         org.pcn4j.model.ParallelSchedule schedule = parallel.schedule(); // a typo fails before data loads
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
-        inference.resolveDefaults(generative);
+        boolean ipcRecipe = !generative && alg == Algorithm.IPC; // iPC's own defaults (docs/defaults.md)
+        inference.resolveDefaults(ipcRecipe);
         FitConfig fc = loop.config(generative);
         if (shardData != null) {
             fc = fc.toBuilder().validation(0).build(); // the driver held the validation rows out already
@@ -96,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Fit fit = Fit.prepare(net, splits, shardData != null ? shardData.affine() : built.affine(), fc);
         long total = fit.plannedUpdates(alg, inference.inferenceSteps);
-        optimizer.resolveDefaults(generative, alg == Algorithm.IPC, total);
+        optimizer.resolveDefaults(generative, ipcRecipe, total);
         optimizer.config(); // range checks before the schedule uses them
         Schedule sched = optimizer.schedule.equalsIgnoreCase("constant") ? Schedule.constant(optimizer.lr)
                 : Schedule.parse(optimizer.schedule, optimizer.lr, Math.round(optimizer.warmup * total), Math.max(1, total));

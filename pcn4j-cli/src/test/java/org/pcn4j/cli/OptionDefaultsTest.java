@@ -67,21 +67,21 @@ class OptionDefaultsTest {
     @Test
     void discriminativeIpcTakesItsOwnRecipeUnlessTheUserGaveOne() {
         TrainCommand c = parsed("--algorithm", "ipc");
-        c.inference.resolveDefaults(false);
+        c.inference.resolveDefaults(true);
         c.optimizer.resolveDefaults(false, true, 8000);
         assertEquals(InferenceConfig.ipcBuilder().build(), c.inference.config());
         assertEquals(TrainConfig.IPC_LR, c.optimizer.lr);
         assertEquals(OptimizerConfig.adamw(TrainConfig.IPC_WEIGHT_DECAY), c.optimizer.config());
         // Generative iPC keeps the PC states and the generative rate (the sweep's best there).
         TrainCommand g = parsed("--algorithm", "ipc", "--mode", "generative");
-        g.inference.resolveDefaults(true);
-        g.optimizer.resolveDefaults(true, true, 64000);
+        g.inference.resolveDefaults(false); // TrainCommand: ipcRecipe = !generative && ipc
+        g.optimizer.resolveDefaults(true, false, 64000);
         assertEquals(InferenceConfig.builder().build(), g.inference.config());
         assertEquals(TrainConfig.generativeLr(64000), g.optimizer.lr);
         assertEquals(0.0, g.optimizer.weightDecay);
         // What the user says wins, field by field.
         TrainCommand u = parsed("--algorithm", "ipc", "--state-lr", "0.05", "--weight-decay", "0");
-        u.inference.resolveDefaults(false);
+        u.inference.resolveDefaults(true);
         u.optimizer.resolveDefaults(false, true, 8000);
         assertEquals(0.05, u.inference.stateLr);
         assertEquals(InferenceConfig.ipcBuilder().build().momentum(), u.inference.stateMomentum);
