@@ -117,6 +117,102 @@ final class Microkernels {
         c51.intoArray(tile, 5 * NR + L);
     }
 
+    /**
+     * {@link #kernel6x2} with the k loop unrolled by two by hand (same operations in the same order,
+     * so the same bits). JDK 25's C2 spills the plain loop's accumulators on 16 ymm registers (about
+     * 48 GFLOP/s in L1 on emulated AVX2) but keeps this form in registers (107-116, the FMA peak);
+     * JDK 17's C2 does the opposite (plain 98-113, this form 45). {@link GemmShape} picks per JDK.
+     * Fragile, measured on JDK 25 (L1-resident, emulated AVX2): this exact form (pairs while
+     * p + 2 <= kc, then a one-step loop) runs at 107-116 as long as the one-step loop never runs;
+     * once it has run, C2 recompiles with it and spills (73). Written as {@code p < kc; p += 2}
+     * without the second loop it spilled too (76). So callers pass even kc only (odd k blocks run
+     * {@link #kernel6x2}); the second loop only keeps the method correct for any kc.
+     */
+    static void kernel6x2u(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int bi = panel;
+        int ai = 0;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2, bi += 2 * NR, ai += 12) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            b0 = FloatVector.fromArray(S, bp, bi + NR);
+            b1 = FloatVector.fromArray(S, bp, bi + NR + L);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 8]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 9]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 10]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 11]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        // Never runs (odd kc goes to kernel6x2); the loop form with it is the one JDK 25 keeps in registers.
+        for (; p < kc; p++, bi += NR, ai += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
     /** tile[r*NR + j] = sum_p ap[p*5 + r] * bp[panel + p*NR + j], r < 5: 10 accumulators, 13 registers live. */
     static void kernel5x2(int kc, float[] ap, float[] bp, int panel, float[] tile) {
         FloatVector z = FloatVector.zero(S);

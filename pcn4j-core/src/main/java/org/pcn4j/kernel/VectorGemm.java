@@ -76,11 +76,23 @@ final class VectorGemm {
     static final long PARALLEL_MNK = 1L << 21;
 
     /**
+     * Floats past the end of every packed-B array (block buffer, strip, pre-packed copy), never
+     * read by the arithmetic. C2 hoists the range checks of {@link Microkernels#kernel6x2u}'s
+     * two-step loop out of it with a bound one step too far (loop predication); on the last
+     * panel of an exactly sized array that hoisted check failed, C2 recompiled the kernel with
+     * the checks inside the loop, and on JDK 25 / 16 registers it then spilled (73 instead of 110
+     * GFLOP/s in L1). One extra k step of slack keeps the hoisted check true.
+     */
+    static final int B_SLACK = 2 * NR;
+
+    /**
      * Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile,
      * and the packed B column strip (grown to the largest k seen, then reused).
      */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
-            () -> new float[][] {new float[KC * NC], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR], new float[0]});
+            () -> new float[][] {new float[KC * NC + B_SLACK], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR],
+                new float[0]});
+
 
     /**
      * Pack with gathers where they are fast: on AVX-512 (Zen 4 here) a 16-float gather beats 16
@@ -261,7 +273,7 @@ final class VectorGemm {
                     size += kc * paddedWidth(Math.min(NC, n - jc));
                 }
             }
-            this.data = new float[size];
+            this.data = new float[size + B_SLACK];
         }
 
         int offset(int kBlockIndex, int nBlockIndex) {
@@ -412,8 +424,8 @@ final class VectorGemm {
             float[] sb = null;
             if (strip) {
                 // k block p of the strip at p*kb*pw: kc x pw floats each.
-                if (buf[3].length < k * pw) {
-                    buf[3] = new float[k * pw];
+                if (buf[3].length < k * pw + B_SLACK) {
+                    buf[3] = new float[k * pw + B_SLACK];
                 }
                 sb = buf[3];
                 for (int pc = 0; pc < k; pc += kb) {
@@ -498,7 +510,11 @@ final class VectorGemm {
                             Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
                             break;
                         case 6:
-                            Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            if (sh.pairK && (kc & 1) == 0) {
+                                Microkernels.kernel6x2u(kc, ap, bArr, panel, tile);
+                            } else {
+                                Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            }
                             break;
                         case 5:
                             Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
