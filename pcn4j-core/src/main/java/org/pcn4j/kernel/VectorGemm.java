@@ -490,6 +490,10 @@ final class VectorGemm {
             }
             return;
         }
+        if (mr == 8 && IN_PLACE_A && nc <= IN_PLACE_MAX_N) {
+            inPlaceRows(transA, ir0, ir1, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc, tc, tile);
+            return;
+        }
         for (int ir = ir0; ir < ir1; ir += mr) {
             int rows = Math.min(mr, ir1 - ir);
             if (transA) {
@@ -523,6 +527,37 @@ final class VectorGemm {
                             Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
                             break;
                     }
+                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+                }
+            }
+        }
+    }
+
+    /** Whether 8-row micro-panels read A in place instead of packing it (experiment switch). */
+    static final boolean IN_PLACE_A = !"false".equals(System.getProperty("pcn4j.gemm.inPlaceA"));
+
+    /** Widest column block whose products read A in place. */
+    static final int IN_PLACE_MAX_N = 256;
+
+    /** {@link #block}'s micro-panel loop for MR = 8 with A read where it lies (no packing). */
+    private static void inPlaceRows(boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
+                                    float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff,
+                                    int ldc, boolean tc, float[] tile) {
+        boolean first = pc == 0;
+        int step = transA ? lda : 1;
+        int rowStep = transA ? 1 : lda;
+        for (int ir = ir0; ir < ir1; ir += 8) {
+            int rows = Math.min(8, ir1 - ir);
+            int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int w = Math.min(NR, nc - jr);
+                int panel = bBase + jr * kc;
+                int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
+                if (w <= L) {
+                    Microkernels.kernelInPlace8x1(kc, a, base, rowStep, step, rows, bArr, panel, tile);
+                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+                } else {
+                    Microkernels.kernelInPlace8x2(kc, a, base, rowStep, step, rows, bArr, panel, tile);
                     merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
                 }
             }
