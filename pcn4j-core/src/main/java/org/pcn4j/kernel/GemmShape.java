@@ -11,13 +11,15 @@ import java.util.Locale;
  * an MR x 2L kernel needs 2 MR + 3 of them. A spilled accumulator costs a load and a store per k
  * step and halves the kernel's speed. Measured (issue 12): on AVX2 (16 ymm) the 8 x 2L kernel
  * spills 5-9 accumulators; 6 x 2L does not spill on JDK 17 and reaches the FMA peak, while JDK 25's
- * C2 allocates registers differently and spills it, where 5 x 2L does not. AVX-512 and AArch64 have
- * 32 vector registers and run 8 x 2L.
+ * C2 allocates registers differently and spills that loop. With the k loop unrolled by two by hand
+ * ("6x2u", {@link Microkernels#kernel6x2u}) JDK 25 keeps 6 x 2L in registers (and JDK 17 spills
+ * that form), so 16-register machines run 6x2 on JDK 17-20 and 6x2u on 21+. AVX-512 and AArch64
+ * have 32 vector registers and run 8 x 2L.
  *
  * <p>The table below is a pure function of (vector width, architecture, JDK), so every JVM on the
  * same machine picks the same shape. All shapes compute every element of C with the same operation
  * sequence (one fused chain per k block, zero-initialized), so results are bit-identical whichever
- * shape runs; only speed differs. {@code -Dpcn4j.gemm.kernel=8x2|6x2|5x2|4x2|auto} (or
+ * shape runs; only speed differs. {@code -Dpcn4j.gemm.kernel=8x2|6x2|6x2u|5x2|4x2|auto} (or
  * {@code PCN4J_GEMM_KERNEL}) forces one; an unknown value, or a shape that needs more registers
  * than the CPU has, prints one warning line and falls back to the table.
  */
@@ -27,13 +29,20 @@ public final class GemmShape {
 
     /** Rows of A per micro-panel. */
     final int mr;
+    /** Whether the 6-row kernel runs with its k loop unrolled by two ({@link Microkernels#kernel6x2u}). */
+    final boolean pairK;
     /** Rows per call of the narrow (one-vector) kernel that reads A in place. */
     final int narrowRows;
     /** Vector registers the machine has, as the table assumed (16 or 32). */
     final int registers;
 
     private GemmShape(int mr, int narrowRows, int registers) {
+        this(mr, false, narrowRows, registers);
+    }
+
+    private GemmShape(int mr, boolean pairK, int narrowRows, int registers) {
         this.mr = mr;
+        this.pairK = pairK && mr == 6;
         this.narrowRows = narrowRows;
         this.registers = registers;
     }
@@ -45,7 +54,7 @@ public final class GemmShape {
         }
         GemmShape s = byRows[mr];
         if (s == null) {
-            s = new GemmShape(mr, narrowRows, registers);
+            s = new GemmShape(mr, pairK, narrowRows, registers);
             byRows[mr] = s;
         }
         return s;
@@ -101,8 +110,9 @@ public final class GemmShape {
         if (regs >= 32) {
             return new GemmShape(8, 8, regs);
         }
-        // 16 registers: 6 x 2L (15 live) on JDK 17-20; JDK 21+ C2 spills it, 5 x 2L (13 live) does not.
-        return new GemmShape(jdk >= 21 ? 5 : 6, 4, regs);
+        // 16 registers: 6 x 2L (15 live). JDK 17-20's C2 keeps the plain k loop in registers; JDK 21+
+        // spills it but not the loop unrolled by two (6x2u), which JDK 17 spills in turn.
+        return new GemmShape(6, jdk >= 21, 4, regs);
     }
 
     /**
@@ -118,35 +128,47 @@ public final class GemmShape {
         int mr = parse(f);
         if (mr < 0) {
             warn.accept("pcn4j: warning: unknown gemm kernel '" + forced.trim() + "' in pcn4j.gemm.kernel/PCN4J_GEMM_KERNEL"
-                    + " (expected auto, 8x2, 6x2, 5x2 or 4x2); using " + auto.mr + "x2");
+                    + " (expected auto, 8x2, 6x2, 6x2u, 5x2 or 4x2); using " + auto.name());
             return auto;
         }
         if (registersNeeded(mr) > auto.registers) {
             warn.accept("pcn4j: warning: gemm kernel " + f + " needs " + registersNeeded(mr) + " vector registers, this CPU has "
-                    + auto.registers + "; using " + auto.mr + "x2");
+                    + auto.registers + "; using " + auto.name());
             return auto;
         }
-        return new GemmShape(mr, auto.narrowRows, auto.registers);
+        return new GemmShape(mr, unrolled(f), auto.narrowRows, auto.registers);
     }
 
     /** A shape by name without the machine check (benchmarks measuring a spilling kernel on purpose). */
     static GemmShape named(String name, int vectorBits, String arch) {
         int mr = parse(name == null ? "" : name.trim().toLowerCase(Locale.ROOT));
         if (mr < 0) {
-            throw new IllegalArgumentException("unknown gemm kernel '" + name + "' (expected 8x2, 6x2, 5x2 or 4x2)");
+            throw new IllegalArgumentException("unknown gemm kernel '" + name + "' (expected 8x2, 6x2, 6x2u, 5x2 or 4x2)");
         }
         int regs = registers(vectorBits, arch);
-        return new GemmShape(mr, regs >= 32 ? 8 : 4, regs);
+        return new GemmShape(mr, unrolled(name.trim().toLowerCase(Locale.ROOT)), regs >= 32 ? 8 : 4, regs);
     }
 
-    /** MR for "MRx2" (also "MRx2L"), or -1. */
+    /** MR for "MRx2" (also "MRx2L"; "6x2u" is the 6-row kernel with k unrolled by two), or -1. */
     private static int parse(String f) {
+        if (f.equals("6x2u")) {
+            return 6;
+        }
         for (int r : ROWS) {
             if (f.equals(r + "x2") || f.equals(r + "x2l")) {
                 return r;
             }
         }
         return -1;
+    }
+
+    private static boolean unrolled(String f) {
+        return f.equals("6x2u");
+    }
+
+    /** The name {@code -Dpcn4j.gemm.kernel} takes for this shape: "8x2", "6x2u", ... */
+    public String name() {
+        return mr + (pairK ? "x2u" : "x2");
     }
 
     /** The setting from the system property, else the environment variable, else null. */
@@ -158,9 +180,9 @@ public final class GemmShape {
         return p;
     }
 
-    /** E.g. "8x2L, narrow 8x1L" (L = floats per vector). */
+    /** E.g. "8x2L, narrow 8x1L" or "6x2L (k unrolled x2), narrow 4x1L" (L = floats per vector). */
     @Override
     public String toString() {
-        return mr + "x2L, narrow " + narrowRows + "x1L";
+        return mr + "x2L" + (pairK ? " (k unrolled x2)" : "") + ", narrow " + narrowRows + "x1L";
     }
 }

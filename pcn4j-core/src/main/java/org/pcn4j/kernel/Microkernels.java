@@ -15,6 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>This file is generated-looking on purpose (one unrolled method per shape): the Vector API has
  * no register arrays, and a loop over accumulators would keep them in memory.
+ *
+ * <p>Over 400 lines: one straight-line method per shape and A layout (packed, in place), which
+ * must stay separate methods for C2 to keep each one's accumulators in registers.
  */
 final class Microkernels {
     static final VectorSpecies<Float> S = VectorGemm.S;
@@ -82,6 +85,102 @@ final class Microkernels {
         int bi = panel;
         int ai = 0;
         for (int p = 0; p < kc; p++, bi += NR, ai += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /**
+     * {@link #kernel6x2} with the k loop unrolled by two by hand (same operations in the same order,
+     * so the same bits). JDK 25's C2 spills the plain loop's accumulators on 16 ymm registers (about
+     * 48 GFLOP/s in L1 on emulated AVX2) but keeps this form in registers (107-116, the FMA peak);
+     * JDK 17's C2 does the opposite (plain 98-113, this form 45). {@link GemmShape} picks per JDK.
+     * Fragile, measured on JDK 25 (L1-resident, emulated AVX2): this exact form (pairs while
+     * p + 2 <= kc, then a one-step loop) runs at 107-116 as long as the one-step loop never runs;
+     * once it has run, C2 recompiles with it and spills (73). Written as {@code p < kc; p += 2}
+     * without the second loop it spilled too (76). So callers pass even kc only (odd k blocks run
+     * {@link #kernel6x2}); the second loop only keeps the method correct for any kc.
+     */
+    static void kernel6x2u(int kc, float[] ap, float[] bp, int panel, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int bi = panel;
+        int ai = 0;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2, bi += 2 * NR, ai += 12) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            b0 = FloatVector.fromArray(S, bp, bi + NR);
+            b1 = FloatVector.fromArray(S, bp, bi + NR + L);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 8]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 9]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 10]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 11]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        // Never runs (odd kc goes to kernel6x2); the loop form with it is the one JDK 25 keeps in registers.
+        for (; p < kc; p++, bi += NR, ai += 6) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
@@ -234,6 +333,71 @@ final class Microkernels {
         c1.intoArray(tile, tileOff + 1 * L);
         c2.intoArray(tile, tileOff + 2 * L);
         c3.intoArray(tile, tileOff + 3 * L);
+    }
+
+    /**
+     * {@link #kernel8x2} with A read where it lies (row r, step p at a[base + r*rowStep + p*step],
+     * r < 8; rows past {@code rows} repeat the last row and are not stored): no packed copy of A.
+     * Same operations per element as the packed kernel, so the same bits.
+     */
+    static void kernelInPlace8x2(int kc, float[] a, int base, int rowStep, int step, int rows, float[] bp, int panel,
+                                 float[] tile) {
+        int a0 = base;
+        int a1 = base + Math.min(1, rows - 1) * rowStep;
+        int a2 = base + Math.min(2, rows - 1) * rowStep;
+        int a3 = base + Math.min(3, rows - 1) * rowStep;
+        int a4 = base + Math.min(4, rows - 1) * rowStep;
+        int a5 = base + Math.min(5, rows - 1) * rowStep;
+        int a6 = base + Math.min(6, rows - 1) * rowStep;
+        int a7 = base + Math.min(7, rows - 1) * rowStep;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int bi = panel;
+        int o = 0;
+        for (int p = 0; p < kc; p++, bi += NR, o += step) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + o]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + o]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + o]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + o]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + o]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + o]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[a6 + o]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[a7 + o]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
     }
 
     /**

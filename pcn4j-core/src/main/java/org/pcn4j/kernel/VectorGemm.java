@@ -76,11 +76,23 @@ final class VectorGemm {
     static final long PARALLEL_MNK = 1L << 21;
 
     /**
+     * Floats past the end of every packed-B array (block buffer, strip, pre-packed copy), never
+     * read by the arithmetic. C2 hoists the range checks of {@link Microkernels#kernel6x2u}'s
+     * two-step loop out of it with a bound one step too far (loop predication); on the last
+     * panel of an exactly sized array that hoisted check failed, C2 recompiled the kernel with
+     * the checks inside the loop, and on JDK 25 / 16 registers it then spilled (73 instead of 110
+     * GFLOP/s in L1). One extra k step of slack keeps the hoisted check true.
+     */
+    static final int B_SLACK = 2 * NR;
+
+    /**
      * Per thread: packed B block, packed A micro-panel (+ slack the narrow kernels may read), tile,
      * and the packed B column strip (grown to the largest k seen, then reused).
      */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
-            () -> new float[][] {new float[KC * NC], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR], new float[0]});
+            () -> new float[][] {new float[KC * NC + B_SLACK], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR],
+                new float[0]});
+
 
     /**
      * Pack with gathers where they are fast: on AVX-512 (Zen 4 here) a 16-float gather beats 16
@@ -261,7 +273,7 @@ final class VectorGemm {
                     size += kc * paddedWidth(Math.min(NC, n - jc));
                 }
             }
-            this.data = new float[size];
+            this.data = new float[size + B_SLACK];
         }
 
         int offset(int kBlockIndex, int nBlockIndex) {
@@ -412,8 +424,8 @@ final class VectorGemm {
             float[] sb = null;
             if (strip) {
                 // k block p of the strip at p*kb*pw: kc x pw floats each.
-                if (buf[3].length < k * pw) {
-                    buf[3] = new float[k * pw];
+                if (buf[3].length < k * pw + B_SLACK) {
+                    buf[3] = new float[k * pw + B_SLACK];
                 }
                 sb = buf[3];
                 for (int pc = 0; pc < k; pc += kb) {
@@ -478,6 +490,10 @@ final class VectorGemm {
             }
             return;
         }
+        if (mr == 8 && IN_PLACE_A && nc <= IN_PLACE_MAX_N) {
+            inPlaceRows(transA, ir0, ir1, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc, tc, tile);
+            return;
+        }
         for (int ir = ir0; ir < ir1; ir += mr) {
             int rows = Math.min(mr, ir1 - ir);
             if (transA) {
@@ -498,7 +514,11 @@ final class VectorGemm {
                             Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
                             break;
                         case 6:
-                            Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            if (sh.pairK && (kc & 1) == 0) {
+                                Microkernels.kernel6x2u(kc, ap, bArr, panel, tile);
+                            } else {
+                                Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                            }
                             break;
                         case 5:
                             Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
@@ -507,6 +527,37 @@ final class VectorGemm {
                             Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
                             break;
                     }
+                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+                }
+            }
+        }
+    }
+
+    /** Whether 8-row micro-panels read A in place instead of packing it (experiment switch). */
+    static final boolean IN_PLACE_A = !"false".equals(System.getProperty("pcn4j.gemm.inPlaceA"));
+
+    /** Widest column block whose products read A in place. */
+    static final int IN_PLACE_MAX_N = 256;
+
+    /** {@link #block}'s micro-panel loop for MR = 8 with A read where it lies (no packing). */
+    private static void inPlaceRows(boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
+                                    float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff,
+                                    int ldc, boolean tc, float[] tile) {
+        boolean first = pc == 0;
+        int step = transA ? lda : 1;
+        int rowStep = transA ? 1 : lda;
+        for (int ir = ir0; ir < ir1; ir += 8) {
+            int rows = Math.min(8, ir1 - ir);
+            int base = transA ? aOff + pc * lda + ir : aOff + ir * lda + pc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int w = Math.min(NR, nc - jr);
+                int panel = bBase + jr * kc;
+                int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
+                if (w <= L) {
+                    Microkernels.kernelInPlace8x1(kc, a, base, rowStep, step, rows, bArr, panel, tile);
+                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+                } else {
+                    Microkernels.kernelInPlace8x2(kc, a, base, rowStep, step, rows, bArr, panel, tile);
                     merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
                 }
             }

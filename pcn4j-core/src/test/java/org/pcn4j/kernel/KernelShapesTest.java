@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * and no allocation on a warm single-threaded product.
  */
 class KernelShapesTest {
-    static final String[] SHAPES = {"8x2", "6x2", "5x2", "4x2"};
+    static final String[] SHAPES = {"8x2", "6x2", "6x2u", "5x2", "4x2"};
 
     @Test
     void tablePicksTheShapeForWidthArchAndJdk() {
@@ -25,8 +25,10 @@ class KernelShapesTest {
         assertEquals(8, GemmShape.table(512, "amd64", 25).mr);
         assertEquals(8, GemmShape.table(512, "amd64", 17).narrowRows);
         assertEquals(6, GemmShape.table(256, "amd64", 17).mr, "AVX2, JDK 17: 6x2L does not spill");
-        assertEquals(5, GemmShape.table(256, "amd64", 25).mr, "AVX2, JDK 25: 6x2L spills, 5x2L does not");
-        assertEquals(5, GemmShape.table(256, "amd64", 21).mr);
+        assertEquals("6x2", GemmShape.table(256, "amd64", 17).name());
+        assertEquals("6x2u", GemmShape.table(256, "amd64", 25).name(), "AVX2, JDK 25: the plain 6x2L loop spills, unrolled by two it does not");
+        assertEquals("6x2u", GemmShape.table(256, "amd64", 21).name());
+        assertEquals("8x2", GemmShape.table(512, "amd64", 25).name());
         assertEquals(4, GemmShape.table(256, "amd64", 17).narrowRows);
         assertEquals(8, GemmShape.table(128, "aarch64", 17).mr, "NEON has 32 registers");
         assertEquals(6, GemmShape.table(128, "x86_64", 17).mr, "SSE: 16 registers");
@@ -46,16 +48,18 @@ class KernelShapesTest {
         assertEquals(6, GemmShape.choose(" auto ", 256, "amd64", 17, warnings::add).mr);
         assertEquals(4, GemmShape.choose("4x2", 256, "amd64", 17, warnings::add).mr);
         assertEquals(5, GemmShape.choose(" 5X2L ", 512, "amd64", 17, warnings::add).mr);
+        assertEquals("6x2u", GemmShape.choose("6x2U", 256, "amd64", 17, warnings::add).name());
+        assertEquals("6x2", GemmShape.choose("6x2", 256, "amd64", 25, warnings::add).name());
         assertEquals(List.of(), warnings);
 
         assertEquals(8, GemmShape.choose("16x4", 512, "amd64", 17, warnings::add).mr);
         assertEquals(1, warnings.size());
         assertEquals("pcn4j: warning: unknown gemm kernel '16x4' in pcn4j.gemm.kernel/PCN4J_GEMM_KERNEL"
-                + " (expected auto, 8x2, 6x2, 5x2 or 4x2); using 8x2", warnings.get(0));
+                + " (expected auto, 8x2, 6x2, 6x2u, 5x2 or 4x2); using 8x2", warnings.get(0));
 
         warnings.clear();
-        assertEquals(5, GemmShape.choose("8x2", 256, "amd64", 25, warnings::add).mr, "8x2 would spill on 16 registers");
-        assertEquals(List.of("pcn4j: warning: gemm kernel 8x2 needs 19 vector registers, this CPU has 16; using 5x2"), warnings);
+        assertEquals(6, GemmShape.choose("8x2", 256, "amd64", 25, warnings::add).mr, "8x2 would spill on 16 registers");
+        assertEquals(List.of("pcn4j: warning: gemm kernel 8x2 needs 19 vector registers, this CPU has 16; using 6x2u"), warnings);
 
         assertThrows(IllegalArgumentException.class, () -> new VectorKernels(1, "7x3"));
     }
@@ -213,8 +217,9 @@ class KernelShapesTest {
         GemmShape avx2 = GemmShape.table(256, "amd64", 25);
         assertEquals(5, avx2.rowsFor(10));
         assertEquals(4, avx2.rowsFor(8), "never more rows than the table's shape");
-        assertEquals(4, avx2.rowsFor(6), "8 rows of 4; never 6x2L, which spills on JDK 25");
+        assertEquals(6, avx2.rowsFor(6));
         assertEquals(5, avx2.withRows(5).mr);
+        assertTrue(avx2.withRows(6).pairK && !avx2.withRows(5).pairK, "6 rows keep the unrolled form; it exists for 6 only");
         assertTrue(avx512.withRows(5) == avx512.withRows(5), "derived shapes are made once");
     }
 
