@@ -207,4 +207,19 @@ class FilterCommandTest {
         assertEquals(28, Json.getList(tr, "iterative").size());
         assertTrue(Files.exists(dir.resolve("tpc-mse-T-eta.png")));
     }
+
+    /** The learning part runs its four variants (the sampled one included) and reports finite figures. */
+    @Test
+    void benchLearningPartHasTheSampledVariant() {
+        Path dir = tmp.resolve("bench-learning");
+        CliRunner.Result r = CliRunner.run("filter", "bench", "--part", "learning", "--learn-seeds", "1",
+                "--learn-epochs", "1", "--learn-sequences", "2", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<Object> runs = Json.getList(Json.getObject(Json.parseObject(r.out()), "learning"), "runs");
+        assertEquals(4, runs.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sampled = (Map<String, Object>) runs.get(3);
+        assertEquals("sampled, 2 sequences", Json.getString(sampled, "variant"));
+        assertTrue(Double.isFinite(Json.getDouble(sampled, "heldout_learned_vs_true_percent")), sampled.toString());
+    }
 }
