@@ -209,11 +209,18 @@ final class FilterBench implements Runnable {
     static final double LEARN_LR = 3e-5;
     static final double LEARN_DECAY = 100;
     static final int HELDOUT = 10;
+    static final int SAMPLES = 10;
+    static final int SAMPLE_BURN_IN = TpcLearner.Sampling.DEFAULT_BURN_IN;
+
+    /** The sampled rule of the bench: the CLI's defaults with 10 samples, noise seed 100 + repetition. */
+    static TpcLearner.Sampling sampling(int rep) {
+        return new TpcLearner.Sampling(SAMPLES, SAMPLE_BURN_IN, TpcLearner.Sampling.DEFAULT_STATE_LR, true, 100L + rep);
+    }
 
     /**
-     * Learning A and C on the tracking task, three ways per repetition (init seed r): the plain rule
-     * on one sequence (the earlier protocol), the plain rule on --learn-sequences sequences, and the
-     * variance-corrected rule on the same sequences. Each learned model is then frozen and run on its
+     * Learning A and C on the tracking task, four ways per repetition (init seed r): the plain rule
+     * on one sequence (the earlier protocol), the plain rule on --learn-sequences sequences, the
+     * variance-corrected rule (not local) and the sampled rule (local) on the same sequences. Each learned model is then frozen and run on its
      * training sequences and on HELDOUT other sequences (seeds 9001..), against the true A and C
      * with the same (closed-form) inference; a ratio is sum of learned / sum of true forecast MSEs.
      */
@@ -227,6 +234,9 @@ final class FilterBench implements Runnable {
         r.put("init", "A, C entries N(0, 0.1^2), seed 100 + repetition");
         r.put("training_sequences", "seeds 100 r + 1 .. 100 r + " + learnSequences + " (repetition r), 1000 steps each");
         r.put("heldout_sequences", "seeds 9001 .. " + (9000 + HELDOUT) + ", 1000 steps each");
+        r.put("sampled_rule", "Langevin chains from the closed-form state, " + SAMPLE_BURN_IN + " steps of "
+                + TpcLearner.Sampling.DEFAULT_STATE_LR + " burn-in, then " + SAMPLES
+                + " samples, antithetic pairs, noise seed 100 + repetition");
         List<LinearSystem.Trajectory> heldout = new ArrayList<>();
         for (int i = 1; i <= HELDOUT; i++) {
             heldout.add(s.simulate(1000, 9000 + i));
@@ -235,7 +245,7 @@ final class FilterBench implements Runnable {
         List<Object> runs = new ArrayList<>();
         List<XPlots.Line> curves = new ArrayList<>();
         String[] variants = {"plain, 1 sequence", "plain, " + learnSequences + " sequences",
-            "variance-corrected, " + learnSequences + " sequences"};
+            "variance-corrected, " + learnSequences + " sequences", "sampled, " + learnSequences + " sequences"};
         for (int rep = 1; rep <= learnSeeds; rep++) {
             List<LinearSystem.Trajectory> train = new ArrayList<>();
             for (int i = 1; i <= learnSequences; i++) {
@@ -244,7 +254,8 @@ final class FilterBench implements Runnable {
             double[] trueTrain = forecasts(new TpcModel(s), inf, s, train);
             for (int v = 0; v < variants.length; v++) {
                 List<LinearSystem.Trajectory> used = v == 0 ? train.subList(0, 1) : train;
-                TpcLearner.Config cfg = new TpcLearner.Config(learnEpochs, LEARN_LR, true, true, LEARN_DECAY, v == 2);
+                TpcLearner.Config cfg = new TpcLearner.Config(learnEpochs, LEARN_LR, true, true, LEARN_DECAY, v == 2)
+                        .withSampling(v == 3 ? sampling(rep) : null);
                 TpcModel m = TpcLearner.randomStart(s, cfg, 0.1, 100 + rep);
                 List<double[][]> us = new ArrayList<>();
                 List<double[][]> ys = new ArrayList<>();

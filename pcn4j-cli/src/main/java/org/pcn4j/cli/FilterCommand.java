@@ -79,6 +79,30 @@ public final class FilterCommand implements Runnable {
                     + "rule lets C grow; docs/temporal.md).")
     boolean varianceCorrection;
 
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
+            description = "With --learn: the sampled local rule (Monte-Carlo PC): after inference, Langevin chains of "
+                    + "x_k sample its posterior and the N states after the burn-in each give the ordinary local "
+                    + "increments (their mean is the update; for C it includes the posterior's spread, locally). "
+                    + "0 = the rule at the inferred state. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--sample-burn-in", paramLabel = "B", defaultValue = "40",
+            description = "With --samples: Langevin steps before the first sample. Default: ${DEFAULT-VALUE}.")
+    int sampleBurnIn;
+
+    @Option(names = "--sample-lr", paramLabel = "ETA", defaultValue = "0.05",
+            description = "With --samples: Langevin step size (noise sd sqrt(2 ETA)). Default: ${DEFAULT-VALUE}.")
+    double sampleLr;
+
+    @Option(names = "--antithetic", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --samples: pair every chain with a mirror chain driven by the negated noise (cancels "
+                    + "the noise's linear part; --no-antithetic: one chain per sequence). Default: ${DEFAULT-VALUE}.")
+    boolean antithetic;
+
+    @Option(names = "--sample-seed", paramLabel = "S", defaultValue = "1",
+            description = "With --samples: seed of the Langevin noise. Default: ${DEFAULT-VALUE}.")
+    long sampleSeed;
+
     @Option(names = "--init-seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of the random start of learned matrices (N(0, 0.1^2) entries). Default: ${DEFAULT-VALUE}.")
     long initSeed;
@@ -141,8 +165,8 @@ public final class FilterCommand implements Runnable {
                 if (learn != null) {
                     throw new PcnException("--learn works with --method tpc or tpc-equilibrium, not kalman");
                 }
-                if (trainData != null || varianceCorrection || restarts != 1) {
-                    throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
+                if (trainData != null || varianceCorrection || restarts != 1 || samples != 0) {
+                    throw new PcnException("--train-data, --variance-correction, --samples and --restarts need --learn");
                 }
                 filter = new KalmanFilter(sys);
                 break;
@@ -155,8 +179,13 @@ public final class FilterCommand implements Runnable {
                             + ", not " + sys.activation().label());
                 }
                 if (learn != null) {
+                    if (samples < 0) {
+                        throw new PcnException("--samples must be >= 0, got " + samples);
+                    }
                     TpcLearner.Config lc = TpcLearner.Config.parse(learn, epochs, lr, lrDecay)
-                            .withVarianceCorrection(varianceCorrection);
+                            .withVarianceCorrection(varianceCorrection)
+                            .withSampling(samples == 0 ? null
+                                    : new TpcLearner.Sampling(samples, sampleBurnIn, sampleLr, antithetic, sampleSeed));
                     List<double[][]> us = new ArrayList<>();
                     List<double[][]> ys = new ArrayList<>();
                     if (trainData == null || trainData.isEmpty()) {
@@ -194,11 +223,14 @@ public final class FilterCommand implements Runnable {
                     used = sys.withAC(model.a(), model.c());
                     report.put("learned", learn.toUpperCase(Locale.ROOT).replace(" ", ""));
                     report.put("epochs", epochs);
+                    report.put("learn_rule", samples > 0 ? "sampled (" + samples + " samples after " + sampleBurnIn
+                            + " Langevin steps of " + sampleLr + (antithetic ? ", antithetic pairs)" : ")")
+                            : varianceCorrection ? "variance-corrected" : "plain");
                     report.put("first_epoch_forecast_mse", curve[0]);
                     report.put("last_epoch_forecast_mse", curve[curve.length - 1]);
                 } else {
-                    if (trainData != null || varianceCorrection || restarts != 1) {
-                        throw new PcnException("--train-data, --variance-correction and --restarts need --learn");
+                    if (trainData != null || varianceCorrection || restarts != 1 || samples != 0) {
+                        throw new PcnException("--train-data, --variance-correction, --samples and --restarts need --learn");
                     }
                     model = new TpcModel(sys);
                 }

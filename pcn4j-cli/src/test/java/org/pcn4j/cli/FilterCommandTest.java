@@ -122,10 +122,38 @@ class FilterCommandTest {
         assertEquals(151, Files.readAllLines(est).size());
         assertTrue(Double.isFinite(Json.getDouble(j, "forecast_mse")));
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
-                train[1], "--out", est.toString()), "--train-data, --variance-correction and --restarts need --learn");
+                train[1], "--out", est.toString()), "--train-data, --variance-correction, --samples and --restarts need --learn");
         assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", train[0], "--train-data",
                 train[1] + "," + tmp.resolve("sim/OBS.csv").toString().replace("sim", "nope"), "--learn", "A",
                 "--out", est.toString()), "nope");
+    }
+
+    /** --samples learns with the sampled rule: reproducible under --sample-seed, and reported in the JSON. */
+    @Test
+    void sampledRuleIsSeededAndChecked() throws Exception {
+        Path dir = simulate(60);
+        String obs = dir.resolve("OBS.csv").toString();
+        String[] args = {"filter", "--system", sys(SYS).toString(), "--data", obs, "--method", "tpc-equilibrium",
+            "--learn", "A,C", "--epochs", "2", "--lr", "1e-4", "--samples", "3", "--sample-burn-in", "5",
+            "--sample-seed", "4", "--out", tmp.resolve("s.csv").toString(), "--no-plots"};
+        CliRunner.Result a = CliRunner.run(args);
+        assertEquals(0, a.code(), a.err());
+        CliRunner.Result b = CliRunner.run(args);
+        Map<String, Object> ja = Json.parseObject(a.out());
+        assertEquals(Json.getDouble(ja, "forecast_mse"), Json.getDouble(Json.parseObject(b.out()), "forecast_mse"), 0);
+        assertTrue(Json.getString(ja, "learn_rule").startsWith("sampled (3 samples after 5 Langevin steps"),
+                Json.getString(ja, "learn_rule"));
+        String[] other = args.clone();
+        other[other.length - 4] = "5";
+        assertTrue(Json.getDouble(Json.parseObject(CliRunner.run(other).out()), "forecast_mse")
+                != Json.getDouble(ja, "forecast_mse"), "another noise seed gives another run");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", obs, "--learn", "C",
+                "--samples", "2", "--variance-correction", "--out", tmp.resolve("s.csv").toString()),
+                "--variance-correction and --samples");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", obs, "--learn", "C",
+                "--samples", "2", "--sample-lr", "0", "--out", tmp.resolve("s.csv").toString()), "--sample-lr must be positive");
+        assertOneLineError(CliRunner.run("filter", "--system", sys(SYS).toString(), "--data", obs, "--samples", "2",
+                "--out", tmp.resolve("s.csv").toString()), "--samples and --restarts need --learn");
     }
 
     @Test
@@ -178,5 +206,20 @@ class FilterCommandTest {
         assertTrue(ric < lyap, ric + " vs " + lyap);
         assertEquals(28, Json.getList(tr, "iterative").size());
         assertTrue(Files.exists(dir.resolve("tpc-mse-T-eta.png")));
+    }
+
+    /** The learning part runs its four variants (the sampled one included) and reports finite figures. */
+    @Test
+    void benchLearningPartHasTheSampledVariant() {
+        Path dir = tmp.resolve("bench-learning");
+        CliRunner.Result r = CliRunner.run("filter", "bench", "--part", "learning", "--learn-seeds", "1",
+                "--learn-epochs", "1", "--learn-sequences", "2", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<Object> runs = Json.getList(Json.getObject(Json.parseObject(r.out()), "learning"), "runs");
+        assertEquals(4, runs.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sampled = (Map<String, Object>) runs.get(3);
+        assertEquals("sampled, 2 sequences", Json.getString(sampled, "variant"));
+        assertTrue(Double.isFinite(Json.getDouble(sampled, "heldout_learned_vs_true_percent")), sampled.toString());
     }
 }

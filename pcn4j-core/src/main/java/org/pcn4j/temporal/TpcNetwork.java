@@ -138,6 +138,81 @@ public final class TpcNetwork {
         return new double[][][] {negated(dynamics), negated(observation)};
     }
 
+    /**
+     * The sampled local rules (Monte-Carlo PC): Langevin chains of x_k that start at {@code mean} (the
+     * state inference found) with prev, u and y clamped as for {@link #infer}, each step
+     * {@code x <- x - eta dF/dx + sqrt(2 eta) xi}, xi ~ N(0, I) per unit. F_k is the negative log
+     * posterior of x_k (the precisions Q^-1 and R^-1 are in it), so this samples the posterior without
+     * knowing its covariance. After {@code s.burnIn()} steps each of the next {@code s.samples()}
+     * states adds its ordinary local increments (e_x f(xhat_{k-1})^T, e_y f(x_k)^T: the engine's weight
+     * gradients, accumulated) with weight 1/samples. In expectation that is the gradient of the
+     * expected energy under the posterior, which for C is the plain rule plus the spread term that
+     * {@code --variance-correction} computes from the inverse Hessian; here it comes from local
+     * quantities only. With {@code s.antithetic()} every chain has a mirror chain (its own batch row)
+     * driven by -xi: the part of the increment linear in the noise cancels exactly, which removes the
+     * large e_y xi^T and C xi x^T noise terms and leaves the spread. Returns {dA, dC} (means over the
+     * chains and samples); the chains' noise comes from {@code rng}.
+     */
+    public double[][][] sampledIncrements(double[][] xPrev, double[][] u, double[][] y, double[][] mean,
+            TpcLearner.Sampling s, java.util.SplittableRandom rng) {
+        int seqs = xPrev.length;
+        int chains = s.antithetic() ? 2 : 1;
+        int n = state.size();
+        Map<Node, float[]> clamps = new HashMap<>();
+        clamps.put(prev, rows(tile(xPrev, chains), n));
+        if (input != null) {
+            clamps.put(input, rows(tile(u, chains), input.size()));
+        }
+        clamps.put(obs, rows(tile(y, chains), obs.size()));
+        Inference inf = inference(s.stateLr());
+        double sd = Math.sqrt(2 * s.stateLr());
+        Inference.StepHook noise = new Inference.StepHook() {
+            @Override
+            public void afterStateStep() {
+                float[] x = state.state();
+                for (int r = 0; r < seqs; r++) {
+                    for (int i = 0; i < n; i++) {
+                        float z = (float) (sd * gaussian(rng));
+                        x[r * n + i] += z;
+                        if (chains == 2) {
+                            x[(r + seqs) * n + i] -= z;
+                        }
+                    }
+                }
+                state.touch();
+            }
+        };
+        try {
+            inf.query(clamps, Map.of(), Map.of(state, rows(tile(mean, chains), n)), seqs * chains, 0);
+            float w = 1f / s.samples();
+            for (int t = 1; t <= s.burnIn() + s.samples(); t++) {
+                inf.relax(1, noise);
+                if (t > s.burnIn()) {
+                    net.computeWeightGradients(w, t > s.burnIn() + 1);
+                }
+            }
+        } catch (org.pcn4j.model.DivergenceException e) {
+            throw new PcnException("the sampling chains diverged (non-finite energy at node " + e.node()
+                    + "); try a smaller --sample-lr");
+        }
+        return new double[][][] {negated(dynamics), negated(observation)};
+    }
+
+    private static double[][] tile(double[][] v, int times) {
+        double[][] out = new double[v.length * times][];
+        for (int t = 0; t < times; t++) {
+            System.arraycopy(v, 0, out, t * v.length, v.length);
+        }
+        return out;
+    }
+
+    /** Box-Muller, as the engine's Langevin noise, from a seeded generator (runs are reproducible). */
+    private static double gaussian(java.util.SplittableRandom rng) {
+        double a = 1 - rng.nextDouble();
+        double b = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * b);
+    }
+
     private static double[][] negated(DenseEdge e) {
         float[] g = e.weightGrad().data();
         int rows = e.to().size();
