@@ -168,7 +168,9 @@ public final class Pool2d {
 
     /** v replaces the running maximum m: larger, or NaN over a number (NaN propagates, as in PyTorch). */
     private static boolean wins(float v, float m) {
-        return v > m || (v != v && m == m);
+        // Non-short-circuit: one flag the JIT can turn into conditional moves (the maxima of
+        // random-looking maps are unpredictable branches).
+        return (v > m) | ((v != v) & (m == m));
     }
 
     /**
@@ -189,23 +191,20 @@ public final class Pool2d {
                     for (int j = 0; j < ow; j++, out++) {
                         int t = r0 + 2 * j;
                         int b = r1 + 2 * j;
-                        int best = t;
                         float m = x[xs + t];
+                        int best = t;
                         float v = x[xs + t + 1];
-                        if (wins(v, m)) {
-                            m = v;
-                            best = t + 1;
-                        }
+                        boolean k = wins(v, m);
+                        m = k ? v : m;
+                        best = k ? t + 1 : best;
                         v = x[xs + b];
-                        if (wins(v, m)) {
-                            m = v;
-                            best = b;
-                        }
+                        k = wins(v, m);
+                        m = k ? v : m;
+                        best = k ? b : best;
                         v = x[xs + b + 1];
-                        if (wins(v, m)) {
-                            m = v;
-                            best = b + 1;
-                        }
+                        k = wins(v, m);
+                        m = k ? v : m;
+                        best = k ? b + 1 : best;
                         y[yOff + out] = m;
                         if (argmax != null) {
                             argmax[out] = base + best;
