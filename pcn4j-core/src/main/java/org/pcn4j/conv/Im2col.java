@@ -218,6 +218,97 @@ final class Im2col {
         }
     }
 
+    /**
+     * The column matrices of samples j0..j1-1 side by side (a chunk of the batch): sample j's input
+     * at x[xOff + j * inSize], its columns at col[r * ld + j * p]. For {@link #isSame} geometries
+     * the row r is the outer loop, so the writes walk each (long) row of the chunk in order: one
+     * sample at a time wrote a few values into each of the rows, ld floats (4 KiB and more) apart,
+     * which left a 4x4 map's lowering waiting on memory (60 % of its adjoint, JFR). The values
+     * written are the same.
+     */
+    static void im2colChunk(ConvGeometry g, float[] x, int xOff, int j0, int j1, float[] col, int ld) {
+        int p = g.outPlane();
+        int in = g.inSize();
+        if (!isSame(g)) {
+            for (int j = j0; j < j1; j++) {
+                im2colGeneral(g, x, xOff + j * in, col, j * p, ld);
+            }
+            return;
+        }
+        int h = g.inH();
+        int w = g.inW();
+        int r = 0;
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int ki = 0; ki < g.kernelH(); ki++) {
+                int dy = ki - g.padH();
+                for (int kj = 0; kj < g.kernelW(); kj++, r++) {
+                    int dx = kj - g.padW();
+                    int s = dy * w + dx;
+                    int lo = Math.max(0, -s);
+                    int hi = Math.min(p, p - s);
+                    for (int j = j0; j < j1; j++) {
+                        int row = r * ld + j * p;
+                        if (hi <= lo) {
+                            Arrays.fill(col, row, row + p, 0f);
+                            continue;
+                        }
+                        int plane = xOff + j * in + c * p;
+                        for (int q = 0; q < lo; q++) {
+                            col[row + q] = 0f;
+                        }
+                        System.arraycopy(x, plane + lo + s, col, row + lo, hi - lo);
+                        for (int q = hi; q < p; q++) {
+                            col[row + q] = 0f;
+                        }
+                        zeroWrapped(col, row, h, w, dx);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #col2im} of samples j0..j1-1 laid out as {@link #im2colChunk} writes them, onto
+     * dx[dxOff + j * inSize] (zeroed by the caller). For {@link #isSame} geometries the row is the
+     * outer loop (the reads walk each row of the chunk in order); every dx element still receives
+     * the rows in ascending order, so the sums are the per-sample loop's bit for bit.
+     */
+    static void col2imChunk(ConvGeometry g, float[] col, int ld, int j0, int j1, float[] dx, int dxOff) {
+        int p = g.outPlane();
+        int in = g.inSize();
+        if (!isSame(g)) {
+            for (int j = j0; j < j1; j++) {
+                col2imGeneral(g, col, j * p, ld, dx, dxOff + j * in);
+            }
+            return;
+        }
+        int h = g.inH();
+        int w = g.inW();
+        int r = 0;
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int ki = 0; ki < g.kernelH(); ki++) {
+                int dy = ki - g.padH();
+                for (int kj = 0; kj < g.kernelW(); kj++, r++) {
+                    int ddx = kj - g.padW();
+                    int s = dy * w + ddx;
+                    int lo = Math.max(0, -s);
+                    int hi = Math.min(p, p - s);
+                    if (hi <= lo) {
+                        continue;
+                    }
+                    for (int j = j0; j < j1; j++) {
+                        int row = r * ld + j * p;
+                        zeroWrapped(col, row, h, w, ddx);
+                        int d = dxOff + j * in + c * p + s;
+                        for (int q = lo; q < hi; q++) {
+                            dx[d + q] += col[row + q];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** True when the column matrix is the sample itself ([C, H * W]): 1x1 kernel, stride 1, no padding. */
     static boolean isIdentity(ConvGeometry g) {
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0

@@ -49,6 +49,41 @@ class LoweringFastPathTest {
         }
     }
 
+    // channels, h, w, kernel, pad, stride (the last two rows are not "same": the per-sample fallback)
+    @ParameterizedTest
+    @CsvSource({"3,4,4,3,1,1", "2,7,5,3,1,1", "2,2,2,3,1,1", "1,6,5,5,2,1", "2,7,7,3,1,2", "2,6,6,2,0,1"})
+    void chunkLoweringIsThePerSampleOneBitForBit(int c, int h, int w, int k, int pad, int stride) {
+        ConvGeometry g = ConvGeometry.builder().input(c, h, w).outChannels(3).kernel(k).padding(pad).stride(stride).build();
+        int nb = 5;
+        int p = g.outPlane();
+        int ld = nb * p;
+        int rows = g.patch();
+        int xOff = 3;
+        float[] x = Conv2dTest.random(xOff + nb * g.inSize(), 21);
+        float[] chunk = new float[rows * ld];
+        float[] each = new float[rows * ld];
+        java.util.Arrays.fill(chunk, 9f);
+        java.util.Arrays.fill(each, 9f);
+        Im2col.im2colChunk(g, x, xOff, 1, 4, chunk, ld); // samples 1..3 only: 0 and 4 stay untouched
+        for (int j = 1; j < 4; j++) {
+            Im2col.im2colGeneral(g, x, xOff + j * g.inSize(), each, j * p, ld);
+        }
+        assertArrayEquals(each, chunk, "im2colChunk " + g.describe());
+
+        float[] col = Conv2dTest.random(rows * ld, 22);
+        float[] colCopy = col.clone();
+        float[] dxChunk = new float[xOff + nb * g.inSize()];
+        float[] dxEach = new float[dxChunk.length];
+        Im2col.col2imChunk(g, col, ld, 0, nb, dxChunk, xOff);
+        for (int j = 0; j < nb; j++) {
+            Im2col.col2imGeneral(g, colCopy, j * p, ld, dxEach, xOff + j * g.inSize());
+        }
+        for (int i = 0; i < dxEach.length; i++) {
+            assertEquals(Float.floatToRawIntBits(dxEach[i]), Float.floatToRawIntBits(dxChunk[i]),
+                    "col2imChunk " + g.describe() + " at " + i);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"3,7,9", "2,8,8", "1,2,2", "4,5,3"})
     void unrolledMaxPoolIsTheFirstMaximumScan(int c, int h, int w) {
