@@ -126,4 +126,17 @@ class ConvCliTest {
         assertTrue(pc > bp && bp > 0, pc + " vs " + bp);
         assertTrue(((Number) rows.get(0).get("step_us")).doubleValue() > 0, rows.toString());
     }
+
+    /** examples/vgg-cifar.yaml builds with the shapes and parameter count its header states. */
+    @Test
+    void theVggExampleHasTheStatedShapesAndParameters() throws IOException {
+        Path yaml = Path.of("../examples/vgg-cifar.yaml");
+        assertTrue(Files.readString(yaml).contains("# 245,962 parameters; 12.7 M multiply-adds"));
+        CliRunner.Result r = CliRunner.run("graph", "show", yaml.toString(), "--no-png");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("245,962 parameters"), r.out());
+        assertTrue(r.out().contains("image   3x32x32  input"), r.out());
+        assertTrue(r.out().contains("c4      128x2x2  hidden"), r.out());
+        assertTrue(r.out().contains("147,584  conv2d kernel=3 padding=1 pool=max pool_size=2"), r.out());
+    }
 }
