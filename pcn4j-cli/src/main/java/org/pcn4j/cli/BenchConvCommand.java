@@ -39,6 +39,11 @@ final class BenchConvCommand implements Runnable {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 64;
 
+    @Option(names = "--shapes", split = ",", paramLabel = "C-O@S",
+            description = {"Shapes instead of the default VGG-like set, e.g. 3-32@32,32-64@16 (in_channels-out_channels",
+                    "@size; 3x3 kernels, padding 1, stride 1): examples/vgg-cifar.yaml's are 3-32@32,32-64@16,64-128@8,128-128@4."})
+    java.util.List<String> shapes;
+
     @Option(names = "--cpu-time",
             description = "On 1 thread, time by the thread's CPU time instead of the wall clock: steadier on a"
                     + " machine other work is using (multi-threaded figures stay wall-clock).")
@@ -71,7 +76,7 @@ final class BenchConvCommand implements Runnable {
         }
         int[] counts = threads == 1 ? new int[] {1} : new int[] {1, threads};
         try {
-            for (int[] s : SHAPES) {
+            for (int[] s : shapes == null ? SHAPES : parseShapes(shapes)) {
                 int n = quick ? 2 : batch;
                 ConvGeometry g = ConvGeometry.builder().input(s[1], s[3], s[3]).outChannels(s[2]).kernel(3).padding(1)
                         .build();
@@ -107,6 +112,23 @@ final class BenchConvCommand implements Runnable {
         } finally {
             Backends.setThreads(saved);
         }
+    }
+
+    /** "C-O@S" -> {batch, C, O, S}. */
+    private int[][] parseShapes(java.util.List<String> list) {
+        int[][] r = new int[list.size()][];
+        for (int i = 0; i < r.length; i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)@(\\d+)").matcher(list.get(i).trim());
+            if (!m.matches()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--shapes: '" + list.get(i) + "' is not IN-OUT@SIZE (e.g. 32-64@16)");
+            }
+            r[i] = new int[] {batch, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+            if (r[i][1] < 1 || r[i][2] < 1 || r[i][3] < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--shapes: '" + list.get(i) + "' must be positive");
+            }
+        }
+        return r;
     }
 
     /** {@link BenchCommand#measure} on the wall clock, or on this thread's CPU time. */

@@ -46,6 +46,10 @@ public final class BenchStepCommand implements Callable<Integer> {
             description = "Comma-separated layer sizes (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
+    @Option(names = "--graph", paramLabel = "FILE", description = {"Instead of --models: a graph file (YAML or JSON, e.g.",
+            "examples/conv.yaml), its input filled with uniform [-1, 1] values and one-hot targets."})
+    java.nio.file.Path graph;
+
     @Option(names = "--algorithms", split = ",", defaultValue = "pc,bp", description = "Algorithms to time (default: ${DEFAULT-VALUE}).")
     List<String> algorithms;
 
@@ -121,11 +125,12 @@ public final class BenchStepCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-20s %-6s %12s %10s %10s %12s %10s%n", "model", "alg", "step (us)",
                     "MFLOP", "GFLOP/s", "x bp step", "epoch60k s");
         }
-        for (String m : models) {
-            int[] sizes = MlpSpec.parseSizes(m);
+        List<String> labels = graph != null ? List.of(graph.getFileName().toString()) : models;
+        for (String m : labels) {
             List<Case> cases = new ArrayList<>();
             for (String a : algorithms) {
-                cases.add(new Case(Algorithm.parse(a), sizes));
+                cases.add(graph != null ? new Case(Algorithm.parse(a), GraphFiles.load(graph))
+                        : new Case(Algorithm.parse(a), MlpSpec.parseSizes(m)));
             }
             // Warm up, count FLOPs, then interleave rounds so every case sees the same machine.
             for (Case c : cases) {
@@ -332,10 +337,18 @@ public final class BenchStepCommand implements Callable<Integer> {
         long flops;
 
         Case(Algorithm alg, int[] sizes) {
+            this(alg, benchMlp(sizes, activation));
+        }
+
+        /** A graph file's network, initialized as the benches' MLPs are (default scheme, seed 1). */
+        Case(Algorithm alg, GraphSpec spec) {
+            this(alg, Graph.create(spec, "default", 1));
+        }
+
+        private Case(Algorithm alg, PcModel model) {
             this.alg = alg;
-            Mlp mlp = benchMlp(sizes, activation);
-            trainer = new Trainer(mlp.network(), mlp.input(), mlp.output(), benchConfig(alg, steps).build());
-            float[][] xy = randomBatch(sizes, batch);
+            trainer = new Trainer(model.network(), model.input(), model.output(), benchConfig(alg, steps).build());
+            float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);
             x = xy[0];
             y = xy[1];
         }

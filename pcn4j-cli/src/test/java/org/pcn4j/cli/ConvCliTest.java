@@ -85,4 +85,58 @@ class ConvCliTest {
         long n = r.out().trim().lines().peek(l -> assertTrue(line.matcher(l).matches(), l)).count();
         assertEquals(BenchConvCommand.SHAPES.length * 2 * 4, n);
     }
+
+    @Test
+    void benchConvShapesAreTheOnesAskedFor() {
+        CliRunner.Result r = CliRunner.run("bench", "conv", "--json", "--quick", "--threads", "1", "--shapes", "2-3@5,4-2@6");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = r.out().trim().lines().collect(java.util.stream.Collectors.toList());
+        assertEquals(2 * 4, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("{\"batch\":2,\"in\":2,\"out\":3,\"size\":5,\"threads\":1,\"op\":\"gemm\""), lines.get(0));
+        assertTrue(lines.get(7).startsWith("{\"batch\":2,\"in\":4,\"out\":2,\"size\":6,\"threads\":1,\"op\":\"weightgrad\""),
+                lines.get(7));
+        CliRunner.Result bad = CliRunner.run("bench", "conv", "--quick", "--shapes", "32x64@16");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("--shapes: '32x64@16' is not IN-OUT@SIZE (e.g. 32-64@16)"), bad.err());
+    }
+
+    /** bench step --graph: PC and BP steps of a conv graph file; PC's T inference steps do more products. */
+    @Test
+    void benchStepTimesAGraphFile() throws IOException {
+        Path g = Files.createTempDirectory("bench-graph").resolve("tiny-conv.yaml");
+        Files.writeString(g, String.join("\n",
+                "nodes:",
+                "  - {name: image, shape: [1, 6, 6], role: input}",
+                "  - {name: c1, shape: [2, 3, 3]}",
+                "  - {name: label, size: 3, role: target}",
+                "edges:",
+                "  - {from: image, to: c1, op: conv2d, kernel: 3, padding: 1, pool: max, pool_size: 2, activation: relu}",
+                "  - {from: c1, to: label}", ""));
+        CliRunner.Result r = CliRunner.run("bench", "step", "--graph", g.toString(), "-T", "3", "--seconds", "0.05",
+                "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<Map<String, Object>> rows = r.out().trim().lines().map(org.pcn4j.util.Json::parseObject)
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(2, rows.size(), r.out());
+        assertEquals("tiny-conv.yaml", rows.get(0).get("model"));
+        assertEquals("pc", rows.get(0).get("algorithm"));
+        assertEquals("bp", rows.get(1).get("algorithm"));
+        double pc = ((Number) rows.get(0).get("mflop")).doubleValue();
+        double bp = ((Number) rows.get(1).get("mflop")).doubleValue();
+        assertTrue(pc > bp && bp > 0, pc + " vs " + bp);
+        assertTrue(((Number) rows.get(0).get("step_us")).doubleValue() > 0, rows.toString());
+    }
+
+    /** examples/vgg-cifar.yaml builds with the shapes and parameter count its header states. */
+    @Test
+    void theVggExampleHasTheStatedShapesAndParameters() throws IOException {
+        Path yaml = Path.of("../examples/vgg-cifar.yaml");
+        assertTrue(Files.readString(yaml).contains("# 245,962 parameters; 12.7 M multiply-adds"));
+        CliRunner.Result r = CliRunner.run("graph", "show", yaml.toString(), "--no-png");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("245,962 parameters"), r.out());
+        assertTrue(r.out().contains("image   3x32x32  input"), r.out());
+        assertTrue(r.out().contains("c4      128x2x2  hidden"), r.out());
+        assertTrue(r.out().contains("147,584  conv2d kernel=3 padding=1 pool=max pool_size=2"), r.out());
+    }
 }

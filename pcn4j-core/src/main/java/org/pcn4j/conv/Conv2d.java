@@ -20,6 +20,9 @@ import org.pcn4j.kernel.ParallelFor;
  * arithmetic). So every result is bit-identical at any thread count.
  *
  * <p>Holds scratch buffers: not thread-safe; use one instance per thread.
+ *
+ * <p>Over 400 lines: the three products each have a per-sample and a chunked (small maps) form
+ * that share the scratch buffers and thread split; apart they would need those as shared state.
  */
 public final class Conv2d {
     /** A weight-gradient chunk spans at most this many output positions ... */
@@ -192,10 +195,9 @@ public final class Conv2d {
             ParallelFor.run(Math.min(threads(), nb), threads(), t -> {
                 int t0 = (int) ((long) nb * t / Math.min(threads(), nb));
                 int t1 = (int) ((long) nb * (t + 1) / Math.min(threads(), nb));
+                Im2col.im2colChunk(g, x, xOff + first * g.inSize(), t0, t1, colBuf, ld);
                 for (int j = t0; j < t1; j++) {
-                    int s = first + j;
-                    Im2col.im2col(g, x, xOff + s * g.inSize(), colBuf, j * p, ld);
-                    int es = eOff + s * g.outSize();
+                    int es = eOff + (first + j) * g.outSize();
                     for (int o = 0; o < oc; o++) {
                         System.arraycopy(e, es + o * p, errBuf, o * ld + j * p, p);
                     }
@@ -230,6 +232,16 @@ public final class Conv2d {
         }
     }
 
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /** Runs body(from, to) over [0, nb) split into one contiguous range per thread. */
+    private void forChunkRanges(int nb, RangeBody body) {
+        int tasks = Math.max(1, Math.min(threads(), nb));
+        ParallelFor.run(tasks, tasks, t -> body.run((int) ((long) nb * t / tasks), (int) ((long) nb * (t + 1) / tasks)));
+    }
+
     /** Runs body(j) for j in [0, nb) over the threads in contiguous ranges. */
     private void forChunk(int nb, java.util.function.IntConsumer body) {
         int tasks = Math.max(1, Math.min(threads(), nb));
@@ -261,7 +273,7 @@ public final class Conv2d {
             int nb = Math.min(chunk, n - s0);
             int ld = nb * p;
             int first = s0;
-            forChunk(nb, j -> Im2col.im2col(g, x, xOff + (first + j) * g.inSize(), colBuf, j * p, ld));
+            forChunkRanges(nb, (j0, j1) -> Im2col.im2colChunk(g, x, xOff + first * g.inSize(), j0, j1, colBuf, ld));
             for (int gi = 0; gi < groups; gi++) {
                 kern.sgemm(false, false, og, ld, patch, 1f, w, gi * og * patch, patch, colBuf, gi * patch * ld, ld,
                         0f, yBuf, gi * og * ld, ld);
@@ -308,10 +320,10 @@ public final class Conv2d {
                 kern.sgemm(true, false, patch, ld, og, 1f, w, gi * og * patch, patch, eBuf, gi * og * ld, ld,
                         0f, colBuf, gi * patch * ld, ld);
             }
-            forChunk(nb, j -> {
-                int xs = dxOff + (first + j) * g.inSize();
-                java.util.Arrays.fill(dx, xs, xs + g.inSize(), 0f);
-                Im2col.col2im(g, colBuf, j * p, ld, dx, xs);
+            forChunkRanges(nb, (j0, j1) -> {
+                int base = dxOff + first * g.inSize();
+                java.util.Arrays.fill(dx, base + j0 * g.inSize(), base + j1 * g.inSize(), 0f);
+                Im2col.col2imChunk(g, colBuf, ld, j0, j1, dx, base);
             });
         }
     }

@@ -70,6 +70,32 @@ class ParallelScheduleTest {
         return Graph.create(spec, "default", 9);
     }
 
+    /**
+     * Conv edges (issue 13): two conv blocks out of the clamped image side by side (one max-pooled),
+     * a pre-convention avg-pooled block after one of them, a transposed conv into a node that also
+     * has a conv parent, and dense readouts from two shaped nodes.
+     */
+    private static PcModel conv() {
+        GraphSpec spec = GraphSpec.fromJson("""
+                {"nodes": [
+                  {"name": "image", "shape": [2, 8, 8], "role": "input"},
+                  {"name": "a", "shape": [4, 8, 8]},
+                  {"name": "b", "shape": [3, 4, 4]},
+                  {"name": "c", "shape": [4, 4, 4]},
+                  {"name": "label", "size": 5, "role": "target"}],
+                 "edges": [
+                  {"from": "image", "to": "a", "op": "conv2d", "kernel": 3, "padding": 1, "activation": "relu"},
+                  {"from": "image", "to": "b", "op": "conv2d", "kernel": 3, "padding": 1, "pool": "max", "pool_size": 2,
+                   "activation": "tanh"},
+                  {"from": "b", "to": "a", "op": "conv_transpose2d", "kernel": 2, "stride": 2, "activation": "tanh"},
+                  {"from": "a", "to": "c", "op": "conv2d", "kernel": 3, "padding": 1, "pool": "avg", "pool_size": 2,
+                   "activation": "relu", "convention": "pre"},
+                  {"from": "b", "to": "label"},
+                  {"from": "c", "to": "label"}]}
+                """, "conv test graph");
+        return Graph.create(spec, "default", 13);
+    }
+
     private static List<float[]> train(Supplier<PcModel> make, Algorithm alg, ParallelSchedule schedule, int threads,
                                        int steps) {
         return train(make, alg, schedule, threads, steps, OptimizerConfig.adamw(0), 0);
@@ -173,6 +199,11 @@ class ParallelScheduleTest {
     @Test
     void fullyConnectedBlockIsBitIdenticalUnderEverySchedule() {
         checkAllSchedules("block", ParallelScheduleTest::block);
+    }
+
+    @Test
+    void convGraphIsBitIdenticalUnderEverySchedule() {
+        checkAllSchedules("conv", ParallelScheduleTest::conv);
     }
 
     @Test
