@@ -160,6 +160,49 @@ class ConvDecoderCliTest {
     }
 
     @Test
+    void theExampleDecoderTrainsOn28x28ImagesAndGeneratesThem() throws IOException {
+        // A 28x28 greyscale image folder: 10 classes, 2 training and 1 test image each (class c a bright band at row 2c).
+        Path folder = tmp.resolve("images28");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (String split : new String[] {"train", "test"}) {
+            for (int c = 0; c < 10; c++) {
+                Path d = folder.resolve(split).resolve("class" + c);
+                Files.createDirectories(d);
+                for (int i = 0; i < (split.equals("train") ? 2 : 1); i++) {
+                    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28,
+                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                    for (int y = 0; y < 28; y++) {
+                        for (int x = 0; x < 28; x++) {
+                            img.getRaster().setSample(x, y, 0, (y / 2 == c + 2 ? 200 : 20) + rng.nextInt(40));
+                        }
+                    }
+                    javax.imageio.ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
+                }
+            }
+        }
+        Path out = tmp.resolve("example");
+        CliRunner.Result r = CliRunner.run("train", "--graph", "../examples/conv-decoder.yaml", "--mode", "generative",
+                "--dataset", "imagefolder:" + folder, "--epochs", "1", "--batch-size", "10", "-T", "4",
+                "--eval-inference-steps", "0", "--threads", "1", "--quiet", "--no-plots", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String m = out.resolve("model.safetensors").toString();
+        SafeTensors.Contents c = SafeTensors.read(out.resolve("model.safetensors"));
+        assertArrayEquals(new int[] {32, 16, 4, 4}, c.get("edges.h->u.weight").shape());
+        assertArrayEquals(new int[] {16, 1, 4, 4}, c.get("edges.u->image.weight").shape());
+        assertArrayEquals(new int[] {32 * 7 * 7, 10}, c.get("edges.label->h.weight").shape());
+        Path gen = tmp.resolve("example-gen.idx");
+        r = CliRunner.run("generate", "--model", m, "--label", "5", "--count", "2", "--threads", "1", "--out", gen.toString());
+        assertEquals(0, r.code(), r.err());
+        Idx.Images im = Idx.readImages(gen);
+        assertEquals(List.of(2, 28, 28), List.of(im.count(), im.rows(), im.cols()));
+        Path cues = tmp.resolve("example-cues.idx");
+        Idx.writeImages(cues, 1, 28, 28, java.util.Arrays.copyOf(im.pixels(), 784));
+        r = CliRunner.run("complete", "--model", m, "--cues", cues.toString(), "--clamp", "left-half", "--inference-steps",
+                "5", "--threads", "1", "--out", tmp.resolve("example-done.idx").toString());
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
     void decodersWhoseShapesDoNotChainAreOneLineErrors() throws IOException {
         String[][] cases = {
             // u is 4x4: a stride-2 kernel-4 transposed conv makes 8x8, not 6x6
