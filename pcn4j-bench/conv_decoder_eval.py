@@ -19,7 +19,8 @@ against the mean image". Everything the models do runs through the CLI (`generat
 
 prints one JSON object (also written to OUT/conv-decoder-eval.json) and writes two PNG grids:
 OUT/conv-decoder-samples.png (a row per class: the noiseless image, then 9 noisy samples) and
-OUT/conv-decoder-completion.png (cue, completion, truth for 8 test images, both masks).
+OUT/conv-decoder-completion.png (cue, completion, truth for 8 test images, both masks; the
+completion is the last one run: --label-search's when --search-steps is given).
 Needs numpy and PIL (Debian's python3-numpy, python3-pil). A few minutes at the defaults.
 """
 import argparse
@@ -92,7 +93,10 @@ def main():
     ap.add_argument("--noise", type=float, nargs="+", default=[0.5], help="Langevin noise SIGMA(s) (default 0.5)")
     ap.add_argument("--gen-steps", type=int, default=50, help="generate --inference-steps (default 50)")
     ap.add_argument("--cues", type=int, default=1000, help="test images to complete (default 1000)")
-    ap.add_argument("--complete-steps", type=int, default=100, help="complete --inference-steps (default 100)")
+    ap.add_argument("--complete-steps", type=int, nargs="+", default=[100],
+                    help="complete --inference-steps, one or more (default 100; the PNG shows the last)")
+    ap.add_argument("--search-steps", type=int, nargs="*", default=[20],
+                    help="complete --label-search --inference-steps, zero or more (default 20)")
     ap.add_argument("--state-lr", type=float, default=None, help="complete --state-lr (default: the model's)")
     ap.add_argument("--classify-count", type=int, default=0, help="also classify this many test images with the decoder")
     ap.add_argument("--threads", type=int, default=1)
@@ -162,18 +166,21 @@ def main():
             known[:h // 2, :] = True
         else:
             known[:, :w // 2] = True
-        out = os.path.join(work, f"completed-{clamp}.idx")
-        args = ["complete", "--model", a.decoder, "--cues", cues, "--clamp", clamp, "--inference-steps",
-                str(a.complete_steps), "--truth", cues, "--out", out]
-        if a.state_lr is not None:
-            args += ["--state-lr", str(a.state_lr)]
-        o = last_json(pcn4j(args, a.pcn4j, a.threads))
         hidden = ~known
         mse_mean = float(((mean[None] - truth)[:, hidden] ** 2).mean())
         mse_cls = float(((class_mean[test_y[:m]] - truth)[:, hidden] ** 2).mean())
+        comp[clamp] = {"count": m, "mean_image_hidden_mse": round(mse_mean, 5),
+                       "class_mean_hidden_mse": round(mse_cls, 5)}
+        for search, steps in [(False, x) for x in a.complete_steps] + [(True, x) for x in a.search_steps]:
+            out = os.path.join(work, f"completed-{clamp}-{steps}-{search}.idx")
+            args = ["complete", "--model", a.decoder, "--cues", cues, "--clamp", clamp, "--inference-steps",
+                    str(steps), "--truth", cues, "--out", out] + (["--label-search"] if search else [])
+            if a.state_lr is not None:
+                args += ["--state-lr", str(a.state_lr)]
+            o = last_json(pcn4j(args, a.pcn4j, a.threads))
+            key = "label_search_" if search else "free_label_"
+            comp[clamp][f"decoder_{key}hidden_mse_{steps}_steps"] = round(o["hidden_mse"], 5)
         done = read_idx(out)
-        comp[clamp] = {"count": m, "decoder_hidden_mse": round(o["hidden_mse"], 5),
-                       "mean_image_hidden_mse": round(mse_mean, 5), "class_mean_hidden_mse": round(mse_cls, 5)}
         for i in range(8):
             cue = test[i].copy()
             cue[hidden] = 0

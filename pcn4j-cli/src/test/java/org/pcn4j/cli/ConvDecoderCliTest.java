@@ -152,11 +152,19 @@ class ConvDecoderCliTest {
             double start = hiddenMse(clamp, 0, "default");
             double mean = hiddenMse(clamp, 0, "mean");
             double done = hiddenMse(clamp, 100, "default");
+            double searched = hiddenMse(clamp, 20, "default", "--label-search");
             System.err.printf("conv decoder, %s known: unknown-pixel MSE %.4f after 100 steps, %.4f at the start"
-                    + " (top-down image of a zero label), %.4f for the mean image%n", clamp, done, start, mean);
+                    + " (top-down image of a zero label), %.4f for the mean image, %.4f with --label-search (20 steps)%n",
+                    clamp, done, start, mean, searched);
             assertTrue(done < start, clamp + ": " + done + " vs " + start);
             assertTrue(done < mean, clamp + ": " + done + " vs the mean image's " + mean);
+            assertTrue(searched < mean, clamp + ": --label-search " + searched + " vs the mean image's " + mean);
         }
+        CliRunner.Result r = CliRunner.run("complete", "--model", model, "--cues", testImages.toString(), "--clamp", "none",
+                "--label-search", "--out", tmp.resolve("ls.idx").toString());
+        assertNotEquals(0, r.code());
+        assertEquals(1, r.err().trim().lines().count(), r.err());
+        assertTrue(r.err().contains("--label-search needs"), r.err());
     }
 
     @Test
@@ -234,10 +242,13 @@ class ConvDecoderCliTest {
     }
 
     /** The unknown pixels' MSE (JSON hidden_mse on [0, 1] pixels: raw / 16) of a completion of the test split. */
-    private static double hiddenMse(String clamp, int steps, String start) {
-        CliRunner.Result r = CliRunner.run("complete", "--model", model, "--cues", testImages.toString(), "--clamp", clamp,
-                "--inference-steps", String.valueOf(steps), "--image-start", start, "--truth", testImages.toString(),
-                "--pixel-max", "16", "--threads", "1", "--out", tmp.resolve("c-" + clamp + steps + start + ".idx").toString());
+    private static double hiddenMse(String clamp, int steps, String start, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("complete", "--model", model, "--cues", testImages.toString(),
+                "--clamp", clamp, "--inference-steps", String.valueOf(steps), "--image-start", start, "--truth",
+                testImages.toString(), "--pixel-max", "16", "--threads", "1", "--out",
+                tmp.resolve("c-" + clamp + steps + start + more.length + ".idx").toString()));
+        args.addAll(List.of(more));
+        CliRunner.Result r = CliRunner.run(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         String json = r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
         Map<String, Object> o = Json.parseObject(json);
