@@ -34,6 +34,11 @@ public final class CompleteCommand implements Callable<Integer> {
     @Mixin
     Truth truth = new Truth();
 
+    @Option(names = "--label-search", description = "Clamp each one-hot label in turn with the known pixels, relax, and keep"
+            + " the completion of lowest energy (model selection, as classify; costs one inference per class). Default:"
+            + " the label is free.")
+    boolean labelSearch;
+
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
@@ -53,6 +58,10 @@ public final class CompleteCommand implements Callable<Integer> {
         float[] x = q.readImages(io.cues, count);
         int n = count[0];
         float[] mask = Masks.parse(io.clamp, n, rows, cols);
+        if (labelSearch && (mask == null || !q.generative)) {
+            throw new PcnException("--label-search needs a generative model (label -> image) and known pixels"
+                    + " (--clamp top-half, left-half or a mask, not none)");
+        }
         float[] startImage = imageStart.resolve(q, model);
         byte[] px = new byte[n * f];
         double rate = q.stateLr(stateLrOption.stateLr);
@@ -63,7 +72,9 @@ public final class CompleteCommand implements Callable<Integer> {
                     int b = Math.min(Evaluation.BATCH, n - start);
                     float[] xb = Arrays.copyOfRange(x, start * f, (start + b) * f);
                     float[] mb = mask == null ? null : Arrays.copyOfRange(mask, start * f, (start + b) * f);
-                    float[] img = Generative.complete(t, q.image, xb, mb, b, inferenceSteps, startImage);
+                    float[] img = labelSearch
+                            ? Generative.completeBySelection(t, q.image, q.label, xb, mb, b, inferenceSteps, null)
+                            : Generative.complete(t, q.image, xb, mb, b, inferenceSteps, startImage);
                     ImageFiles.toPixels(img, b, f, q.affine, px, start);
                 }
                 break;

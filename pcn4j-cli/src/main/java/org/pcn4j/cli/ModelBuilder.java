@@ -40,8 +40,8 @@ final class ModelBuilder {
         InputAffine affine = null;
         boolean generative = o.generative();
         if (generative) {
-            if (o.graph != null || o.initFrom != null) {
-                throw new PcnException("--mode generative builds its graph from --model; --graph and --init-from are not supported with it");
+            if (o.initFrom != null) {
+                throw new PcnException("--mode generative builds its graph from --model or --graph; --init-from is not supported with it");
             }
             if (alg != Algorithm.PC && alg != Algorithm.IPC) {
                 throw new PcnException("--mode generative trains with --algorithm pc or ipc, not " + alg.id());
@@ -56,6 +56,15 @@ final class ModelBuilder {
             if (o.initFrom != null) {
                 throw new PcnException("give --graph or --init-from, not both (a graph model file holds its graph)");
             }
+        }
+        if (generative && o.graph != null) {
+            // A generative graph file: the label is its input node (clamped to the one-hot label in
+            // training), the image its target (clamped to the data in training, predicted otherwise).
+            GraphSpec gs = GraphFiles.load(o.graph);
+            Graph g = new Graph(gs);
+            checkFitsGenerative(g, data, "--graph " + o.graph);
+            g.initialize(o.init, seed);
+            return new Built(g, affine);
         }
         if (generative) {
             int[] sizes = sizes(o, data);
@@ -145,6 +154,33 @@ final class ModelBuilder {
         if (spec.outputSize() != data.classes()) {
             throw new PcnException(what + ": the last size " + spec.outputSize() + " does not fit " + data.name()
                     + ", which has " + data.classes() + " classes");
+        }
+    }
+
+    /**
+     * A generative graph fits the data when its input (label) node has one unit per class and its
+     * target (image) node takes the samples: exactly their [C, H, W] when it is shaped.
+     */
+    static void checkFitsGenerative(Graph g, DatasetSplits data, String what) {
+        Node label = g.input();
+        Node image = g.output();
+        if (label.isShaped() || label.size() != data.classes()) {
+            throw new PcnException(what + ": with --mode generative the input node '" + label.name()
+                    + "' is the label and needs size " + data.classes() + " (the classes of " + data.name()
+                    + "), but it has " + (label.isShaped() ? "shape " + dims(label.shape()) : "size " + label.size()));
+        }
+        if (image.isShaped()) {
+            int[] img = data.train().imageShape();
+            if (img == null || !java.util.Arrays.equals(img, image.shape())) {
+                throw new PcnException(what + ": with --mode generative the target node '" + image.name()
+                        + "' is the image; it has shape " + dims(image.shape()) + ", but " + data.name()
+                        + " samples are " + (img == null ? data.features() + " flat values" : dims(img) + " images"));
+            }
+        }
+        if (image.size() != data.features()) {
+            throw new PcnException(what + ": with --mode generative the target node '" + image.name()
+                    + "' is the image; it has size " + image.size() + ", but " + data.name() + " inputs have "
+                    + data.features() + " values");
         }
     }
 

@@ -50,7 +50,8 @@ final class Options {
 
         @Option(names = "--mode", defaultValue = "discriminative", paramLabel = "MODE",
                 description = "discriminative (image -> label) or generative (label -> image, the --model sizes read"
-                        + " bottom-up: image first, label last; see README \"Generation\") (default: ${DEFAULT-VALUE}).")
+                        + " bottom-up: image first, label last; or a --graph whose input node is the label and target node the image,"
+                        + " e.g. examples/conv-decoder.yaml; see README \"Generation\") (default: ${DEFAULT-VALUE}).")
         String mode;
 
         @Option(names = "--graph", paramLabel = "FILE",

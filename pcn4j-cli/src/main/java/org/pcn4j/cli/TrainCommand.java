@@ -21,7 +21,6 @@ import org.pcn4j.fit.FitConfig;
 import org.pcn4j.fit.FitListener;
 import org.pcn4j.fit.FitMetadata;
 import org.pcn4j.fit.FitResult;
-import org.pcn4j.graph.Generative;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.kernel.Backends;
 import org.pcn4j.kernel.Kernels;
@@ -230,8 +229,9 @@ public final class TrainCommand implements Callable<Integer> {
         meta.put("config", Json.write(FitMetadata.describe(tc, fc, extra)));
         if (generative) {
             meta.put("mode", "generative");
-            meta.put("image_node", Generative.IMAGE);
-            meta.put("label_node", Generative.LABEL);
+            // Generative graphs: the label is the input role, the image the target (Generative.spec's names for --model).
+            meta.put("image_node", net.output().name());
+            meta.put("label_node", net.input().name());
             meta.put("image_shape", Json.write(java.util.Arrays.stream(d.train().shape()).boxed().toList()));
         }
         if (net instanceof Graph) {

@@ -149,6 +149,45 @@ public final class Generative {
         return Arrays.copyOf(image.state(), batch * image.size());
     }
 
+    /**
+     * Completion by model selection over the label, as {@link #classifyByEnergy}: for each class c
+     * the known image units (mask 1) are clamped to {@code cues} and the label to one-hot c, the
+     * hidden nodes and the unknown units relax for {@code steps} steps from the top-down pass of c,
+     * and each sample keeps the image state of its lowest-energy class. A free label has no prior
+     * and the only global path in a conv decoder is the dense edge out of it, so with the label free
+     * the unknown half learns of the known half only through a slowly relaxing, easily
+     * over-stepped label (docs/generation.md); selecting the label avoids both. {@code chosen}
+     * (batch values, or null) receives the selected classes.
+     */
+    public static float[] completeBySelection(Inference t, Node image, Node label, float[] cues, float[] mask, int batch,
+                                              int steps, int[] chosen) {
+        int k = label.size();
+        int f = image.size();
+        double[] best = new double[batch];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        float[] out = new float[batch * f];
+        float[] y = new float[batch * k];
+        for (int c = 0; c < k; c++) {
+            Arrays.fill(y, 0f);
+            for (int i = 0; i < batch; i++) {
+                y[i * k + c] = 1f;
+            }
+            t.query(Map.of(image, cues, label, y), Map.of(image, mask), Map.of(), batch, steps);
+            double[] e = t.network().sampleEnergies();
+            float[] st = image.state();
+            for (int i = 0; i < batch; i++) {
+                if (e[i] < best[i]) {
+                    best[i] = e[i];
+                    System.arraycopy(st, i * f, out, i * f, f);
+                    if (chosen != null) {
+                        chosen[i] = c;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static float[] tile(float[] one, Node image, int batch) {
         if (one.length != image.size()) {
             throw new PcnException("image start has " + one.length + " values, the image node " + image.size());
