@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * defaults are null so that a local run's config.json is unchanged.
  */
 final class SparkOptions {
-    static final int DEFAULT_SYNC_EVERY = 8;
+    static final int DEFAULT_SYNC_EVERY = 4;
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Train data-parallel on Apache Spark: local[N], local-cluster[N,C,MB] or spark://HOST:PORT"
@@ -144,8 +144,13 @@ final class SparkOptions {
         if (!args.isEmpty() && args.get(0).equals("train")) {
             args.remove(0);
         }
-        return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync,
-                syncEvery == null ? DEFAULT_SYNC_EVERY : syncEvery, args, s.net(), s.fit(), s.tc(), s.fc(),
+        // A resumed run without --sync-every keeps its checkpoint's K: a run folder started under an
+        // older default (8 until session 5) goes on as it was.
+        int every = syncEvery != null ? syncEvery
+                : resume != null && resume.scalars().get("spark_sync_every") instanceof Number
+                        && !"gradients".equals(sync) ? ((Number) resume.scalars().get("spark_sync_every")).intValue()
+                : DEFAULT_SYNC_EVERY;
+        return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync, every, args, s.net(), s.fit(), s.tc(), s.fc(),
                 s.fit().evalInferenceSteps(s.tc()), listeners, resume, syncLrScale == null ? "linear" : syncLrScale));
     }
 }

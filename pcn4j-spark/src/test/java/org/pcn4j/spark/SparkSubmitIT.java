@@ -64,7 +64,7 @@ class SparkSubmitIT {
     void sparkSubmitTrainsWhatTheCliTrains() throws Exception {
         Path viaSubmit = tmp.resolve("submit");
         String log = submit("local[2]", viaSubmit, 300);
-        assertTrue(log.contains("pcn4j: spark local[2], 2 partitions, sync weights every 8 local steps"), log);
+        assertTrue(log.contains("pcn4j: spark local[2], 2 partitions, sync weights every 4 local steps"), log);
         assertTrue(log.contains("test accuracy"), log);
         assertEquals("local[2]", ((Map<?, ?>) org.pcn4j.util.Json.parse(
                 Files.readString(viaSubmit.resolve("config.json")))).get("spark"));
