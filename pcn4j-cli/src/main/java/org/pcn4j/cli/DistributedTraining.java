@@ -60,12 +60,13 @@ public interface DistributedTraining {
     record ShardData(DatasetSplits shard, InputAffine affine) {}
 
     /**
-     * Reads {@code --dataset parquet:PATH} on the driver (the cli cannot: it does not depend on
-     * Spark): a training split only, {@code labelColumn} the integer labels, {@code featuresColumn}
-     * an array column of the features or null for every other numeric column in table order.
+     * Reads {@code --dataset parquet:PATH} or {@code spark-csv:PATH} ({@code table}, prefix and
+     * path) on the driver (the cli cannot: it does not depend on Spark): a training split only,
+     * {@code labelColumn} the integer labels, {@code featuresColumn} an array column of the
+     * features or null for every other numeric column in table order.
      */
-    default DatasetSplits readTable(String master, String path, String labelColumn, String featuresColumn) {
-        throw new PcnException("--dataset parquet: is read by the pcn4j-spark module");
+    default DatasetSplits readTable(String master, String table, String labelColumn, String featuresColumn) {
+        throw new PcnException("--dataset " + table + " is read by the pcn4j-spark module");
     }
 
     /** Rebuilds the train command's setup from its arguments (without "train"), as the driver built it. */

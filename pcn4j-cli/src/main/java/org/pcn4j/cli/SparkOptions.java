@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * defaults are null so that a local run's config.json is unchanged.
  */
 final class SparkOptions {
-    static final int DEFAULT_SYNC_EVERY = 8;
+    static final int DEFAULT_SYNC_EVERY = 4;
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Train data-parallel on Apache Spark: local[N], local-cluster[N,C,MB] or spark://HOST:PORT"
@@ -65,7 +65,8 @@ final class SparkOptions {
     }
 
     @Option(names = "--label-column", paramLabel = "NAME",
-            description = "With --dataset parquet:PATH: the column of integer class labels 0..C-1 (default: label).")
+            description = "With --dataset parquet:PATH or spark-csv:PATH: the column of integer class labels 0..C-1"
+                    + " (default: label).")
     String labelColumn;
 
     @Option(names = "--features-column", paramLabel = "NAME",
@@ -73,24 +74,39 @@ final class SparkOptions {
                     + " numeric column but the label, in table order).")
     String featuresColumn;
 
-    static final String TABLE_PREFIX = "parquet:";
+    /** Tables read through Spark SQL: a Parquet table, or a CSV file with a header row (Spark's CSV reader). */
+    static final List<String> TABLE_PREFIXES = List.of("parquet:", "spark-csv:");
 
-    /** True for {@code --dataset parquet:PATH}, a table read through Spark SQL. */
+    /** The table prefix {@code dataset} starts with (lower case), or null for a dataset pcn4j reads itself. */
+    static String tablePrefix(String dataset) {
+        if (dataset != null) {
+            for (String p : TABLE_PREFIXES) {
+                if (dataset.regionMatches(true, 0, p, 0, p.length())) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True for {@code --dataset parquet:PATH} or {@code spark-csv:PATH}, a table read through Spark SQL. */
     boolean isTable(String dataset) {
-        return dataset != null && dataset.regionMatches(true, 0, TABLE_PREFIX, 0, TABLE_PREFIX.length());
+        return tablePrefix(dataset) != null;
     }
 
     /** Reads the table on the driver (through the pcn4j-spark module). */
     org.pcn4j.data.DatasetSplits readTable(String dataset) {
-        String path = dataset.substring(TABLE_PREFIX.length()).trim();
+        String prefix = tablePrefix(dataset);
+        String path = dataset.substring(prefix.length()).trim();
         if (path.isEmpty()) {
-            throw new PcnException("--dataset parquet: needs a path, as in parquet:data/train.parquet");
+            throw new PcnException("--dataset " + prefix + " needs a path, as in " + prefix + "data/train."
+                    + (prefix.equals("parquet:") ? "parquet" : "csv"));
         }
         if (master == null) {
             throw new PcnException("--dataset " + dataset + " is read through Spark SQL: it needs --spark MASTER"
                     + " (e.g. --spark 'local[2]')");
         }
-        return DistributedTraining.find().readTable(master, path, labelColumn == null ? "label" : labelColumn,
+        return DistributedTraining.find().readTable(master, prefix + path, labelColumn == null ? "label" : labelColumn,
                 featuresColumn);
     }
 
@@ -103,7 +119,7 @@ final class SparkOptions {
             }
             if (labelColumn != null || featuresColumn != null) {
                 throw new PcnException((labelColumn != null ? "--label-column" : "--features-column")
-                        + " applies to --dataset parquet:PATH, which needs --spark MASTER");
+                        + " applies to --dataset parquet:PATH or spark-csv:PATH, which need --spark MASTER");
             }
             return;
         }
@@ -128,8 +144,13 @@ final class SparkOptions {
         if (!args.isEmpty() && args.get(0).equals("train")) {
             args.remove(0);
         }
-        return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync,
-                syncEvery == null ? DEFAULT_SYNC_EVERY : syncEvery, args, s.net(), s.fit(), s.tc(), s.fc(),
+        // A resumed run without --sync-every keeps its checkpoint's K: a run folder started under an
+        // older default (8 until session 5) goes on as it was.
+        int every = syncEvery != null ? syncEvery
+                : resume != null && resume.scalars().get("spark_sync_every") instanceof Number
+                        && !"gradients".equals(sync) ? ((Number) resume.scalars().get("spark_sync_every")).intValue()
+                : DEFAULT_SYNC_EVERY;
+        return d.run(new DistributedTraining.Job(master, sync == null ? "weights" : sync, every, args, s.net(), s.fit(), s.tc(), s.fc(),
                 s.fit().evalInferenceSteps(s.tc()), listeners, resume, syncLrScale == null ? "linear" : syncLrScale));
     }
 }

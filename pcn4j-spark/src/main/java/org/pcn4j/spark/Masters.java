@@ -17,12 +17,24 @@ final class Masters {
 
     static final int CONNECT_TIMEOUT_MS = 3000;
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?\\])?");
-    private static final Pattern CLUSTER = Pattern.compile("local-cluster\\[[1-9][0-9]*,\\s*[1-9][0-9]*,\\s*[1-9][0-9]*\\]");
+    private static final Pattern CLUSTER =
+            Pattern.compile("local-cluster\\[[1-9][0-9]*,\\s*[1-9][0-9]*,\\s*([1-9][0-9]{0,8})\\]");
+    /**
+     * Spark's smallest executor heap: 1.5 x the 300 MB it reserves (UnifiedMemoryManager). A
+     * local-cluster executor with less dies at start and Spark starts another, without end: the
+     * run would wait for resources forever.
+     */
+    static final int MIN_EXECUTOR_MB = 450;
     private static final Pattern STANDALONE = Pattern.compile("spark://([^:/,]+):([0-9]{1,5})");
 
     static void check(String master) {
-        if (LOCAL.matcher(master).matches() || CLUSTER.matcher(master).matches()
-                || master.equals("yarn") || master.startsWith("k8s://")) {
+        Matcher c = CLUSTER.matcher(master);
+        if (c.matches() && Integer.parseInt(c.group(1)) < MIN_EXECUTOR_MB) {
+            throw new PcnException("--spark " + master + ": " + c.group(1) + " MB per executor is below Spark's minimum"
+                    + " of " + MIN_EXECUTOR_MB + " MB (1.5 x its 300 MB reserve); give local-cluster[N,CORES,MB] at least "
+                    + MIN_EXECUTOR_MB);
+        }
+        if (LOCAL.matcher(master).matches() || c.matches() || master.equals("yarn") || master.startsWith("k8s://")) {
             return;
         }
         Matcher m = STANDALONE.matcher(master);

@@ -225,8 +225,13 @@ final class Shard {
         scale(scale, optArrays == null);
         setWeights(weights);
         if (optArrays != null) {
+            Map<String, float[]> arrays = optArrays;
+            if (LOCAL_SECOND_MOMENTS && ownSecondMoments != null) {
+                arrays = new java.util.LinkedHashMap<>(optArrays);
+                arrays.putAll(ownSecondMoments);
+            }
             // restoreState copies, so the broadcast arrays stay untouched.
-            trainer.weightOptimizer().restoreState(new OptimizerState(optArrays, optCounters));
+            trainer.weightOptimizer().restoreState(new OptimizerState(arrays, optCounters));
         }
         for (int i = 0; i < rates.length && out.error == null; i++) {
             if (!seek(e, first + i)) {
@@ -243,6 +248,21 @@ final class Shard {
         OptimizerState st = trainer.weightOptimizer().saveState();
         out.optimizerArrays = Partial.copy(st.arrays());
         out.optimizerCounters = new java.util.LinkedHashMap<>(st.counters());
+        if (LOCAL_SECOND_MOMENTS) {
+            ownSecondMoments = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, float[]> a : out.optimizerArrays.entrySet()) {
+                if (a.getKey().startsWith("v.")) {
+                    ownSecondMoments.put(a.getKey(), a.getValue().clone());
+                }
+            }
+        }
         return out;
     }
+
+    /**
+     * Experiment (-Dpcn4j.spark.moments=local, in-process masters only; not in checkpoints): each
+     * worker keeps its own Adam second moments between rounds instead of the averaged ones.
+     */
+    static final boolean LOCAL_SECOND_MOMENTS = "local".equals(System.getProperty("pcn4j.spark.moments"));
+    private Map<String, float[]> ownSecondMoments;
 }

@@ -78,13 +78,13 @@ public final class SparkTraining implements DistributedTraining {
     }
 
     @Override
-    public org.pcn4j.data.DatasetSplits readTable(String master, String path, String labelColumn, String featuresColumn) {
+    public org.pcn4j.data.DatasetSplits readTable(String master, String table, String labelColumn, String featuresColumn) {
         Masters.check(master);
         JavaSparkContext sc = context(master);
         if (!master.startsWith("local")) {
             awaitExecutors(sc, master);
         }
-        return Tables.read(sc, path, labelColumn, featuresColumn);
+        return Tables.read(sc, table, labelColumn, featuresColumn);
     }
 
     /** A task's own one-line error (thrown on an executor, wrapped by Spark), or what stopped Spark. */

@@ -27,7 +27,9 @@ import org.pcn4j.data.Normalization;
 import scala.Tuple2;
 
 /**
- * {@code --dataset parquet:PATH}: a table of features and labels read through Spark SQL. The
+ * {@code --dataset parquet:PATH} or {@code spark-csv:PATH} (a CSV file or folder with a header
+ * row, read by Spark's CSV source with inferred column types): a table of features and labels
+ * read through Spark SQL. The
  * driver reads it once (its setup, the validation hold-out and evaluation need every row, as in a
  * local run) and keeps the table's rows as an RDD, numbered in table order; a run then sends each
  * training row to its partition (training row t to partition t mod P, the same shards as for a
@@ -36,8 +38,6 @@ import scala.Tuple2;
  */
 final class Tables {
     private Tables() {}
-
-    static final String PREFIX = "parquet:";
 
     /** One row: its position in the table, its features and its label. */
     record TableRow(long index, float[] x, int label) implements Serializable {}
@@ -60,13 +60,18 @@ final class Tables {
     }
 
     /** Reads the table on the driver; see the class comment. */
-    static DatasetSplits read(JavaSparkContext sc, String path, String labelColumn, String featuresColumn) {
-        String name = PREFIX + path;
+    static DatasetSplits read(JavaSparkContext sc, String table, String labelColumn, String featuresColumn) {
+        String name = table;
+        boolean csv = table.regionMatches(true, 0, "spark-csv:", 0, "spark-csv:".length());
+        String path = table.substring(table.indexOf(':') + 1);
         forget(name);
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         org.apache.spark.sql.Dataset<Row> df;
         try {
-            df = spark.read().parquet(path);
+            // CSV: the header names the columns; inferSchema reads their types (one more pass over the
+            // file), so number columns are numeric and a text column is refused as for Parquet.
+            df = csv ? spark.read().option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST")
+                    .csv(path) : spark.read().parquet(path);
         } catch (Exception e) { // Spark's AnalysisException (a missing path) is a checked exception thrown from Scala
             throw new PcnException("--dataset " + name + ": " + firstLine(e));
         }

@@ -191,6 +191,18 @@ class SparkFitTest {
         assertArrayEquals(model, Files.readAllBytes(a.resolve("model.safetensors")));
         assertEquals(2, records(a).size());
 
+        // A run folder whose config.json does not name K (made under another default) keeps the checkpoint's.
+        Path old = tmp.resolve("old");
+        List<String> o = cli(old, "--checkpoint-every", "6");
+        o.set(o.indexOf("--sync-every") + 1, "3");
+        SparkTrainingTest.ok(o);
+        Path cfg = old.resolve("config.json");
+        String json = Files.readString(cfg);
+        assertTrue(json.contains("\"sync-every\": 3"), json);
+        Files.writeString(cfg, json.replaceAll("\\s*\"sync-every\": 3,?", ""));
+        r = SparkTrainingTest.ok(List.of("train", "--resume", old.toString(), "--quiet", "--no-plots"));
+        assertTrue(r.err().contains("sync weights every 3 local steps"), r.err());
+
         r = SparkTrainingTest.cli("train", "--resume", a.toString(), "--sync-every", "2");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("the checkpoint was written with --sync weights, --sync-every 4 on 2 partitions"),

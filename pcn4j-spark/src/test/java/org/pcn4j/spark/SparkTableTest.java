@@ -162,4 +162,60 @@ class SparkTableTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--sync gradients needs every row on every partition"), r.err());
     }
+
+    /**
+     * {@code --dataset spark-csv:PATH}: a CSV with a header read by Spark SQL trains exactly as the
+     * same rows through pcn4j's own {@code csv:PATH} reader (one file: Spark reads it in order).
+     */
+    @Test
+    void sparkCsvTableTrainsAsTheSameRowsFromPcn4jsCsvReader() throws Exception {
+        Dataset d = Datasets.digits(null).train();
+        int f = d.features();
+        float[] x = new float[f];
+        StringBuilder header = new StringBuilder();
+        for (int j = 0; j < f; j++) {
+            header.append('p').append(j).append(',');
+        }
+        header.append("label\n");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < d.size(); i++) {
+            d.features(i, x, 0);
+            for (float v : x) {
+                rows.append(v).append(',');
+            }
+            rows.append(d.label(i)).append('\n');
+        }
+        Path table = tmp.resolve("digits-h.csv");
+        Path plain = tmp.resolve("digits.csv");
+        Files.writeString(table, header + rows.toString());
+        Files.writeString(plain, rows.toString());
+        String[] same = {"--model", "64-32-10", "--epochs", "2", "--lr", "1e-2", "--validation", "0.1", "--seed", "3",
+            "--threads", "1", "--quiet", "--no-plots", "--spark", "local[2]", "--sync-every", "4"};
+        List<String> a = new ArrayList<>(List.of("train", "--dataset", "spark-csv:" + table, "--out",
+                tmp.resolve("s").toString()));
+        a.addAll(List.of(same));
+        SparkTrainingTest.ok(a);
+        List<String> c = new ArrayList<>(List.of("train", "--dataset", "csv:" + plain, "--out", tmp.resolve("c").toString()));
+        c.addAll(List.of(same));
+        SparkTrainingTest.ok(c);
+        assertEquals(0f, worstDifference(tmp.resolve("c"), tmp.resolve("s")));
+        assertEquals(SparkTrainingTest.metrics(tmp.resolve("c")).get(1).get("validation_accuracy"),
+                SparkTrainingTest.metrics(tmp.resolve("s")).get(1).get("validation_accuracy"));
+
+        // A label column of words, a missing file, no --spark: one-line errors.
+        Path words = tmp.resolve("words.csv");
+        Files.writeString(words, "a,label\n1.0,cat\n2.0,dog\n");
+        SparkTrainingTest.Result r = SparkTrainingTest.cli("train", "--dataset", "spark-csv:" + words, "--spark", "local[2]", "--out",
+                tmp.resolve("e1").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("label column 'label' is string, expected integers 0..C-1"), r.err());
+        r = SparkTrainingTest.cli("train", "--dataset", "spark-csv:" + tmp.resolve("none.csv"), "--spark", "local[2]",
+                "--out", tmp.resolve("e2").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("pcn4j: error: --dataset spark-csv:"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        r = SparkTrainingTest.cli("train", "--dataset", "spark-csv:" + table, "--out", tmp.resolve("e3").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is read through Spark SQL: it needs --spark MASTER"), r.err());
+    }
 }

@@ -172,7 +172,15 @@ class SparkTrainingTest {
         a = train(out, "--epochs", "1", "--label-column", "y");
         r = cli(a.toArray(new String[0]));
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("--label-column applies to --dataset parquet:PATH, which needs --spark MASTER"), r.err());
+        assertTrue(r.err().contains("--label-column applies to --dataset parquet:PATH or spark-csv:PATH, which need --spark MASTER"),
+                r.err());
+
+        // An executor heap Spark cannot start: refused before any JVM starts (Spark would retry without end).
+        a = train(out, "--epochs", "1", "--overwrite", "--spark", "local-cluster[2,1,256]");
+        r = cli(a.toArray(new String[0]));
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--spark local-cluster[2,1,256]: 256 MB per executor is below Spark's minimum of 450 MB"),
+                r.err());
 
         a = train(out, "--epochs", "1", "--spark", "yarnish");
         r = cli(a.toArray(new String[0]));
