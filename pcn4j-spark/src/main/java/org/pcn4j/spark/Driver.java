@@ -330,11 +330,7 @@ final class Driver {
             Map<String, float[]> arrays = new LinkedHashMap<>();
             for (String key : rs.get(0).optimizerArrays.keySet()) {
                 float[] a = new float[rs.get(0).optimizerArrays.get(key).length];
-                if (RMS_MOMENTS && key.startsWith("v.")) {
-                    averageRms(rs, r -> r.optimizerArrays.get(key), a, samples);
-                } else {
-                    average(rs, r -> r.optimizerArrays.get(key), a, samples);
-                }
+                average(rs, r -> r.optimizerArrays.get(key), a, samples, RMS_MOMENTS && key.startsWith("v."));
                 arrays.put(key, a);
             }
             trainer.weightOptimizer().restoreState(new OptimizerState(arrays, rs.get(0).optimizerCounters));
@@ -346,33 +342,24 @@ final class Driver {
     /** Experiment: Adam's second moments averaged as (mean of sqrt v)^2 instead of the mean of v. */
     static final boolean RMS_MOMENTS = "rms".equals(System.getProperty("pcn4j.spark.moments"));
 
-    private static void averageRms(List<Partial> rs, java.util.function.Function<Partial, float[]> get, float[] dst,
-                                   long samples) {
-        double[] acc = new double[dst.length];
-        for (Partial r : rs) {
-            float[] t = get.apply(r);
-            double wgt = (double) r.samples / samples;
-            for (int j = 0; j < t.length; j++) {
-                acc[j] += wgt * Math.sqrt(t[j]);
-            }
-        }
-        for (int j = 0; j < dst.length; j++) {
-            dst[j] = (float) (acc[j] * acc[j]);
-        }
-    }
-
     private static void average(List<Partial> rs, java.util.function.Function<Partial, float[]> get, float[] dst,
                                 long samples) {
+        average(rs, get, dst, samples, false);
+    }
+
+    /** The sample-weighted mean; with {@code rms} the square of the weighted mean of square roots. */
+    private static void average(List<Partial> rs, java.util.function.Function<Partial, float[]> get, float[] dst,
+                                long samples, boolean rms) {
         double[] acc = new double[dst.length];
         for (Partial r : rs) {
             float[] t = get.apply(r);
             double wgt = (double) r.samples / samples;
             for (int j = 0; j < t.length; j++) {
-                acc[j] += wgt * t[j];
+                acc[j] += wgt * (rms ? Math.sqrt(t[j]) : t[j]);
             }
         }
         for (int j = 0; j < dst.length; j++) {
-            dst[j] = (float) acc[j];
+            dst[j] = (float) (rms ? acc[j] * acc[j] : acc[j]);
         }
     }
 
