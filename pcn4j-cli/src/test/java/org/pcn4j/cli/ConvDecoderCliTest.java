@@ -59,22 +59,10 @@ class ConvDecoderCliTest {
         train = CliRunner.run("train", "--graph", spec.toString(), "--mode", "generative", "--dataset", "digits",
                 "--epochs", "6", "--state-lr", "0.1", "--state-momentum", "0.5", "--lr", "3e-3", "--schedule",
                 "constant", "--threads", "1", "--quiet", "--no-plots", "--out", run.toString());
-        Dataset test = Datasets.load("digits", null).test();
         trainSplit = Datasets.load("digits", null).train();
-        byte[] px = new byte[test.size() * 64];
-        int[] labels = new int[test.size()];
-        float[] row = new float[64];
-        for (int i = 0; i < test.size(); i++) {
-            test.features(i, row, 0);
-            for (int j = 0; j < 64; j++) {
-                px[i * 64 + j] = (byte) Math.round(row[j]);
-            }
-            labels[i] = test.label(i);
-        }
         testImages = tmp.resolve("test-images.idx");
         testLabels = tmp.resolve("test-labels.idx");
-        Idx.writeImages(testImages, test.size(), 8, 8, px);
-        Idx.writeLabels(testLabels, labels);
+        GenerativeCommandsTest.writeDigitsTest(testImages, testLabels);
     }
 
     @Test

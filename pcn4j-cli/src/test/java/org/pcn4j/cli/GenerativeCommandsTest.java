@@ -38,8 +38,15 @@ class GenerativeCommandsTest {
         train = CliRunner.run("train", "--dataset", "digits", "--mode", "generative", "--epochs", "5", "--state-lr", "0.1", "--state-momentum", "0.5", "--lr", "1e-3", "--schedule", "constant", "--quiet",
                 "--no-plots", "--out", run.toString());
         // The digits' test split as IDX files (raw values 0..16).
-        Dataset test = Datasets.load("digits", null).test();
         trainSplit = Datasets.load("digits", null).train();
+        testImages = tmp.resolve("test-images.idx");
+        testLabels = tmp.resolve("test-labels.idx");
+        writeDigitsTest(testImages, testLabels);
+    }
+
+    /** The digits' test split as IDX files (raw values 0..16), for the query commands. */
+    static void writeDigitsTest(Path images, Path labelFile) {
+        Dataset test = Datasets.load("digits", null).test();
         byte[] px = new byte[test.size() * 64];
         int[] labels = new int[test.size()];
         float[] row = new float[64];
@@ -50,10 +57,8 @@ class GenerativeCommandsTest {
             }
             labels[i] = test.label(i);
         }
-        testImages = tmp.resolve("test-images.idx");
-        testLabels = tmp.resolve("test-labels.idx");
-        Idx.writeImages(testImages, test.size(), 8, 8, px);
-        Idx.writeLabels(testLabels, labels);
+        Idx.writeImages(images, test.size(), 8, 8, px);
+        Idx.writeLabels(labelFile, labels);
     }
 
     @Test
