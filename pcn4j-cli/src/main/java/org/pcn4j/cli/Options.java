@@ -131,6 +131,12 @@ final class Options {
                         + " --algorithm ipc in discriminative mode, iPC's own recipe).")
         Double stateLr;
 
+        @Option(names = "--state-backtrack", negatable = true,
+                description = "Undo a state step that raises the energy and halve the state rate (it regains a tenth"
+                        + " per batch, up to --state-lr): inference cannot overshoot (default: on with"
+                        + " --hidden-precision, else off).")
+        Boolean stateBacktrack;
+
         @Option(names = "--state-momentum", paramLabel = "M",
                 description = "State SGD momentum (default: 0.1; 0.25 with --algorithm ipc in discriminative mode).")
         Double stateMomentum;
@@ -180,10 +186,15 @@ final class Options {
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();
             }
+            if (stateBacktrack == null) {
+                // High hidden precisions make the fixed rate's safe range depend on the weights (it
+                // shrinks as they grow), so that recipe backtracks unless told not to.
+                stateBacktrack = hiddenPrecision != null;
+            }
         }
 
         InferenceConfig config() {
-            if (stateLr == null || stateMomentum == null) {
+            if (stateLr == null || stateMomentum == null || stateBacktrack == null) {
                 throw new IllegalStateException("resolveDefaults before config");
             }
             steps(inferenceSteps, "--inference-steps");
@@ -192,7 +203,7 @@ final class Options {
                 throw new PcnException("--state-lr must be a finite number > 0, got " + stateLr);
             }
             return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
-                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).build();
+                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack).build();
         }
     }
 

@@ -16,7 +16,7 @@ import org.pcn4j.util.Json;
 /**
  * {@code train --hidden-precision PI}: every hidden node gets precision pi (the input and target
  * keep theirs), a graph's model file records it, the state rate defaults to 0.5 / pi unless given,
- * and a bad value is a one-line error.
+ * backtracking inference is on unless turned off, and a bad value is a one-line error.
  */
 class HiddenPrecisionCliTest {
     static final String GRAPH = """
@@ -67,6 +67,7 @@ class HiddenPrecisionCliTest {
         Map<String, Object> config = Json.parseObject(Files.readString(out.resolve("config.json")));
         assertEquals(0.5 / 1000, ((Number) config.get("state-lr")).doubleValue(), 1e-12);
         assertEquals(1000.0, ((Number) config.get("hidden-precision")).doubleValue());
+        assertEquals(Boolean.TRUE, config.get("state-backtrack"), "the recipe backtracks by default");
 
         // Without the flag the file's own precisions stand; an explicit --state-lr wins over 0.5 / pi.
         Path plain = dir.resolve("plain");
@@ -78,6 +79,10 @@ class HiddenPrecisionCliTest {
         assertEquals(0, train(given, "--graph", g.toString(), "--hidden-precision", "100", "--state-lr", "0.002").code());
         Map<String, Object> c3 = Json.parseObject(Files.readString(given.resolve("config.json")));
         assertEquals(0.002, ((Number) c3.get("state-lr")).doubleValue(), 1e-12);
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(plain.resolve("config.json"))).get("state-backtrack"));
+        Path off = dir.resolve("off");
+        assertEquals(0, train(off, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-backtrack").code());
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(off.resolve("config.json"))).get("state-backtrack"));
     }
 
     /**

@@ -180,6 +180,17 @@ class FitTest {
         assertTrue((double) r.last().get("test_accuracy") > 0.5, r.last().toString());
     }
 
+    /** With backtracking inference the same overshooting state rate trains without an event. */
+    @Test
+    void backtrackingInferenceNeverRisesSoTheGuardStaysQuiet() {
+        TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(4).lr(2.4).momentum(0).backtrack(true).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-2)).build();
+        FitResult r = Fit.fit(mlp(1), tc, digits(), FitConfig.builder().epochs(2).batchSize(32).build());
+        assertTrue(r.events().isEmpty(), r.events().toString());
+        assertTrue((double) r.last().get("test_accuracy") > 0.5, r.last().toString());
+    }
+
     @Test
     void stopKeepsTheLastGoodEpochInTheNetwork() {
         Mlp m = mlp(1);
