@@ -37,6 +37,42 @@ final class ModelBuilder {
         "--output-energy"};
 
     static Built build(Options.Model o, Algorithm alg, DatasetSplits data, long seed, CommandSpec spec) {
+        Built b = buildModel(o, alg, data, seed, spec);
+        Float pi = o.hiddenPrecision();
+        if (pi != null) {
+            withHiddenPrecision(b.model(), pi);
+        }
+        return b;
+    }
+
+    /**
+     * Sets every hidden node's precision (not the input's or the target's). A graph's spec is
+     * rewritten too, so its model file records the precision it was trained with; a layered
+     * model's file has no field for it (its predictions do not depend on it: at equilibrium with
+     * only the input clamped every error is zero).
+     */
+    static void withHiddenPrecision(PcModel model, float pi) {
+        for (Node n : model.network().nodes()) {
+            if (n != model.input() && n != model.output()) {
+                n.setPrecision(pi);
+            }
+        }
+    }
+
+    /** The spec with every hidden node's precision set to {@code pi}. */
+    static GraphSpec withHiddenPrecision(GraphSpec gs, Float pi) {
+        if (pi == null) {
+            return gs;
+        }
+        List<org.pcn4j.graph.NodeSpec> nodes = new ArrayList<>();
+        for (org.pcn4j.graph.NodeSpec n : gs.nodes()) {
+            nodes.add(n.role() == org.pcn4j.graph.Role.HIDDEN
+                    ? new org.pcn4j.graph.NodeSpec(n.name(), n.size(), n.role(), n.energy(), pi, n.shape()) : n);
+        }
+        return new GraphSpec(nodes, gs.edges());
+    }
+
+    private static Built buildModel(Options.Model o, Algorithm alg, DatasetSplits data, long seed, CommandSpec spec) {
         InputAffine affine = null;
         boolean generative = o.generative();
         if (generative) {
@@ -60,7 +96,7 @@ final class ModelBuilder {
         if (generative && o.graph != null) {
             // A generative graph file: the label is its input node (clamped to the one-hot label in
             // training), the image its target (clamped to the data in training, predicted otherwise).
-            GraphSpec gs = GraphFiles.load(o.graph);
+            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o.hiddenPrecision());
             Graph g = new Graph(gs);
             checkFitsGenerative(g, data, "--graph " + o.graph);
             g.initialize(o.init, seed);
@@ -73,7 +109,8 @@ final class ModelBuilder {
                         + data.features() + " values in " + data.name() + ") to the label (" + data.classes()
                         + " classes), e.g. " + data.features() + "-128-128-" + data.classes());
             }
-            Graph g = new Graph(Generative.spec(sizes, Activation.parse(o.activation)));
+            Graph g = new Graph(withHiddenPrecision(Generative.spec(sizes, Activation.parse(o.activation)),
+                    o.hiddenPrecision()));
             g.initialize(o.init, seed);
             o.model = join(sizes);
             return new Built(g, affine);
@@ -84,7 +121,7 @@ final class ModelBuilder {
             return new Built(loaded.model(), loaded.affine());
         }
         if (o.graph != null) {
-            GraphSpec gs = GraphFiles.load(o.graph);
+            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o.hiddenPrecision());
             Graph g = new Graph(gs);
             checkFits(g, data, "--graph " + o.graph);
             g.initialize(o.init, seed);

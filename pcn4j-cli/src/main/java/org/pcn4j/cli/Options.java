@@ -86,6 +86,20 @@ final class Options {
         @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from a saved model.safetensors.")
         Path initFrom;
 
+        @Option(names = "--hidden-precision", paramLabel = "PI",
+                description = "Precision pi of every hidden node's energy pi/2 |x - mu|^2 (default: the graph file's,"
+                        + " else 1). A large pi, e.g. 1000 with the default --state-lr 0.5/PI, keeps the hidden states near"
+                        + " their predictions, so PC's weight updates approach backprop's (docs/conv.md, \"Precision\").")
+        Float hiddenPrecision;
+
+        /** The checked --hidden-precision, or null when not given. */
+        Float hiddenPrecision() {
+            if (hiddenPrecision != null && (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision))) {
+                throw new PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
+            }
+            return hiddenPrecision;
+        }
+
         boolean generative() {
             switch (mode.toLowerCase(java.util.Locale.ROOT)) {
                 case "discriminative": return false;
@@ -97,6 +111,9 @@ final class Options {
 
     /** The algorithm and how states relax. */
     static final class Inference {
+        /** gamma pi, the default state rate's product with --hidden-precision. */
+        static final double HIDDEN_PRECISION_STEP = 0.5;
+
         @Option(names = "--algorithm", defaultValue = "pc", paramLabel = "ALG",
                 description = "pc, ipc, fpa, zil, pc-nudge or bp (default: ${DEFAULT-VALUE}).")
         String algorithm;
@@ -110,9 +127,15 @@ final class Options {
         String stateOptimizer;
 
         @Option(names = "--state-lr", paramLabel = "GAMMA",
-                description = "State learning rate gamma (default: 0.03; 0.8 with --algorithm ipc in discriminative"
-                        + " mode, iPC's own recipe).")
+                description = "State learning rate gamma (default: 0.03; 0.5/PI with --hidden-precision PI; 0.8 with"
+                        + " --algorithm ipc in discriminative mode, iPC's own recipe).")
         Double stateLr;
+
+        @Option(names = "--state-backtrack", negatable = true,
+                description = "Undo a state step that raises the energy and halve the state rate (it regains a tenth"
+                        + " per batch, up to --state-lr): inference cannot overshoot (default: on with"
+                        + " --hidden-precision, else off).")
+        Boolean stateBacktrack;
 
         @Option(names = "--state-momentum", paramLabel = "M",
                 description = "State SGD momentum (default: 0.1; 0.25 with --algorithm ipc in discriminative mode).")
@@ -147,17 +170,31 @@ final class Options {
          * (discriminative iPC), else {@link InferenceConfig#builder()}.
          */
         void resolveDefaults(boolean ipcRecipe) {
+            resolveDefaults(ipcRecipe, null);
+        }
+
+        /** As {@link #resolveDefaults(boolean)}, the state rate scaled to --hidden-precision when given. */
+        void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision) {
             InferenceConfig d = (ipcRecipe ? InferenceConfig.ipcBuilder() : InferenceConfig.builder()).build();
             if (stateLr == null) {
-                stateLr = d.lr();
+                // A hidden node of precision pi has curvature at least pi along its own error, so plain
+                // gradient steps need gamma pi < 2; 0.5 / pi halves the error per step and leaves room
+                // for the curvature the edges out of it add (chosen on Fashion-MNIST's validation split,
+                // BENCHMARKS.md, session 6).
+                stateLr = hiddenPrecision != null && !ipcRecipe ? HIDDEN_PRECISION_STEP / hiddenPrecision : d.lr();
             }
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();
             }
+            if (stateBacktrack == null) {
+                // High hidden precisions make the fixed rate's safe range depend on the weights (it
+                // shrinks as they grow), so that recipe backtracks unless told not to.
+                stateBacktrack = hiddenPrecision != null;
+            }
         }
 
         InferenceConfig config() {
-            if (stateLr == null || stateMomentum == null) {
+            if (stateLr == null || stateMomentum == null || stateBacktrack == null) {
                 throw new IllegalStateException("resolveDefaults before config");
             }
             steps(inferenceSteps, "--inference-steps");
@@ -166,7 +203,7 @@ final class Options {
                 throw new PcnException("--state-lr must be a finite number > 0, got " + stateLr);
             }
             return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
-                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).build();
+                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack).build();
         }
     }
 

@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
         boolean ipcRecipe = !generative && alg == Algorithm.IPC; // iPC's own defaults (docs/defaults.md)
-        inference.resolveDefaults(ipcRecipe);
+        inference.resolveDefaults(ipcRecipe, model.hiddenPrecision());
         FitConfig fc = loop.config(generative);
         if (shardData != null) {
             fc = fc.toBuilder().validation(0).build(); // the driver held the validation rows out already

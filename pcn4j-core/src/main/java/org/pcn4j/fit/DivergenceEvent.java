@@ -10,10 +10,18 @@ import java.util.Map;
  * batches, an epoch's or a stretch's mean loss risen above the best), {@code node} the node with
  * the largest energy (the one that went non-finite; "(all)" for the means), {@code value} the offending value
  * and {@code action} what the run did ({@code rollback}, {@code stop} or {@code ignore});
- * {@code rateScale} is the factor the state and weight rates carry from now on.
+ * {@code rateScale} is the factor the weight rate carries from now on and {@code stateRateScale}
+ * the state rate's: a rollback lowers both, except after an energy rise during inference, which
+ * says the state steps overshoot and lowers the state rate alone.
  */
 public record DivergenceEvent(int epoch, int batch, long update, String node, double value, String reason,
-                              String action, double rateScale) {
+                              String action, double rateScale, double stateRateScale) {
+
+    /** An event after which both rates carry the same factor. */
+    public DivergenceEvent(int epoch, int batch, long update, String node, double value, String reason,
+                           String action, double rateScale) {
+        this(epoch, batch, update, node, value, reason, action, rateScale, rateScale);
+    }
 
     /** The metrics.jsonl record: {"event": "divergence", ...}. */
     public Map<String, Object> toMetrics() {
@@ -27,6 +35,9 @@ public record DivergenceEvent(int epoch, int batch, long update, String node, do
         m.put("reason", reason);
         m.put("action", action);
         m.put("rate_scale", rateScale);
+        if (stateRateScale != rateScale) {
+            m.put("state_rate_scale", stateRateScale); // written only when it differs: older readers see today's record
+        }
         return m;
     }
 
@@ -35,6 +46,8 @@ public record DivergenceEvent(int epoch, int batch, long update, String node, do
         return String.format(Locale.ROOT, "divergence in epoch %d, batch %d (update %d): node '%s', %s %s; action: %s%s",
                 epoch, batch, update, node, reason, Double.isFinite(value) ? String.format(Locale.ROOT, "%.4g", value)
                         : String.valueOf(value), action,
-                action.equals("rollback") ? String.format(Locale.ROOT, " (rates now x%.4g)", rateScale) : "");
+                !action.equals("rollback") ? "" : stateRateScale == rateScale
+                        ? String.format(Locale.ROOT, " (rates now x%.4g)", rateScale)
+                        : String.format(Locale.ROOT, " (state rate now x%.4g, weight rate x%.4g)", stateRateScale, rateScale));
     }
 }

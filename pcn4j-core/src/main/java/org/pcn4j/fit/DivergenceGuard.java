@@ -50,8 +50,9 @@ public final class DivergenceGuard {
                     + (Double.isFinite(e) ? "loss" : "energy"));
         }
         if (e > rise * Math.max(r.initialEnergy(), FLOOR)) {
+            // The state steps overshoot for these weights: the state rate is to blame, not the weights.
             return new Finding(worstNode(trace, nodes), e, "energy rose during inference from "
-                    + String.format(java.util.Locale.ROOT, "%.4g", r.initialEnergy()) + " to");
+                    + String.format(java.util.Locale.ROOT, "%.4g", r.initialEnergy()) + " to", true);
         }
         if (good >= WARMUP) {
             if (e > factor * Math.max(refEnergy, FLOOR)) {
@@ -128,5 +129,10 @@ public final class DivergenceGuard {
     }
 
     /** What a check found: the node with the largest energy, the offending value and why. */
-    public record Finding(String node, double value, String reason) {}
+    public record Finding(String node, double value, String reason, boolean inference) {
+        /** A finding the weights are to blame for (anything but an energy rise during inference). */
+        public Finding(String node, double value, String reason) {
+            this(node, value, reason, false);
+        }
+    }
 }

@@ -123,14 +123,14 @@ public final class Fit {
     }
 
     /**
-     * The same training setup with the state and weight rates multiplied by {@code scale}; the
-     * weight schedule continues from update {@code offset} (a new trainer counts from 0).
+     * The same training setup with the weight rate multiplied by {@code scale} and the state rate by
+     * {@code stateScale}; the weight schedule continues from update {@code offset} (a new trainer counts from 0).
      */
-    static TrainConfig lowered(TrainConfig tc, double scale, long offset) {
+    static TrainConfig lowered(TrainConfig tc, double scale, double stateScale, long offset) {
         // toBuilder keeps the rule itself (a rule defined outside the project too) and its own settings.
         InferenceConfig i = tc.inference();
         org.pcn4j.optim.Schedule base = tc.schedule();
-        return tc.toBuilder().inference(i.toBuilder().lr(i.lr() * scale).build())
+        return tc.toBuilder().inference(i.toBuilder().lr(i.lr() * stateScale).build())
                 .schedule(step -> scale * base.rate(offset + step)).build();
     }
 }

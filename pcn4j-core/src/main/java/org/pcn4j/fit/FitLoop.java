@@ -35,6 +35,8 @@ final class FitLoop {
     int evalSteps;
     long offset; // updates made by earlier trainers (a rollback or a resume starts a new one)
     double rateScale = 1;
+    /** The state rate's factor: rateScale's, times the decay of every rollback for an inference rise. */
+    double stateScale = 1;
     int rollbacks;
     /** The rollback target: a point that has since survived a stretch of batches without an event. */
     Snapshot good;
@@ -165,8 +167,9 @@ final class FitLoop {
             f = new DivergenceGuard.Finding(d.node(), Double.NaN, "non-finite energy");
         }
         if (f != null) {
-            FitConfig.OnDivergence action = respond(good, !Double.isFinite(f.value()));
-            record(new DivergenceEvent(epoch, nb, thisUpdate, f.node(), f.value(), f.reason(), action.id(), rateScale));
+            FitConfig.OnDivergence action = respond(good, !Double.isFinite(f.value()), f.inference());
+            record(new DivergenceEvent(epoch, nb, thisUpdate, f.node(), f.value(), f.reason(), action.id(), rateScale,
+                    stateScale));
             if (action == FitConfig.OnDivergence.STOP) {
                 stopReason = "diverged in epoch " + epoch + ", batch " + nb
                         + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
@@ -220,8 +223,8 @@ final class FitLoop {
             return false;
         }
         long at = updates();
-        FitConfig.OnDivergence action = respond(trendBest != null ? trendBest : good, false);
-        record(new DivergenceEvent(epoch, nb, at, "(all)", s.mean(), why, action.id(), rateScale));
+        FitConfig.OnDivergence action = respond(trendBest != null ? trendBest : good, false, false);
+        record(new DivergenceEvent(epoch, nb, at, "(all)", s.mean(), why, action.id(), rateScale, stateScale));
         if (action == FitConfig.OnDivergence.STOP) {
             stopReason = "drifted in epoch " + epoch + ", batch " + nb + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
             diverged = true;
@@ -238,9 +241,11 @@ final class FitLoop {
     /**
      * The action an event gets: the configured one, or stop once the rollbacks are used up (or for a
      * non-finite value under ignore). A rollback is taken here: back to {@code target}, weights and
-     * optimizer state, with the state and weight rates lowered by the configured factor.
+     * optimizer state, with the state and weight rates lowered by the configured factor; the state
+     * rate alone for an energy rise during inference ({@code stateOnly}): the state steps overshoot
+     * for these weights, and lowering the weight rate too would slow a healthy run for nothing.
      */
-    FitConfig.OnDivergence respond(Snapshot target, boolean nonFinite) {
+    FitConfig.OnDivergence respond(Snapshot target, boolean nonFinite, boolean stateOnly) {
         FitConfig.OnDivergence action = fit.config.onDivergence();
         if (action == FitConfig.OnDivergence.ROLLBACK && rollbacks >= fit.config.maxRollbacks()) {
             action = FitConfig.OnDivergence.STOP;
@@ -250,9 +255,13 @@ final class FitLoop {
         if (action == FitConfig.OnDivergence.ROLLBACK) {
             rollbacks++;
             rolledBackInEpoch = true;
-            rateScale *= fit.config.rateDecay();
+            if (!stateOnly) {
+                rateScale *= fit.config.rateDecay();
+            }
+            stateScale *= fit.config.rateDecay();
             offset = target.updates;
-            trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, offset));
+            trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(),
+                    Fit.lowered(tc, rateScale, stateScale, offset));
             target.restore(trainer);
             good = target;
             recent = target;
@@ -279,10 +288,10 @@ final class FitLoop {
             return false;
         }
         long at = updates();
-        FitConfig.OnDivergence action = respond(epochStart, false);
+        FitConfig.OnDivergence action = respond(epochStart, false, false);
         record(new DivergenceEvent(epoch, nb, at, "(all)", mean, String.format(
                 java.util.Locale.ROOT, "epoch mean loss above %.0fx the best epoch's %.4g:", Fit.EPOCH_FACTOR,
-                bestTrainLoss), action.id(), rateScale));
+                bestTrainLoss), action.id(), rateScale, stateScale));
         if (action == FitConfig.OnDivergence.STOP) {
             stopReason = "diverged in epoch " + epoch + (rollbacks > 0 ? " after " + rollbacks + " rollbacks" : "");
             diverged = true;
@@ -371,6 +380,7 @@ final class FitLoop {
         s.put("updates", updates);
         s.put("offset", offset);
         s.put("rate_scale", rateScale);
+        s.put("state_rate_scale", stateScale);
         s.put("rollbacks", rollbacks);
         s.put("kept_epoch", keptEpoch);
         s.put("best_score", bestScore);
@@ -397,11 +407,13 @@ final class FitLoop {
         }
         offset = ((Number) c.scalars.get("offset")).longValue();
         rateScale = c.number("rate_scale");
+        // Checkpoints from before the state rate had its own factor: both rates carried rate_scale.
+        stateScale = c.scalars.containsKey("state_rate_scale") ? c.number("state_rate_scale") : rateScale;
         rollbacks = ((Number) c.scalars.get("rollbacks")).intValue();
         long trainerUpdates = ((Number) c.scalars.get("trainer_updates")).longValue();
         // A trainer counts its own updates from 0: the resumed one continues the schedule where the saved one was.
         long base = offset + trainerUpdates;
-        trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, base));
+        trainer = new Trainer(fit.model.network(), fit.model.input(), fit.model.output(), Fit.lowered(tc, rateScale, stateScale, base));
         List<org.pcn4j.optim.Param> ps = trainer.weightParams();
         boolean fits = c.weights.size() == ps.size() && (c.kept == null || c.kept.size() == ps.size());
         for (int i = 0; fits && i < ps.size(); i++) {

@@ -33,6 +33,10 @@ public final class Inference {
     private final List<Node> tracedNodes = new ArrayList<>();
     private double langevin;
     private SplittableRandom noiseRng;
+    /** With backtracking: the state rate's factor, halved by each undone step, regained by a tenth per batch. */
+    private double rateFactor = 1;
+    private float[][] saved = new float[0][];
+    private int backtracks;
 
     /** Inference with the config's own state optimizer. */
     public Inference(PcNetwork net, InferenceConfig config) {
@@ -181,12 +185,21 @@ public final class Inference {
         double prev = energyTrace.isEmpty() ? Double.NaN : energyTrace.get(energyTrace.size() - 1)[0];
         double e = prev;
         double tol = config.energyTolerance();
+        // Backtracking needs a deterministic descent: not with Langevin noise (sampling may go up)
+        // or a hook that moves the weights inside the step (iPC: undoing the states alone is wrong).
+        boolean backtrack = config.backtrack() && hook == null && langevin == 0;
+        if (backtrack) {
+            rateFactor = Math.min(1, rateFactor * 1.1);
+        }
         for (int t = 1; t <= steps; t++) {
             net.computeStateGradients();
             if (hook != null) {
                 hook.afterStateGradients();
             }
-            stepStates(config.lr());
+            if (backtrack) {
+                save();
+            }
+            stepStates(backtrack ? config.lr() * rateFactor : config.lr());
             if (langevin > 0) {
                 addLangevinNoise();
             }
@@ -194,6 +207,16 @@ public final class Inference {
                 hook.afterStateStep();
             }
             e = net.computePredictionsAndErrors();
+            // A rise within float32's rounding of the energy's sum is not an overshoot.
+            if (backtrack && Double.isFinite(prev) && !(e <= prev + 1e-6 * Math.abs(prev))) {
+                // The step overshot: back to where it started, at half the rate from here on.
+                restore();
+                rateFactor *= 0.5;
+                backtracks++;
+                e = net.computePredictionsAndErrors();
+                trace();
+                continue; // an undone step is no sign of convergence
+            }
             trace();
             if (tol > 0 && Math.abs(prev - e) <= tol * Math.max(1e-12, Math.abs(prev))) {
                 break;
@@ -201,6 +224,40 @@ public final class Inference {
             prev = e;
         }
         return e;
+    }
+
+    /** Steps undone by backtracking since this inference was made (each halved the state rate). */
+    public int backtracks() {
+        return backtracks;
+    }
+
+    /** With backtracking, the factor the state rate carries now (1 until a step is undone). */
+    public double rateFactor() {
+        return rateFactor;
+    }
+
+    private void save() {
+        if (saved.length != stateNodes.size()) {
+            saved = new float[stateNodes.size()][];
+        }
+        int b = net.batch();
+        for (int i = 0; i < saved.length; i++) {
+            int len = b * stateNodes.get(i).size();
+            if (saved[i] == null || saved[i].length < len) {
+                saved[i] = new float[len];
+            }
+            System.arraycopy(stateNodes.get(i).state(), 0, saved[i], 0, len);
+        }
+    }
+
+    private void restore() {
+        int b = net.batch();
+        for (int i = 0; i < saved.length; i++) {
+            Node n = stateNodes.get(i);
+            System.arraycopy(saved[i], 0, n.state(), 0, b * n.size());
+            n.touch();
+        }
+        stateOptimizer.reset(); // the momentum pointed up the energy
     }
 
     /**

@@ -6,10 +6,19 @@ import org.pcn4j.optim.OptimizerConfig;
 /**
  * How states relax: {@code steps} updates with the given state optimizer, stopping early when the
  * energy changes by less than {@code energyTolerance} (relative; 0 disables early stopping).
+ * With {@code backtrack}, a step that raises the energy is undone and the state rate halved
+ * ({@link Inference#relax}): an adaptive step size, as JPC's ODE solvers have, for hidden
+ * precisions or weights that make the fixed rate overshoot.
  * Build it with named fields: {@code InferenceConfig.builder().steps(20).lr(0.05).build()}.
  */
 public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
-                              double energyTolerance) {
+                              double energyTolerance, boolean backtrack) {
+    /** A config without backtracking. */
+    public InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
+                           double energyTolerance) {
+        this(steps, optimizer, lr, momentum, energyTolerance, false);
+    }
+
     public InferenceConfig {
         if (steps < 0) {
             throw new PcnException("inference steps must be >= 0, got " + steps);
@@ -55,7 +64,8 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
 
     /** A builder starting from this config's values. */
     public Builder toBuilder() {
-        return builder().steps(steps).optimizer(optimizer).lr(lr).momentum(momentum).energyTolerance(energyTolerance);
+        return builder().steps(steps).optimizer(optimizer).lr(lr).momentum(momentum).energyTolerance(energyTolerance)
+                .backtrack(backtrack);
     }
 
     /** This config with another step count. */
@@ -70,6 +80,7 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
         private double lr = 0.03;
         private double momentum = 0.1;
         private double energyTolerance;
+        private boolean backtrack;
 
         private Builder() {}
 
@@ -103,8 +114,17 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
             return this;
         }
 
+        /**
+         * Undo a state step that raises the energy and halve the rate for the rest of the batch
+         * (and the next, which starts at a tenth above it, up to {@link #lr}); off by default.
+         */
+        public Builder backtrack(boolean backtrack) {
+            this.backtrack = backtrack;
+            return this;
+        }
+
         public InferenceConfig build() {
-            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance);
+            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance, backtrack);
         }
     }
 }

@@ -156,6 +156,41 @@ class FitTest {
         assertEquals(13L + 12 + 13, r.last().get("updates"), "the diverged batch's update is undone");
     }
 
+    /**
+     * An energy that rises during inference says the state steps overshoot for these weights: the
+     * rollback lowers the state rate and leaves the weight rate (and its schedule) alone.
+     */
+    @Test
+    void anInferenceRiseLowersTheStateRateAlone() {
+        FitResult r = Fit.fit(mlp(1), pc(2.4, 1e-2), digits(), FitConfig.builder().epochs(2).batchSize(32).build());
+        assertFalse(r.diverged(), r.events().toString());
+        assertFalse(r.events().isEmpty(), "a state rate of 2.4 overshoots");
+        double state = 1;
+        for (DivergenceEvent e : r.events()) {
+            assertTrue(e.reason().startsWith("energy rose during inference"), e.describe());
+            assertEquals("rollback", e.action());
+            state *= 0.5;
+            assertEquals(1.0, e.rateScale(), e.describe());
+            assertEquals(state, e.stateRateScale(), e.describe());
+            assertEquals(state, (double) e.toMetrics().get("state_rate_scale"));
+            assertTrue(e.describe().endsWith(String.format(java.util.Locale.ROOT,
+                    "(state rate now x%.4g, weight rate x%.4g)", state, 1.0)), e.describe());
+        }
+        assertEquals(1e-2, (double) r.last().get("lr"), 1e-15, "the weight rate is untouched");
+        assertTrue((double) r.last().get("test_accuracy") > 0.5, r.last().toString());
+    }
+
+    /** With backtracking inference the same overshooting state rate trains without an event. */
+    @Test
+    void backtrackingInferenceNeverRisesSoTheGuardStaysQuiet() {
+        TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(4).lr(2.4).momentum(0).backtrack(true).build())
+                .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-2)).build();
+        FitResult r = Fit.fit(mlp(1), tc, digits(), FitConfig.builder().epochs(2).batchSize(32).build());
+        assertTrue(r.events().isEmpty(), r.events().toString());
+        assertTrue((double) r.last().get("test_accuracy") > 0.5, r.last().toString());
+    }
+
     @Test
     void stopKeepsTheLastGoodEpochInTheNetwork() {
         Mlp m = mlp(1);

@@ -25,13 +25,25 @@ class ResumeTest {
 
     @Test
     void resumingFromEveryCheckpointEndsBitIdentical() {
+        resumesBitIdentical(0.1);
+    }
+
+    /** After rollbacks for inference rises the state rate has its own factor, which a checkpoint keeps. */
+    @Test
+    void theStateRatesOwnFactorSurvivesAResume() {
+        FitResult full = resumesBitIdentical(2.4);
+        assertTrue(!full.events().isEmpty() && full.events().get(0).stateRateScale() < full.events().get(0).rateScale(),
+                full.events().toString());
+    }
+
+    private FitResult resumesBitIdentical(double stateLr) {
         int threads = Backends.threads();
         Backends.setThreads(1);
         try {
             DatasetSplits data = FitTest.digits();
             // warmup-cosine: the schedule must continue at the right update, not restart.
             TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
-                    .inference(InferenceConfig.builder().steps(4).lr(0.1).momentum(0.5).build())
+                    .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0.5).build())
                     .optimizer(OptimizerConfig.adamw(0.01)).schedule(Schedule.warmupCosine(1e-2, 5, 39, 0)).build();
             FitConfig fc = FitConfig.builder().epochs(3).batchSize(32).checkpointEvery(5).validation(0.1)
                     .keep(FitConfig.Keep.BEST).build();
@@ -61,6 +73,7 @@ class ResumeTest {
                             r.history().get(e).get("validation_accuracy"));
                 }
             }
+            return full;
         } finally {
             Backends.setThreads(threads);
         }

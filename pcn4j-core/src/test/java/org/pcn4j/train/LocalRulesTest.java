@@ -74,43 +74,75 @@ class LocalRulesTest {
         float[] precisions = {1f, 0.1f, 0.01f};
         double[] cos = new double[precisions.length];
         for (int d = 0; d < precisions.length; d++) {
-            MlpSpec spec = new MlpSpec(new int[] {6, 10, 8, 4}, Activation.TANH, Activation.IDENTITY, Convention.POST,
-                    Energy.GAUSSIAN);
-            Mlp mlp = new Mlp(spec);
-            mlp.initialize("xavier", 3);
-            mlp.output().setPrecision(precisions[d]);
-            int batch = 8;
-            SplittableRandom rng = new SplittableRandom(9);
-            float[] x = new float[batch * 6];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextDouble(-1, 1);
-            }
-            float[] y = new float[batch * 4];
-            for (int s = 0; s < batch; s++) {
-                y[s * 4 + rng.nextInt(4)] = 1f;
-            }
-            double[][] bp = new ReferenceMlp(mlp).gradients(x, y, batch);
-            TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
-                    .inference(InferenceConfig.builder().steps(300).lr(0.2).momentum(0).build())
-                    .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
-            Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
-            t.step(x, y, batch);
-            double dot = 0;
-            double na = 0;
-            double nb = 0;
-            for (int l = 0; l < mlp.depth(); l++) {
-                DenseEdge e = mlp.layers().get(l);
-                float[] gw = e.weightGrad().data();
-                for (int i = 0; i < gw.length; i++) {
-                    dot += gw[i] * bp[l][i];
-                    na += (double) gw[i] * gw[i];
-                    nb += bp[l][i] * bp[l][i];
-                }
-            }
-            cos[d] = dot / Math.sqrt(na * nb);
+            cos[d] = againstBackprop(precisions[d], 1f, 300, 0.2)[0];
         }
         assertTrue(cos[2] > 0.99, "cosine with backprop at the weakest output error: " + cos[2]);
         assertTrue(cos[0] < cos[1] && cos[1] < cos[2], "cosine grows as the error shrinks: "
                 + java.util.Arrays.toString(cos));
+    }
+
+    /**
+     * The same limit from the other side (the --hidden-precision recipe): hidden nodes of precision
+     * pi make moving a hidden state pi times dearer, so the states barely move, while a weight's
+     * gradient pi e x^T keeps backprop's scale (pi e tends to J^T e_L). Unlike a weak output, the
+     * update then matches backprop in length too, so the same weight rate serves both. The state
+     * dynamics are pi-free at gamma pi fixed (the curvature is pi (I + J^T J) along the hidden chain),
+     * so gamma pi must stay below 2 / (1 + sigma_max(J)^2): on this xavier tanh net 0.5 diverges
+     * within 16 steps and 0.25 is stable.
+     */
+    @Test
+    void hiddenPrecisionMatchesBackpropInDirectionAndScale() {
+        // The same schedule (100 steps, gamma pi = 0.25) at pi = 1 and pi = 1000.
+        double[] base = againstBackprop(1f, 1f, 100, 0.25);
+        double[] precise = againstBackprop(1f, 1000f, 100, 0.25 / 1000);
+        assertTrue(precise[0] > 0.9999, "cosine with backprop at pi = 1000: " + precise[0]);
+        assertTrue(Math.abs(precise[1] - 1) < 0.01, "norm ratio to backprop at pi = 1000: " + precise[1]);
+        assertTrue(base[0] < precise[0], "pi = 1 is further from backprop: " + base[0]);
+    }
+
+    /**
+     * One PC step's weight gradients against backprop's on a fixed batch: {cosine, norm ratio PC/BP}
+     * over all layers, with the given output and hidden precisions and inference schedule.
+     */
+    private static double[] againstBackprop(float outputPrecision, float hiddenPrecision, int steps, double stateLr) {
+        MlpSpec spec = new MlpSpec(new int[] {6, 10, 8, 4}, Activation.TANH, Activation.IDENTITY, Convention.POST,
+                Energy.GAUSSIAN);
+        Mlp mlp = new Mlp(spec);
+        mlp.initialize("xavier", 3);
+        mlp.output().setPrecision(outputPrecision);
+        for (org.pcn4j.model.Node n : mlp.network().nodes()) {
+            if (n != mlp.input() && n != mlp.output()) {
+                n.setPrecision(hiddenPrecision);
+            }
+        }
+        int batch = 8;
+        SplittableRandom rng = new SplittableRandom(9);
+        float[] x = new float[batch * 6];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        float[] y = new float[batch * 4];
+        for (int s = 0; s < batch; s++) {
+            y[s * 4 + rng.nextInt(4)] = 1f;
+        }
+        double[][] bp = new ReferenceMlp(mlp).gradients(x, y, batch);
+        TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
+                .inference(InferenceConfig.builder().steps(steps).lr(stateLr).momentum(0).build())
+                .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
+        Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
+        t.step(x, y, batch);
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int l = 0; l < mlp.depth(); l++) {
+            DenseEdge e = mlp.layers().get(l);
+            float[] gw = e.weightGrad().data();
+            for (int i = 0; i < gw.length; i++) {
+                dot += gw[i] * bp[l][i];
+                na += (double) gw[i] * gw[i];
+                nb += bp[l][i] * bp[l][i];
+            }
+        }
+        return new double[] {dot / Math.sqrt(na * nb), Math.sqrt(na / nb)};
     }
 }
