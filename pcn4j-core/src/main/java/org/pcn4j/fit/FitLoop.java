@@ -37,6 +37,8 @@ final class FitLoop {
     double rateScale = 1;
     /** The state rate's factor: rateScale's, times the decay of every rollback for an inference rise. */
     double stateScale = 1;
+    /** State steps undone by backtracking inference in this epoch's batches (reported when it is on). */
+    long epochBacktracks;
     int rollbacks;
     /** The rollback target: a point that has since survived a stretch of batches without an event. */
     Snapshot good;
@@ -145,6 +147,8 @@ final class FitLoop {
 
     void startEpoch() {
         rolledBackInEpoch = false;
+        trainer.inference().takeBacktracks(); // an evaluation's are not the epoch's
+        epochBacktracks = 0;
         nb = 0;
         lossSum = 0;
         energySum = 0;
@@ -162,6 +166,7 @@ final class FitLoop {
         try {
             r = generative ? trainer.step(fit.train.oneHot(), fit.train.x(), fit.train.size())
                     : trainer.step(fit.train.x(), fit.train.oneHot(), fit.train.size());
+            epochBacktracks += trainer.inference().takeBacktracks();
             f = guard.check(r, trainer.energyTrace(), trainer.tracedNodes());
         } catch (DivergenceException d) {
             f = new DivergenceGuard.Finding(d.node(), Double.NaN, "non-finite energy");
@@ -318,6 +323,11 @@ final class FitLoop {
             // (In generative mode the step's "correct" compares images, not classes.)
             m.put("train_accuracy", (double) correct / seen);
         }
+        double rateFactor = trainer.inference().rateFactor();
+        if (trainer.config().inference().backtrack()) {
+            m.put("state_backtracks", epochBacktracks);
+            m.put("state_rate_factor", rateFactor);
+        }
         Evaluation.Predictor predictor = generative ? Evaluation.generative(trainer, image, label, evalSteps)
                 : Evaluation.discriminative(trainer, evalSteps);
         double score = Double.NaN;
@@ -335,6 +345,10 @@ final class FitLoop {
         if (test != null) {
             m.put("test_accuracy", Evaluation.accuracy(test, fit.affine, predictor, evaluationProgress(predictor)));
         }
+        // An evaluation that relaxes (eval inference steps) backtracks on its own account: training
+        // goes on at the rate its batches left.
+        trainer.inference().setRateFactor(rateFactor);
+        trainer.inference().takeBacktracks();
         m.put("epoch_seconds", seconds);
         m.put("samples_per_second", seen / seconds);
         m.put("updates", updates);
@@ -395,6 +409,8 @@ final class FitLoop {
         s.put("seen", seen);
         s.put("correct", correct);
         s.put("trainer_updates", trainer.updates());
+        s.put("state_rate_factor", trainer.inference().rateFactor());
+        s.put("epoch_backtracks", epochBacktracks);
         out.onCheckpoint(new Checkpoint(s, now.weights, now.optimizer, kept == null ? null : kept.weights,
                 traceSum.save(), new ArrayList<>(records), trendBest));
     }
@@ -424,6 +440,9 @@ final class FitLoop {
                     + " weight tensors, the model has " + ps.size() + "): it belongs to another run");
         }
         offset = base;
+        if (c.scalars.containsKey("state_rate_factor")) { // (absent from checkpoints before backtracking)
+            trainer.inference().setRateFactor(c.number("state_rate_factor"));
+        }
         new Snapshot(c.weights, c.optimizer, base).restore(trainer);
         good = Snapshot.take(trainer, base, withState);
         recent = good;
@@ -453,6 +472,9 @@ final class FitLoop {
         energySum = c.number("energy_sum");
         seen = ((Number) c.scalars.get("seen")).longValue();
         correct = ((Number) c.scalars.get("correct")).longValue();
+        if (c.scalars.containsKey("epoch_backtracks")) {
+            epochBacktracks = ((Number) c.scalars.get("epoch_backtracks")).longValue();
+        }
         traceSum = InferenceTrace.restore(trainer.tracedNodes(), c.traceSums);
         return nb;
     }

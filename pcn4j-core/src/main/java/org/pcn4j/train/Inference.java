@@ -226,14 +226,29 @@ public final class Inference {
         return e;
     }
 
-    /** Steps undone by backtracking since this inference was made (each halved the state rate). */
+    /** Steps undone by backtracking since this inference was made or last asked (each halved the state rate). */
     public int backtracks() {
         return backtracks;
+    }
+
+    /** {@link #backtracks()}, counting afresh from now: what a training loop reports per epoch. */
+    public int takeBacktracks() {
+        int n = backtracks;
+        backtracks = 0;
+        return n;
     }
 
     /** With backtracking, the factor the state rate carries now (1 until a step is undone). */
     public double rateFactor() {
         return rateFactor;
+    }
+
+    /** Sets {@link #rateFactor()}: a resumed run continues at its checkpoint's, an evaluation leaves training's alone. */
+    public void setRateFactor(double factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException("rate factor must be in (0, 1], got " + factor);
+        }
+        rateFactor = factor;
     }
 
     private void save() {

@@ -36,14 +36,27 @@ class ResumeTest {
                 full.events().toString());
     }
 
+    /** Backtracking inference's lowered rate is part of the run's state: a checkpoint keeps it too. */
+    @Test
+    void aBacktrackingRunResumesBitIdentical() {
+        FitResult full = resumesBitIdentical(2.4, true);
+        assertTrue(full.events().isEmpty(), full.events().toString());
+        long undone = full.history().stream().mapToLong(m -> ((Number) m.get("state_backtracks")).longValue()).sum();
+        assertTrue(undone > 0, "the rate 2.4 overshoots: " + full.history());
+    }
+
     private FitResult resumesBitIdentical(double stateLr) {
+        return resumesBitIdentical(stateLr, false);
+    }
+
+    private FitResult resumesBitIdentical(double stateLr, boolean backtrack) {
         int threads = Backends.threads();
         Backends.setThreads(1);
         try {
             DatasetSplits data = FitTest.digits();
             // warmup-cosine: the schedule must continue at the right update, not restart.
             TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
-                    .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0.5).build())
+                    .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0.5).backtrack(backtrack).build())
                     .optimizer(OptimizerConfig.adamw(0.01)).schedule(Schedule.warmupCosine(1e-2, 5, 39, 0)).build();
             FitConfig fc = FitConfig.builder().epochs(3).batchSize(32).checkpointEvery(5).validation(0.1)
                     .keep(FitConfig.Keep.BEST).build();
@@ -71,6 +84,7 @@ class ResumeTest {
                     assertEquals(full.history().get(e).get("train_loss"), r.history().get(e).get("train_loss"));
                     assertEquals(full.history().get(e).get("validation_accuracy"),
                             r.history().get(e).get("validation_accuracy"));
+                    assertEquals(full.history().get(e).get("state_backtracks"), r.history().get(e).get("state_backtracks"));
                 }
             }
             return full;
