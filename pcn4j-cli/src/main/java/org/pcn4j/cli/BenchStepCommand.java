@@ -78,6 +78,10 @@ public final class BenchStepCommand implements Callable<Integer> {
             "per-task thread CPU times (no timed cases; what a loaded machine can still measure)."})
     boolean simulationOnly;
 
+    @Option(names = "--hidden-precision", paramLabel = "PI", description = {"Time train's --hidden-precision recipe:"
+            + " hidden precision PI, state rate 0.5/PI", "and backtracking inference (what the step costs with its state copies)."})
+    Float hiddenPrecision;
+
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
@@ -347,7 +351,16 @@ public final class BenchStepCommand implements Callable<Integer> {
 
         private Case(Algorithm alg, PcModel model) {
             this.alg = alg;
-            trainer = new Trainer(model.network(), model.input(), model.output(), benchConfig(alg, steps).build());
+            TrainConfig.Builder cfg = benchConfig(alg, steps);
+            if (hiddenPrecision != null) {
+                if (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision)) {
+                    throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
+                }
+                ModelBuilder.withHiddenPrecision(model, hiddenPrecision);
+                cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP / hiddenPrecision)
+                        .backtrack(true).build());
+            }
+            trainer = new Trainer(model.network(), model.input(), model.output(), cfg.build());
             float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);
             x = xy[0];
             y = xy[1];

@@ -77,6 +77,27 @@ class BenchCommandTest {
         }
     }
 
+    /** --hidden-precision times train's recipe: the same products (FLOPs) as the plain step; a bad value is one line. */
+    @Test
+    void stepTimesTheHiddenPrecisionRecipe() {
+        java.util.List<Object> flops = new java.util.ArrayList<>();
+        for (String[] extra : new String[][] {{}, {"--hidden-precision", "1000"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "step", "--models", "16-8-4",
+                    "--seconds", "0.05", "--json"));
+            args.addAll(java.util.List.of(extra));
+            CliRunner.Result r = CliRunner.run(args.toArray(new String[0]));
+            assertEquals(0, r.code(), r.err());
+            java.util.Map<String, Object> pc = org.pcn4j.util.Json.parseObject(r.out().trim().lines().findFirst().orElseThrow());
+            assertEquals("pc", pc.get("algorithm"));
+            assertTrue(((Number) pc.get("step_us")).doubleValue() > 0, pc.toString());
+            flops.add(pc.get("mflop"));
+        }
+        assertEquals(flops.get(0), flops.get(1));
+        CliRunner.Result bad = CliRunner.run("bench", "step", "--models", "16-8-4", "--hidden-precision", "-1");
+        assertEquals(1, bad.code());
+        assertEquals("pcn4j: error: --hidden-precision must be a finite number > 0, got -1.0", bad.err().strip());
+    }
+
     /** --parallel: PC at 1 thread, each schedule at --threads, BP at --threads, then the labelled simulation. */
     @Test
     void stepParallelComparesSchedulesInOneRun() {
