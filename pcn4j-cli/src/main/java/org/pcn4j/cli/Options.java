@@ -127,8 +127,8 @@ final class Options {
         String stateOptimizer;
 
         @Option(names = "--state-lr", paramLabel = "GAMMA",
-                description = "State learning rate gamma (default: 0.03; 0.5/PI with --hidden-precision PI; 0.8 with"
-                        + " --algorithm ipc in discriminative mode, iPC's own recipe).")
+                description = "State learning rate gamma (default: 0.03; 0.8 with --algorithm ipc in discriminative mode,"
+                        + " iPC's own recipe; 0.5/PI with --hidden-precision PI, any algorithm).")
         Double stateLr;
 
         @Option(names = "--state-backtrack", negatable = true,
@@ -181,7 +181,7 @@ final class Options {
                 // gradient steps need gamma pi < 2; 0.5 / pi halves the error per step and leaves room
                 // for the curvature the edges out of it add (chosen on Fashion-MNIST's validation split,
                 // BENCHMARKS.md, session 6).
-                stateLr = hiddenPrecision != null && !ipcRecipe ? HIDDEN_PRECISION_STEP / hiddenPrecision : d.lr();
+                stateLr = hiddenPrecision != null ? HIDDEN_PRECISION_STEP / hiddenPrecision : d.lr();
             }
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();

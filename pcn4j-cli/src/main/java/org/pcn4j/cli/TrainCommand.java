@@ -78,6 +78,14 @@ public final class TrainCommand implements Callable<Integer> {
         boolean generative = model.generative();
         boolean ipcRecipe = !generative && alg == Algorithm.IPC; // iPC's own defaults (docs/defaults.md)
         inference.resolveDefaults(ipcRecipe, model.hiddenPrecision());
+        if (alg == Algorithm.IPC && inference.stateBacktrack) {
+            // iPC moves the weights inside every inference step: undoing the states alone would be wrong.
+            if (commandSpec != null && commandSpec.commandLine().getParseResult().hasMatchedOption("--state-backtrack")) {
+                System.err.println("pcn4j: warning: --state-backtrack has no effect with --algorithm ipc"
+                        + " (it updates the weights inside each inference step)");
+            }
+            inference.stateBacktrack = false;
+        }
         FitConfig fc = loop.config(generative);
         if (shardData != null) {
             fc = fc.toBuilder().validation(0).build(); // the driver held the validation rows out already

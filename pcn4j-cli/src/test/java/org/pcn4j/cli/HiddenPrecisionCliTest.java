@@ -105,6 +105,19 @@ class HiddenPrecisionCliTest {
         assertEquals(w.get(2), w.get(3), "bp ignores the hidden precision");
     }
 
+    /** iPC updates the weights inside every inference step, so it never backtracks: said once when asked for. */
+    @Test
+    void ipcDoesNotBacktrack() throws IOException {
+        Path quiet = dir.resolve("ipc");
+        CliRunner.Result r = train(quiet, "--algorithm", "ipc", "--hidden-precision", "1000");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!r.err().contains("warning"), r.err());
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(quiet.resolve("config.json"))).get("state-backtrack"));
+        CliRunner.Result asked = train(dir.resolve("ipc2"), "--algorithm", "ipc", "--state-backtrack");
+        assertEquals(0, asked.code(), asked.err());
+        assertTrue(asked.err().contains("warning: --state-backtrack has no effect with --algorithm ipc"), asked.err());
+    }
+
     @Test
     void aBadPrecisionIsAOneLineError() {
         for (String bad : new String[] {"0", "-2", "NaN", "Infinity"}) {
