@@ -42,6 +42,8 @@ public final class PcNetwork {
     private ParallelSchedule parallel = ParallelSchedule.GEMM;
     /** The task groups of the layers and auto schedules, rebuilt when nodes or edges are added. */
     private LayerSchedule layers;
+    /** The batch schedule's state, rebuilt when nodes or edges are added. */
+    private BatchSchedule rows;
     private TaskTimer taskTimer;
 
     public Node addNode(String name, int size, Energy energy, float precision) {
@@ -59,6 +61,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        rows = null;
         settlingPredictor = null;
         return n;
     }
@@ -87,6 +90,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        rows = null;
         settlingPredictor = null;
         return e;
     }
@@ -171,9 +175,17 @@ public final class PcNetwork {
         return parallel;
     }
 
-    /** What {@code auto} chose per phase so far, e.g. {@code predictions=layers errors=gemm ...} ({@code ?} while measuring). */
+    /**
+     * What {@code auto} chose per phase so far, e.g. {@code predictions=layers errors=gemm ...}
+     * ({@code ?} while measuring), after {@code inference=batch N} when N inference phases ran
+     * split by rows ({@code batch}).
+     */
     public String parallelChoices() {
-        return layers == null ? "" : layers.autoChoices();
+        String auto = layers == null ? "" : layers.autoChoices();
+        if (rows == null || rows.calls() == 0) {
+            return auto;
+        }
+        return "inference=batch " + rows.calls() + (auto.isEmpty() ? "" : " " + auto);
     }
 
     /** Receives per-task times of each phase; see {@link #setTaskTimer}. */
@@ -216,6 +228,26 @@ public final class PcNetwork {
     static long cpuNanos() {
         long t = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
         return t >= 0 ? t : System.nanoTime();
+    }
+
+    /**
+     * The batch schedule when it runs this phase: {@code batch} on several threads, no task timer,
+     * a batch of two or more, and row-range forms for every edge, energy and the backend.
+     */
+    private BatchSchedule batchSchedule() {
+        if (parallel != ParallelSchedule.BATCH || taskTimer != null || Backends.threads() <= 1 || batch < 2
+                || !BatchSchedule.supported(this)) {
+            return null;
+        }
+        if (rows == null) {
+            rows = new BatchSchedule(this);
+        }
+        return rows;
+    }
+
+    /** How the layer schedule runs a phase: batch runs what it does not split by rows as auto. */
+    private ParallelSchedule layerMode() {
+        return parallel == ParallelSchedule.BATCH ? ParallelSchedule.AUTO : parallel;
     }
 
     /** The layer schedule to run phases with, or null for the plain node-by-node loops. */
@@ -463,6 +495,11 @@ public final class PcNetwork {
         }
         TaskTimer timer = taskTimer;
         List<Node> ord = topologicalOrder();
+        BatchSchedule bs = batchSchedule();
+        if (bs != null) {
+            bs.initFeedforward(ord, Backends.threads());
+            return;
+        }
         long[] nanos = timer == null ? null : new long[ord.size()];
         long[] costs = timer == null ? null : new long[ord.size()];
         for (int i = 0; i < ord.size(); i++) {
@@ -511,12 +548,17 @@ public final class PcNetwork {
      * are computed ({@link Energy#settle}), which another group's prediction would then race with.
      */
     public double computePredictionsAndErrors() {
+        BatchSchedule bs = batchSchedule();
+        if (bs != null) {
+            bs.predictionsAndErrors(true, true, Backends.threads());
+            return sumEnergies();
+        }
         LayerSchedule s = layerSchedule();
         if (s == null || settlingPredictor()) {
             computePredictions();
             return computeErrors();
         }
-        s.run(LayerSchedule.Phase.PREDICTIONS_ERRORS, parallel, Backends.threads(), () -> {
+        s.run(LayerSchedule.Phase.PREDICTIONS_ERRORS, layerMode(), Backends.threads(), () -> {
             predictionsInOrder();
             errorsInOrder();
         });
@@ -550,9 +592,14 @@ public final class PcNetwork {
 
     /** Recomputes mu for every node whose inputs changed. */
     public void computePredictions() {
+        BatchSchedule bs = batchSchedule();
+        if (bs != null) {
+            bs.predictionsAndErrors(true, false, Backends.threads());
+            return;
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.PREDICTIONS, parallel, Backends.threads(), this::predictionsInOrder);
+            s.run(LayerSchedule.Phase.PREDICTIONS, layerMode(), Backends.threads(), this::predictionsInOrder);
         } else {
             predictionsInOrder();
         }
@@ -586,9 +633,14 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
+        BatchSchedule bs = batchSchedule();
+        if (bs != null) {
+            bs.predictionsAndErrors(false, true, Backends.threads());
+            return sumEnergies();
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.ERRORS, parallel, Backends.threads(), this::errorsInOrder);
+            s.run(LayerSchedule.Phase.ERRORS, layerMode(), Backends.threads(), this::errorsInOrder);
         } else {
             errorsInOrder();
         }
@@ -686,9 +738,14 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
+        BatchSchedule bs = batchSchedule();
+        if (bs != null) {
+            bs.stateGradients(Backends.threads());
+            return;
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.STATE_GRADIENTS, parallel, Backends.threads(), this::stateGradientsInOrder);
+            s.run(LayerSchedule.Phase.STATE_GRADIENTS, layerMode(), Backends.threads(), this::stateGradientsInOrder);
         } else {
             stateGradientsInOrder();
         }
@@ -746,7 +803,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(scale, accumulate, null);
-            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, parallel, Backends.threads(), () -> gradientsInOrder(scale, accumulate));
+            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, layerMode(), Backends.threads(), () -> gradientsInOrder(scale, accumulate));
         } else {
             gradientsInOrder(scale, accumulate);
         }
@@ -784,7 +841,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(scale, accumulate, step);
-            s.run(LayerSchedule.Phase.WEIGHT_UPDATE, parallel, Backends.threads(), () -> {
+            s.run(LayerSchedule.Phase.WEIGHT_UPDATE, layerMode(), Backends.threads(), () -> {
                 gradientsInOrder(scale, accumulate);
                 stepsInOrder(step);
             });
@@ -799,7 +856,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(1f, false, step);
-            s.run(LayerSchedule.Phase.WEIGHT_STEP, parallel, Backends.threads(), () -> stepsInOrder(step));
+            s.run(LayerSchedule.Phase.WEIGHT_STEP, layerMode(), Backends.threads(), () -> stepsInOrder(step));
         } else {
             stepsInOrder(step);
         }
