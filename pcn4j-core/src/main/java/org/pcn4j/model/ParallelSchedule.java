@@ -36,12 +36,17 @@ public enum ParallelSchedule {
 
     /** Parses gemm, layers, auto or batch (any case); anything else is a one-line {@link PcnException}. */
     public static ParallelSchedule parse(String s) {
+        return parse(s, "--parallel");
+    }
+
+    /** As {@link #parse(String)}, the error naming {@code option} (e.g. {@code --schedule}). */
+    public static ParallelSchedule parse(String s, String option) {
         String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (ParallelSchedule p : values()) {
             if (p.id().equals(v)) {
                 return p;
             }
         }
-        throw new PcnException("unknown --parallel value '" + s + "' (expected gemm, layers, auto or batch)");
+        throw new PcnException("unknown " + option + " value '" + s + "' (expected gemm, layers, auto or batch)");
     }
 }

@@ -231,13 +231,23 @@ public final class PcNetwork {
     }
 
     /**
-     * The batch schedule when it runs this phase: {@code batch} on several threads, no task timer,
-     * a batch of two or more, and row-range forms for every edge, energy and the backend.
+     * The batch schedule when it runs this call of {@code phase} (null: the feedforward chain over
+     * {@code init}): under {@code batch}, or under {@code auto} when the cost model prefers it, on
+     * several threads, without a task timer, with a batch of two or more and row-range forms for
+     * every edge, energy and the backend.
      */
-    private BatchSchedule batchSchedule() {
-        if (parallel != ParallelSchedule.BATCH || taskTimer != null || Backends.threads() <= 1 || batch < 2
-                || !BatchSchedule.supported(this)) {
+    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> init) {
+        if ((parallel != ParallelSchedule.BATCH && parallel != ParallelSchedule.AUTO) || taskTimer != null
+                || Backends.threads() <= 1 || batch < 2 || !BatchSchedule.supported(this)) {
             return null;
+        }
+        if (parallel == ParallelSchedule.AUTO) {
+            LayerSchedule s = layerSchedule();
+            boolean rowsWin = phase == null ? s.prefersRowsForInit(init, Backends.threads())
+                    : s.prefersRows(phase, Backends.threads());
+            if (!rowsWin) {
+                return null;
+            }
         }
         if (rows == null) {
             rows = new BatchSchedule(this);
@@ -495,7 +505,7 @@ public final class PcNetwork {
         }
         TaskTimer timer = taskTimer;
         List<Node> ord = topologicalOrder();
-        BatchSchedule bs = batchSchedule();
+        BatchSchedule bs = timer != null ? null : batchSchedule(null, initNodes(ord));
         if (bs != null) {
             bs.initFeedforward(ord, Backends.threads());
             return;
@@ -524,6 +534,17 @@ public final class PcNetwork {
         }
     }
 
+    /** The nodes of {@code ord} the feedforward initialization sets. */
+    private static List<Node> initNodes(List<Node> ord) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : ord) {
+            if (!n.clamped && n.hasPrediction() && !n.keepState) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
     /** x = mu (or the energy's minimum given mu) for one free node, its free units only under a mask. */
     private void initNode(Node n) {
         predict(n);
@@ -548,7 +569,7 @@ public final class PcNetwork {
      * are computed ({@link Energy#settle}), which another group's prediction would then race with.
      */
     public double computePredictionsAndErrors() {
-        BatchSchedule bs = batchSchedule();
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.PREDICTIONS_ERRORS, null);
         if (bs != null) {
             bs.predictionsAndErrors(true, true, Backends.threads());
             return sumEnergies();
@@ -592,7 +613,7 @@ public final class PcNetwork {
 
     /** Recomputes mu for every node whose inputs changed. */
     public void computePredictions() {
-        BatchSchedule bs = batchSchedule();
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.PREDICTIONS, null);
         if (bs != null) {
             bs.predictionsAndErrors(true, false, Backends.threads());
             return;
@@ -633,7 +654,7 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
-        BatchSchedule bs = batchSchedule();
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.ERRORS, null);
         if (bs != null) {
             bs.predictionsAndErrors(false, true, Backends.threads());
             return sumEnergies();
@@ -738,7 +759,7 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
-        BatchSchedule bs = batchSchedule();
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.STATE_GRADIENTS, null);
         if (bs != null) {
             bs.stateGradients(Backends.threads());
             return;
