@@ -231,19 +231,19 @@ public final class PcNetwork {
     }
 
     /**
-     * The batch schedule when it runs this call of {@code phase} (null: the feedforward chain over
-     * {@code init}): under {@code batch}, or under {@code auto} when the cost model prefers it, on
+     * The batch schedule when it runs this call of {@code phase} (null: the feedforward chain, in
+     * the order {@code ord}): under {@code batch}, or under {@code auto} when the cost model prefers it, on
      * several threads, without a task timer, with a batch of two or more and row-range forms for
      * every edge, energy and the backend.
      */
-    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> init) {
+    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord) {
         if ((parallel != ParallelSchedule.BATCH && parallel != ParallelSchedule.AUTO) || taskTimer != null
                 || Backends.threads() <= 1 || batch < 2 || !BatchSchedule.supported(this)) {
             return null;
         }
         if (parallel == ParallelSchedule.AUTO) {
             LayerSchedule s = layerSchedule();
-            boolean rowsWin = phase == null ? s.prefersRowsForInit(init, Backends.threads())
+            boolean rowsWin = phase == null ? s.prefersRowsForInit(initNodes(ord), Backends.threads())
                     : s.prefersRows(phase, Backends.threads());
             if (!rowsWin) {
                 return null;
@@ -505,7 +505,7 @@ public final class PcNetwork {
         }
         TaskTimer timer = taskTimer;
         List<Node> ord = topologicalOrder();
-        BatchSchedule bs = timer != null ? null : batchSchedule(null, initNodes(ord));
+        BatchSchedule bs = timer != null ? null : batchSchedule(null, ord);
         if (bs != null) {
             bs.initFeedforward(ord, Backends.threads());
             return;
