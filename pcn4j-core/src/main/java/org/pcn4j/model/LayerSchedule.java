@@ -261,7 +261,7 @@ final class LayerSchedule {
             case PREDICTIONS: return elements(targetGroups[i], b);
             case ERRORS: return elements(targetGroups[i], b);
             case PREDICTIONS_ERRORS: return 2 * elements(targetGroups[i], b);
-            case STATE_GRADIENTS: return elements(sourceGroups[i], b);
+            case STATE_GRADIENTS: return freeElements(sourceGroups[i], b);
             case WEIGHT_GRADIENTS: return 0;
             default: return ScheduleModel.STEP_MACS * stepSize(i);
         }
@@ -353,6 +353,17 @@ final class LayerSchedule {
         return c * ScheduleModel.ELEM_MACS;
     }
 
+    /** {@link #elements} of the free nodes only: a clamped node's state gradient is not computed (no work). */
+    private static long freeElements(Node[] group, int batch) {
+        long c = 0;
+        for (Node n : group) {
+            if (!n.clamped) {
+                c += (long) batch * n.size();
+            }
+        }
+        return c * ScheduleModel.ELEM_MACS;
+    }
+
     private static long predictionCost(Node[] group, int batch) {
         long c = elements(group, batch);
         for (Node n : group) {
@@ -366,7 +377,7 @@ final class LayerSchedule {
     }
 
     private long gradientCost(int g, int batch) {
-        long c = elements(sourceGroups[g], batch);
+        long c = freeElements(sourceGroups[g], batch);
         for (Node n : sourceGroups[g]) {
             if (n.clamped) {
                 continue;
