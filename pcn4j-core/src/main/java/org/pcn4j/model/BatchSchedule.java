@@ -226,6 +226,60 @@ final class BatchSchedule {
         }
     }
 
+    /**
+     * {@link PcNetwork#backwardSweep}'s loop over {@code ord} in reverse, every node of it per row
+     * range: each range sends its rows' errors back through the whole chain, one hand-off.
+     */
+    void backwardSweep(List<Node> ord, int threads) {
+        int b = net.batch();
+        int count = ord.size();
+        boolean[] sweep = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            Node n = ord.get(i);
+            sweep[i] = !n.clamped && !n.out.isEmpty();
+            if (sweep[i]) {
+                for (Edge e : n.out) {
+                    e.beginBackward(b);
+                }
+            }
+        }
+        int parts = ranges(b, threads);
+        ensureFlags(count, parts);
+        calls++;
+        ParallelFor.run(parts, threads, p -> {
+            int r0 = rowStart(b, parts, p);
+            int r1 = rowStart(b, parts, p + 1);
+            for (int i = count - 1; i >= 0; i--) {
+                if (!sweep[i]) {
+                    continue;
+                }
+                Node n = ord.get(i);
+                int lo = r0 * n.size();
+                int hi = r1 * n.size();
+                Arrays.fill(n.grad, lo, hi, 0f);
+                for (Edge e : n.out) {
+                    e.accumulateStateGradientRows(n, b, r0, r1);
+                }
+                float[] eps = n.eps;
+                float[] g = n.grad;
+                boolean nz = false;
+                for (int j = lo; j < hi; j++) {
+                    eps[j] = -g[j];
+                    nz |= eps[j] != 0f;
+                }
+                nonZero[i][p] = nz;
+                for (Edge e : n.in) {
+                    e.errorChangedRows(n, b, r0, r1);
+                }
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            if (sweep[i]) {
+                ord.get(i).epsNonZero = any(nonZero[i]);
+            }
+        }
+    }
+
     /** {@link PcNetwork#computeStateGradients} per row range. */
     void stateGradients(int threads) {
         int b = net.batch();

@@ -573,6 +573,13 @@ public final class DenseEdge implements Edge {
         }
     }
 
+    @Override
+    public void beginBackward(int batch) {
+        Kernels k = Kernels.get();
+        k.prepare(backwardWeights(k), batch);
+        backwardUsed = true;
+    }
+
     /** Rows [r0, r1) of {@link #accumulateStateGradient(int)}. */
     @Override
     public void accumulateStateGradientRows(Node source, int batch, int r0, int r1) {

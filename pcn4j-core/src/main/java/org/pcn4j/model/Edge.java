@@ -112,6 +112,15 @@ public interface Edge {
         prepareStateGradients(batch);
     }
 
+    /**
+     * Serial, before the row ranges of a backward sweep ({@link PcNetwork#backwardSweep}), where
+     * the targets' errors are computed during the sweep: makes {@link #accumulateStateGradientRows}
+     * safe to run on several ranges at once whatever those errors turn out to be.
+     */
+    default void beginBackward(int batch) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
     /** {@link #accumulateStateGradient} for rows [r0, r1) of {@code source}'s gradient. */
     default void accumulateStateGradientRows(Node source, int batch, int r0, int r1) {
         throw new UnsupportedOperationException(name() + ": no row-range forms");

@@ -44,6 +44,8 @@ public final class PcNetwork {
     private LayerSchedule layers;
     /** The batch schedule's state, rebuilt when nodes or edges are added. */
     private BatchSchedule rows;
+    /** Whether the last feedforward initialization ran by rows: auto's backward sweep follows it (the same chain, reversed). */
+    private boolean initByRows;
     private TaskTimer taskTimer;
 
     public Node addNode(String name, int size, Energy energy, float precision) {
@@ -237,11 +239,16 @@ public final class PcNetwork {
      * every edge, energy and the backend.
      */
     private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord) {
+        return batchSchedule(phase, ord, true);
+    }
+
+    /** As {@link #batchSchedule(LayerSchedule.Phase, List)}; without {@code ask}, auto does not consult the model. */
+    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord, boolean ask) {
         if ((parallel != ParallelSchedule.BATCH && parallel != ParallelSchedule.AUTO) || taskTimer != null
                 || Backends.threads() <= 1 || batch < 2 || !BatchSchedule.supported(this)) {
             return null;
         }
-        if (parallel == ParallelSchedule.AUTO) {
+        if (parallel == ParallelSchedule.AUTO && ask) {
             LayerSchedule s = layerSchedule();
             boolean rowsWin = phase == null ? s.prefersRowsForInit(initNodes(ord), Backends.threads())
                     : s.prefersRows(phase, Backends.threads());
@@ -506,6 +513,7 @@ public final class PcNetwork {
         TaskTimer timer = taskTimer;
         List<Node> ord = topologicalOrder();
         BatchSchedule bs = timer != null ? null : batchSchedule(null, ord);
+        initByRows = bs != null;
         if (bs != null) {
             bs.initFeedforward(ord, Backends.threads());
             return;
@@ -900,13 +908,21 @@ public final class PcNetwork {
      * value and the output errors computed, sets each free hidden node's error to the backprop
      * signal -dL/dx (the sum of what its outgoing edges send back), in reverse topological order.
      * The weight gradients that follow are exactly backprop's. This is also what the
-     * fixed-prediction assumption converges to.
+     * fixed-prediction assumption converges to. Under {@code batch} (and under {@code auto} when
+     * the initialization before it ran by rows) each thread sweeps its own rows of the batch.
      */
     public void backwardSweep() {
         if (!isAcyclic()) {
             throw new PcnException("backpropagation needs an acyclic network");
         }
         List<Node> ord = topologicalOrder();
+        if (taskTimer == null && (parallel == ParallelSchedule.BATCH || (parallel == ParallelSchedule.AUTO && initByRows))) {
+            BatchSchedule bs = batchSchedule(LayerSchedule.Phase.STATE_GRADIENTS, ord, false);
+            if (bs != null) {
+                bs.backwardSweep(ord, Backends.threads());
+                return;
+            }
+        }
         for (int i = ord.size() - 1; i >= 0; i--) {
             Node n = ord.get(i);
             if (n.clamped || n.out.isEmpty()) {

@@ -191,6 +191,19 @@ class ParallelScheduleTest {
         checkAllSchedules("mlp", ParallelScheduleTest::mlp);
     }
 
+    /** bp's backward sweep runs by rows under batch (and under auto after an init by rows): the same bits. */
+    @Test
+    void backpropIsBitIdenticalUnderEverySchedule() {
+        List<float[]> ref = train(ParallelScheduleTest::mlp, Algorithm.BP, ParallelSchedule.GEMM, 1, 4);
+        assertFalse(java.util.Arrays.equals(ref.get(0), train(ParallelScheduleTest::mlp, Algorithm.BP, ParallelSchedule.GEMM, 1,
+                0).get(0)), "training changed nothing");
+        for (ParallelSchedule s : ParallelSchedule.values()) {
+            for (int threads = 1; threads <= 3; threads++) {
+                assertSameBits(ref, train(ParallelScheduleTest::mlp, Algorithm.BP, s, threads, 4), "mlp bp " + s.id() + " x" + threads);
+            }
+        }
+    }
+
     @Test
     void cyclicGraphIsBitIdenticalUnderEverySchedule() {
         checkAllSchedules("cyclic", ParallelScheduleTest::cyclic);
