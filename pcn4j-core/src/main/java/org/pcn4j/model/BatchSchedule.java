@@ -64,9 +64,13 @@ final class BatchSchedule {
         return true;
     }
 
-    /** How many row ranges a batch of b rows is cut into on {@code threads} threads. */
+    /**
+     * How many row ranges a batch of b rows is cut into on {@code threads} threads: at least
+     * {@link ScheduleModel#ROWS_MIN} rows each (fewer leave the kernels' micro-panels part empty);
+     * below two ranges the network does not use this schedule.
+     */
     static int ranges(int b, int threads) {
-        return Math.max(1, Math.min(threads, b));
+        return Math.max(1, Math.min(threads, b / ScheduleModel.ROWS_MIN));
     }
 
     private static int rowStart(int b, int parts, int i) {

@@ -245,7 +245,7 @@ public final class PcNetwork {
     /** As {@link #batchSchedule(LayerSchedule.Phase, List)}; without {@code ask}, auto does not consult the model. */
     private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord, boolean ask) {
         if ((parallel != ParallelSchedule.BATCH && parallel != ParallelSchedule.AUTO) || taskTimer != null
-                || Backends.threads() <= 1 || batch < 2 || !BatchSchedule.supported(this)) {
+                || BatchSchedule.ranges(batch, Backends.threads()) < 2 || !BatchSchedule.supported(this)) {
             return null;
         }
         if (parallel == ParallelSchedule.AUTO && ask) {

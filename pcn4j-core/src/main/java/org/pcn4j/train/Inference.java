@@ -234,12 +234,12 @@ public final class Inference {
         }
         int threads = org.pcn4j.kernel.Backends.threads();
         int b = net.batch();
-        Optimizer.Update u = net.parallel() == ParallelSchedule.BATCH && threads > 1 && b > 1
+        int parts = Math.min(threads, b / 8); // the batch schedule's ranges (8 rows or more each)
+        Optimizer.Update u = net.parallel() == ParallelSchedule.BATCH && parts > 1
                 ? stateOptimizer.begin(stateParams, lr, stateActive) : null;
         if (u != null) {
             // The batch schedule: each thread moves its rows of every state (elementwise, so the
             // same bits as one pass), instead of the caller alone between two row-split phases.
-            int parts = Math.min(threads, b);
             org.pcn4j.kernel.ParallelFor.run(parts, threads, part -> {
                 for (int i = 0; i < stateNodes.size(); i++) {
                     if (stateActive[i]) {
