@@ -23,7 +23,8 @@ import org.pcn4j.PcnException;
  *       per product (inference is independent per sample). A product's rows keep the whole
  *       product's arithmetic ({@code Kernels#sgemmRows}). The weight update (full-batch products)
  *       runs as under {@code auto}, and so does everything in a network with an edge, an energy or
- *       a kernel backend without row-range forms ({@link Edge#rowwise()}).</li>
+ *       a kernel backend without row-range forms ({@link Edge#rowwise()}), or with a batch too
+ *       small for two ranges of 8 rows.</li>
  * </ul>
  */
 public enum ParallelSchedule {
