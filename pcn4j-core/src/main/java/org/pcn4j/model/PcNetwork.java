@@ -234,9 +234,9 @@ public final class PcNetwork {
 
     /**
      * The batch schedule when it runs this call of {@code phase} (null: the feedforward chain, in
-     * the order {@code ord}): under {@code batch}, or under {@code auto} when the cost model prefers it, on
-     * several threads, without a task timer, with a batch of two or more and row-range forms for
-     * every edge, energy and the backend.
+     * the order {@code ord}): under {@code batch}, or under {@code auto} when the cost model
+     * prefers it; without a task timer, with threads and rows for two ranges or more
+     * ({@link BatchSchedule#ranges}), and row-range forms for every edge, energy and the backend.
      */
     private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord) {
         return batchSchedule(phase, ord, true);
