@@ -69,10 +69,15 @@ public final class BenchStepCommand implements Callable<Integer> {
     ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--parallel", split = ",", paramLabel = "MODES",
-            description = {"Compare thread schedules (gemm, layers, auto; comma-separated): per model the PC step at",
+            description = {"Compare thread schedules (gemm, layers, auto, batch; comma-separated): per model the PC step at",
                     "1 thread, under each schedule at --threads, the BP step at --threads, and a simulation of 8 and 32",
                     "cores from per-task times measured on one thread."})
     List<String> parallel;
+
+    @Option(names = "--schedule", defaultValue = "gemm", paramLabel = "MODE",
+            description = {"Without --parallel: the thread schedule every algorithm's step runs under (gemm, layers,",
+                    "auto or batch; default: ${DEFAULT-VALUE}); JSON rows say it when it is not gemm."})
+    String schedule;
 
     @Option(names = "--simulation-only", description = {"With --parallel: only the simulation of 2, 8 and 32 cores from",
             "per-task thread CPU times (no timed cases; what a loaded machine can still measure)."})
@@ -96,6 +101,9 @@ public final class BenchStepCommand implements Callable<Integer> {
                     "networks in-h-out of about the same parameter counts: training step (pc, T) and one inference step."})
     List<String> fullyConnected;
 
+    /** The parsed {@link #schedule}. */
+    private org.pcn4j.model.ParallelSchedule stepSchedule = org.pcn4j.model.ParallelSchedule.GEMM;
+
     @Override
     public Integer call() {
         threads.apply();
@@ -106,6 +114,7 @@ public final class BenchStepCommand implements Callable<Integer> {
             throw new PcnException("--cpu-time: needs --threads 1 (other threads' work is not in the calling thread's CPU time)");
         }
         clock = cpuTime ? THREAD_CPU : System::nanoTime;
+        stepSchedule = org.pcn4j.model.ParallelSchedule.parse(schedule, "--schedule");
         if (parallel != null) {
             List<org.pcn4j.model.ParallelSchedule> schedules = new ArrayList<>();
             for (String p : parallel) {
@@ -168,6 +177,9 @@ public final class BenchStepCommand implements Callable<Integer> {
                 row.put("epoch_seconds_60000", us * 1e-6 * Math.ceil(60000.0 / batch));
                 if (cpuTime) {
                     row.put("clock", "thread-cpu");
+                }
+                if (stepSchedule != org.pcn4j.model.ParallelSchedule.GEMM) {
+                    row.put("parallel", stepSchedule.id());
                 }
                 if (json) {
                     System.out.println(Json.write(row));
@@ -351,7 +363,7 @@ public final class BenchStepCommand implements Callable<Integer> {
 
         private Case(Algorithm alg, PcModel model) {
             this.alg = alg;
-            TrainConfig.Builder cfg = benchConfig(alg, steps);
+            TrainConfig.Builder cfg = benchConfig(alg, steps).parallel(stepSchedule);
             if (hiddenPrecision != null) {
                 if (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision)) {
                     throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);

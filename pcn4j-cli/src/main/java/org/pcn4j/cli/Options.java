@@ -377,12 +377,14 @@ final class Options {
         }
     }
 
-    /** {@code --parallel gemm|layers|auto}: how inference uses the kernel threads (same results under each). */
+    /** {@code --parallel gemm|layers|auto|batch}: how inference uses the kernel threads (same results under each). */
     static final class Parallel {
         @Option(names = "--parallel", defaultValue = "gemm", paramLabel = "MODE",
                 description = {"gemm: split each large matrix product over --threads; layers: run each inference phase's",
                         "nodes and edges as parallel tasks (large products still split); auto: time both per phase",
-                        "and keep the faster. Bit-identical results under each (default: ${DEFAULT-VALUE})."})
+                        "and keep the faster; batch: split inference by rows of the batch (each thread runs every",
+                        "node on its samples), the weight update as auto. Bit-identical results under each",
+                        "(default: ${DEFAULT-VALUE})."})
         String parallel;
 
         org.pcn4j.model.ParallelSchedule schedule() {

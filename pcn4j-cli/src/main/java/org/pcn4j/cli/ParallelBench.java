@@ -32,6 +32,8 @@ final class ParallelBench {
     private final boolean json;
     /** Parallel efficiency of a split product in the simulation (a model input). */
     private static final double ASSUMED_EFFICIENCY = 0.8;
+    /** Speed of an inference phase on a range of the batch's rows against the whole batch (the auto cost model's 0.9). */
+    private static final double ROWS_EFFICIENCY = 0.9;
 
     private final boolean simulationOnly;
 
@@ -185,7 +187,9 @@ final class ParallelBench {
      * multiply-adds runs on at most min(P, c / 2^20) cores (the kernels' rule) at an assumed
      * parallel efficiency of 0.8; the feedforward init is a chain of split products under both
      * (its elementwise work counted as split too); the rest of the step (state optimizer, clamps,
-     * traces) stays serial. Task and step times are medians over 30 profiled steps. Barriers,
+     * traces) stays serial; batch: the init chain, predictions with errors and state gradients each
+     * on min(P, batch / 8) row ranges at an efficiency of 0.9, the weight update as under layers.
+     * Task and step times are medians over 30 profiled steps. Barriers,
      * memory bandwidth and caches cost nothing: an upper bound.
      */
     private void simulate(String model, int[] sizes) {
@@ -303,6 +307,10 @@ final class ParallelBench {
         for (int p : new int[] {2, 8, 32}) {
             double layers = rest;
             double gemmT = rest;
+            // batch: the inference phases on min(P, batch / 8) row ranges at the cost model's row
+            // efficiency, the weight update as under layers (auto runs it there).
+            double batchT = rest;
+            int ways = Math.max(1, Math.min(p, batch / 8));
             for (int k = 0; k < phases.size(); k++) {
                 PhaseRun ph = phases.get(k);
                 if (ph.phase.equals("weight_gradients") || ph.phase.equals("weight_steps")) {
@@ -321,11 +329,14 @@ final class ParallelBench {
                                 + (g == null ? 0 : splitTime(g.nanos[i], g.products[i], p, e));
                     }
                     // The optimizer splits into chunks when its task runs alone: all of it is splittable.
-                    layers += layersMakespan(new PhaseRun("weight_update", nanos, costs, costs), p, e);
+                    double w = layersMakespan(new PhaseRun("weight_update", nanos, costs, costs), p, e);
+                    layers += w;
+                    batchT += w;
                     continue;
                 }
                 for (int i = 0; i < ph.nanos.length; i++) {
                     gemmT += gemmTaskTime(ph, i, p, e);
+                    batchT += ways > 1 ? ph.nanos[i] / (ways * ROWS_EFFICIENCY) : ph.nanos[i];
                 }
                 if (ph.phase.equals("init")) {
                     // The feedforward chain runs its split products one after another under both schedules.
@@ -342,13 +353,15 @@ final class ParallelBench {
                 row.put("simulated_cores", p);
                 row.put("layers_speedup", s1 / layers);
                 row.put("gemm_speedup", s1 / gemmT);
+                row.put("batch_speedup", s1 / batchT);
                 row.put("split_efficiency", e);
                 row.put("step_ms_1_thread", s1 / 1e6);
                 row.put("init_fraction", init / s1);
                 row.put("serial_rest_fraction", rest / s1);
                 System.out.println(Json.write(row));
             } else {
-                System.out.printf(Locale.ROOT, "    %2d cores: layers %.2fx, gemm %.2fx over 1 thread%n", p, s1 / layers, s1 / gemmT);
+                System.out.printf(Locale.ROOT, "    %2d cores: layers %.2fx, gemm %.2fx, batch %.2fx over 1 thread%n", p,
+                        s1 / layers, s1 / gemmT, s1 / batchT);
             }
         }
     }

@@ -139,14 +139,33 @@ class BenchCommandTest {
         }
     }
 
+    /** --schedule: every algorithm's step under one thread schedule, said in the JSON rows; a bad value is one line. */
+    @Test
+    void stepScheduleRunsEveryAlgorithmUnderIt() {
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
+                "--schedule", "batch", "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
+                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        assertEquals(2, lines.size(), r.out());
+        for (java.util.Map<String, Object> l : lines) {
+            assertEquals("batch", l.get("parallel"), l.toString());
+            assertEquals(2, ((Number) l.get("threads")).intValue(), l.toString());
+            assertTrue(((Number) l.get("step_us")).doubleValue() > 0, l.toString());
+        }
+        r = CliRunner.run("bench", "step", "--models", "16-8-4", "--schedule", "rows");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("pcn4j: error: unknown --schedule value 'rows' (expected gemm, layers, auto or batch)", r.err().trim());
+    }
+
     @Test
     void unknownParallelValueIsAOneLineError() {
         CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--parallel", "gemm,threads");
         assertEquals(1, r.code(), r.err());
-        assertEquals("pcn4j: error: unknown --parallel value 'threads' (expected gemm, layers or auto)", r.err().trim());
+        assertEquals("pcn4j: error: unknown --parallel value 'threads' (expected gemm, layers, auto or batch)", r.err().trim());
         r = CliRunner.run("train", "--dataset", "digits", "--parallel", "fast");
         assertEquals(1, r.code(), r.err());
-        assertEquals("pcn4j: error: unknown --parallel value 'fast' (expected gemm, layers or auto)", r.err().trim());
+        assertEquals("pcn4j: error: unknown --parallel value 'fast' (expected gemm, layers, auto or batch)", r.err().trim());
     }
 
     @Test

@@ -63,6 +63,25 @@ public interface Kernels {
         sgemm(transA, u.transB(), m, u.n(), u.k(), alpha, a, aOff, lda, u.b(), u.bOff(), u.ldb(), beta, c, cOff, ldc);
     }
 
+    /**
+     * Rows [r0, r1) of {@link #sgemm(boolean, int, float, float[], int, int, PackedMatrix, float, float[], int, int)}
+     * with {@code m} rows, on the calling thread: the same bits the whole product writes there,
+     * whichever path (direct or blocked loops) the rows alone would take. The batch schedule
+     * ({@code org.pcn4j.model.ParallelSchedule#BATCH}) runs a product's row ranges on different
+     * threads at once with it; b must then be {@link #prepare prepared} for m rows first, so that
+     * no call packs it. Backends whose per-element arithmetic depends on m must override this and
+     * {@link #rowsExact()}; the default runs the rows as a product of their own.
+     */
+    default void sgemmRows(boolean transA, int m, int r0, int r1, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                           float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, r1 - r0, alpha, a, transA ? aOff + r0 : aOff + r0 * lda, lda, b, beta, c, cOff + r0 * ldc, ldc);
+    }
+
+    /** Whether {@link #sgemmRows} is exact (the built-in backends); false keeps the batch schedule off. */
+    default boolean rowsExact() {
+        return false;
+    }
+
     /** y[i] = f(x[i]) for i in [0, n). y may be x. */
     void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n);
 

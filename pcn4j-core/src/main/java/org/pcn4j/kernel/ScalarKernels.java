@@ -36,6 +36,34 @@ public class ScalarKernels implements Kernels {
         blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * Rows [r0, r1) of the m-row product by the whole product's path: the simple loop and the
+     * blocked one round differently, so rows of a blocked product run blocked however few they are.
+     */
+    @Override
+    public void sgemmRows(boolean transA, int m, int r0, int r1, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                          float beta, float[] c, int cOff, int ldc) {
+        Unpacked u = (Unpacked) b;
+        int n = u.n();
+        int k = u.k();
+        int rows = r1 - r0;
+        if (rows <= 0 || n <= 0) {
+            return;
+        }
+        int ao = transA ? aOff + r0 : aOff + r0 * lda;
+        int co = cOff + r0 * ldc;
+        if (k <= 0 || alpha == 0f || (long) m * n * k < 4096 || m < T || n < T) {
+            sgemm(transA, u.transB(), rows, n, k, alpha, a, ao, lda, u.b(), u.bOff(), u.ldb(), beta, c, co, ldc);
+        } else {
+            blocked(transA, u.transB(), rows, n, k, alpha, a, ao, lda, u.b(), u.bOff(), u.ldb(), beta, c, co, ldc);
+        }
+    }
+
+    @Override
+    public boolean rowsExact() {
+        return true;
+    }
+
     /** c = beta * c over an m x n block; beta = 0 writes zeros (NaNs in C are not propagated). */
     static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
         if (beta == 1f) {

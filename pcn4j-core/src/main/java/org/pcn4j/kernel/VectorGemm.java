@@ -148,6 +148,53 @@ final class VectorGemm {
         product(sh, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, false);
     }
 
+    /** Whether sgemm runs a product of m rows by the direct loops (or only scales C): a function of the shape. */
+    private static boolean directPath(int m, int n, int k, float alpha) {
+        return k <= 0 || alpha == 0f || (long) m * n * k < DIRECT_MNK || m < 4;
+    }
+
+    /**
+     * Rows [r0, r1) of the m-row product ({@link Kernels#sgemmRows}), on the calling thread. The
+     * direct loops and the blocked product give different bits, so the path is the whole
+     * product's: direct rows run direct (each row's loops are independent of the others); rows of
+     * a blocked product run blocked even where so few rows alone would run direct. Every blocked
+     * form (any kernel shape, transposed or not, in-place A or packed) gives each element the same
+     * bits. With {@code pre}, it must be packed already when calls run concurrently
+     * ({@link Kernels#prepare}); one not yet packed is packed here.
+     */
+    static void sgemmRows(GemmShape sh, boolean transA, boolean transB, int m, int r0, int r1, int n, int k, float alpha,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Packed pre,
+                          float beta, float[] c, int cOff, int ldc) {
+        int rows = r1 - r0;
+        if (rows <= 0 || n <= 0) {
+            return;
+        }
+        int ao = transA ? aOff + r0 : aOff + r0 * lda;
+        int co = cOff + r0 * ldc;
+        if (directPath(m, n, k, alpha)) {
+            // rows < m: the rows alone take the direct path too (or only scale C)
+            sgemm(sh, transA, transB, rows, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, co, ldc, 1);
+        } else if (!directPath(rows, n, k, alpha)) {
+            if (pre != null) {
+                sgemm(sh, transA, rows, alpha, a, ao, lda, pre, beta, c, co, ldc, 1);
+            } else {
+                sgemm(sh, transA, transB, rows, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, co, ldc, 1);
+            }
+        } else if (pre != null && !transposeNarrow(sh, transA, m, n)) {
+            ensurePacked(pre, 1, 1);
+            blocked(sh.withRows(sh.rowsFor(rows)), transA, transB, 0, rows, 0, n, k, alpha, a, ao, lda, b, bOff, ldb, pre,
+                    beta, c, co, ldc, false);
+        } else {
+            product(sh, transA, transB, rows, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, co, ldc, 1, false);
+        }
+    }
+
+    /** {@link #sgemmRows(GemmShape, boolean, boolean, int, int, int, int, int, float, float[], int, int, float[], int, int, Packed, float, float[], int, int)} with a prepared B. */
+    static void sgemmRows(GemmShape sh, boolean transA, int m, int r0, int r1, float alpha, float[] a, int aOff, int lda,
+                          Packed p, float beta, float[] c, int cOff, int ldc) {
+        sgemmRows(sh, transA, p.transB, m, r0, r1, p.n, p.k, alpha, a, aOff, lda, p.b, p.bOff, p.ldb, p, beta, c, cOff, ldc);
+    }
+
     /**
      * Whether a narrow product (n below NR, e.g. 10 classes) runs transposed, as C^T = op(B)^T op(A)^T.
      * Untransposed, its one panel uses n of L (or 2L) lanes, and the narrow kernel reads A in place

@@ -112,6 +112,23 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void sgemmRows(boolean transA, int m, int r0, int r1, float alpha, float[] a, int aOff, int lda, PackedMatrix b,
+                          float beta, float[] c, int cOff, int ldc) {
+        if (b instanceof VectorGemm.Packed) {
+            VectorGemm.sgemmRows(shape, transA, m, r0, r1, alpha, a, aOff, lda, (VectorGemm.Packed) b, beta, c, cOff, ldc);
+        } else {
+            Unpacked u = (Unpacked) b;
+            VectorGemm.sgemmRows(shape, transA, u.transB(), m, r0, r1, u.n(), u.k(), alpha, a, aOff, lda, u.b(), u.bOff(),
+                    u.ldb(), null, beta, c, cOff, ldc);
+        }
+    }
+
+    @Override
+    public boolean rowsExact() {
+        return true;
+    }
+
+    @Override
     public void activate(Activation f, float[] x, int xOff, float[] y, int yOff, int n) {
         apply(f, false, x, xOff, y, yOff, n);
     }

@@ -31,9 +31,31 @@ final class CrossEntropyEnergy implements Energy {
     @Override
     public void errors(float[] x, float[] mu, float[] eps, float[] sampleEnergy, float[] scratch, int batch, int size,
                        float precision) {
+        errorsRows(x, mu, eps, sampleEnergy, scratch, 0, batch, size, precision);
+    }
+
+    @Override
+    public boolean rowwise() {
+        return true;
+    }
+
+    @Override
+    public void initialStateRows(float[] mu, float[] x, int r0, int r1, int size) {
+        Kernels.get().softmax(mu, r0 * size, x, r0 * size, r1 - r0, size);
+    }
+
+    @Override
+    public boolean settleRows(float[] mu, float[] x, int r0, int r1, int size) {
+        Kernels.get().softmax(mu, r0 * size, x, r0 * size, r1 - r0, size);
+        return true;
+    }
+
+    @Override
+    public void errorsRows(float[] x, float[] mu, float[] eps, float[] sampleEnergy, float[] scratch, int r0, int r1,
+                           int size, float precision) {
         float[] logp = scratch;
-        Kernels.get().logSoftmax(mu, 0, logp, 0, batch, size);
-        for (int r = 0; r < batch; r++) {
+        Kernels.get().logSoftmax(mu, r0 * size, logp, r0 * size, r1 - r0, size);
+        for (int r = r0; r < r1; r++) {
             int o = r * size;
             float s = 0;
             for (int j = 0; j < size; j++) {
@@ -45,6 +67,12 @@ final class CrossEntropyEnergy implements Energy {
             }
             sampleEnergy[r] = s;
         }
+    }
+
+    @Override
+    public boolean stateGradientRows(float[] eps, boolean epsNonZero, float[] grad, int from, int to) {
+        java.util.Arrays.fill(grad, from, to, 0f);
+        return false;
     }
 
     @Override

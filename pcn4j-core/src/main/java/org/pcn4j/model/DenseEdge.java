@@ -24,7 +24,8 @@ import org.pcn4j.tensor.Tensor;
  * changed: a clamped input's edge is computed once per batch, not once per inference step.
  * Graph specs name this kind {@code op: dense} (the default).
  *
- * <p>Over 400 lines: both conventions' forward, delta, state and weight products, with the packed
+ * <p>Over 400 lines: both conventions' forward, delta, state and weight products (whole batch and
+ * the batch schedule's row ranges), with the packed
  * weight and output caches that make them fast, share the buffers declared here.
  */
 public final class DenseEdge implements Edge {
@@ -379,11 +380,15 @@ public final class DenseEdge implements Edge {
     }
 
     private void fillBias(float[] dst, int batch) {
+        fillBias(dst, 0, batch);
+    }
+
+    private void fillBias(float[] dst, int r0, int r1) {
         if (bias == null) {
             return;
         }
         int nOut = to.size();
-        for (int r = 0; r < batch; r++) {
+        for (int r = r0; r < r1; r++) {
             System.arraycopy(bias, 0, dst, r * nOut, nOut);
         }
     }
@@ -467,6 +472,131 @@ public final class DenseEdge implements Edge {
                 for (int j = 0; j < nOut; j++) {
                     gradB[j] += alpha * g[o + j];
                 }
+            }
+        }
+    }
+
+    // ---- row ranges (the batch schedule) -------------------------------------------------------
+
+    @Override
+    public boolean rowwise() {
+        return true;
+    }
+
+    @Override
+    public boolean beginRefresh(Node target, int batch) {
+        if (!stale(batch)) {
+            return false;
+        }
+        Kernels k = Kernels.get();
+        k.prepare(forwardWeights(k), batch); // packed here, once: the row ranges only read it
+        seenSourceVersion = from.version;
+        seenWeightVersion = weightVersion;
+        seenBatch = batch;
+        return true;
+    }
+
+    /** Rows [r0, r1) of {@link #forward}: the same products (row ranges of them) and elementwise steps. */
+    @Override
+    public void refreshRows(Node target, int batch, int r0, int r1) {
+        Kernels k = Kernels.get();
+        int nIn = from.size();
+        int nOut = to.size();
+        Kernels.PackedMatrix w = forwardWeights(k);
+        if (convention == Convention.POST) {
+            fillBias(a, r0, r1);
+            k.sgemmRows(false, batch, r0, r1, 1f, from.x, 0, nIn, w, bias == null ? 0f : 1f, a, 0, nOut);
+            int lo = r0 * nOut;
+            int hi = r1 * nOut;
+            if (activation == Activation.IDENTITY) {
+                System.arraycopy(a, lo, out, lo, hi - lo);
+            } else {
+                k.activate(activation, a, lo, out, lo, hi - lo);
+                derivativeFromOutput(a, out, lo, hi);
+            }
+        } else {
+            float[] src;
+            if (activation == Activation.IDENTITY) {
+                src = from.x;
+            } else {
+                int lo = r0 * nIn;
+                k.activateWithDerivative(activation, from.x, lo, fx, lo, deriv, lo, (r1 - r0) * nIn);
+                src = fx;
+            }
+            fillBias(out, r0, r1);
+            k.sgemmRows(false, batch, r0, r1, 1f, src, 0, nIn, w, bias == null ? 0f : 1f, out, 0, nOut);
+        }
+    }
+
+    @Override
+    public void addPredictionRows(Node target, int batch, boolean overwrite, int r0, int r1) {
+        float[] mu = to.mu;
+        if (out == mu) {
+            return;
+        }
+        int lo = r0 * to.size();
+        int hi = r1 * to.size();
+        if (overwrite) {
+            System.arraycopy(out, lo, mu, lo, hi - lo);
+        } else {
+            for (int j = lo; j < hi; j++) {
+                mu[j] += out[j];
+            }
+        }
+    }
+
+    @Override
+    public void errorChangedRows(Node target, int batch, int r0, int r1) {
+        if (convention == Convention.POST) {
+            int nOut = to.size();
+            int lo = r0 * nOut;
+            int hi = r1 * nOut;
+            float[] e = to.eps;
+            if (activation == Activation.IDENTITY) {
+                System.arraycopy(e, lo, delta, lo, hi - lo);
+            } else {
+                float[] d = deriv;
+                for (int i = lo; i < hi; i++) {
+                    delta[i] = d[i] * e[i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void beginStateGradients(int batch) {
+        prepareStateGradients(batch);
+        if (sendsStateGradient()) {
+            Kernels k = Kernels.get();
+            k.prepare(backwardWeights(k), batch);
+            backwardUsed = true;
+        }
+    }
+
+    @Override
+    public void beginBackward(int batch) {
+        Kernels k = Kernels.get();
+        k.prepare(backwardWeights(k), batch);
+        backwardUsed = true;
+    }
+
+    /** Rows [r0, r1) of {@link #accumulateStateGradient(int)}. */
+    @Override
+    public void accumulateStateGradientRows(Node source, int batch, int r0, int r1) {
+        Kernels k = Kernels.get();
+        int nIn = from.size();
+        int nOut = to.size();
+        Kernels.PackedMatrix w = backwardWeights(k);
+        if (convention == Convention.POST) {
+            k.sgemmRows(false, batch, r0, r1, -1f, delta, 0, nOut, w, 1f, from.grad, 0, nIn);
+        } else if (activation == Activation.IDENTITY) {
+            k.sgemmRows(false, batch, r0, r1, -1f, to.eps, 0, nOut, w, 1f, from.grad, 0, nIn);
+        } else {
+            k.sgemmRows(false, batch, r0, r1, 1f, to.eps, 0, nOut, w, 0f, delta, 0, nIn);
+            float[] g = from.grad;
+            float[] d = deriv;
+            for (int i = r0 * nIn, hi = r1 * nIn; i < hi; i++) {
+                g[i] -= d[i] * delta[i];
             }
         }
     }

@@ -68,6 +68,64 @@ public interface Edge {
     /** {@code source.gradient() -= J^T eps}: this edge's share of dF/dx_source, per sample. */
     void accumulateStateGradient(Node source, int batch);
 
+    // ---- row ranges: the batch schedule ------------------------------------------------------
+
+    /**
+     * Whether the batch schedule ({@link ParallelSchedule#BATCH}) may drive this edge by row ranges
+     * of the batch: the calls below, where each row range gets exactly the values the whole-batch
+     * call gives it (each sample's arithmetic does not depend on the others). The serial
+     * {@code begin} calls run first on one thread; then the row calls of different ranges run at
+     * the same time on different threads, each writing only its rows. A network with an edge that
+     * says no runs {@code auto} instead. The dense edge says yes.
+     */
+    default boolean rowwise() {
+        return false;
+    }
+
+    /**
+     * Serial half of {@link #refresh}: true when the contribution to {@code target} must be
+     * recomputed (then it counts as up to date from now on, and is made ready, e.g. its weights
+     * packed, for {@link #refreshRows} on every row range at once).
+     */
+    default boolean beginRefresh(Node target, int batch) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
+    /** Rows [r0, r1) of the recomputation {@link #beginRefresh} announced. */
+    default void refreshRows(Node target, int batch, int r0, int r1) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
+    /** {@link #addPrediction} for rows [r0, r1). */
+    default void addPredictionRows(Node target, int batch, boolean overwrite, int r0, int r1) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
+    /** {@link #errorChanged} for rows [r0, r1) of {@code target}'s error. */
+    default void errorChangedRows(Node target, int batch, int r0, int r1) {}
+
+    /**
+     * Serial, before the row ranges of a state-gradient pass: {@link #prepareStateGradients} and
+     * whatever makes {@link #accumulateStateGradientRows} safe to run on several ranges at once.
+     */
+    default void beginStateGradients(int batch) {
+        prepareStateGradients(batch);
+    }
+
+    /**
+     * Serial, before the row ranges of a backward sweep ({@link PcNetwork#backwardSweep}), where
+     * the targets' errors are computed during the sweep: makes {@link #accumulateStateGradientRows}
+     * safe to run on several ranges at once whatever those errors turn out to be.
+     */
+    default void beginBackward(int batch) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
+    /** {@link #accumulateStateGradient} for rows [r0, r1) of {@code source}'s gradient. */
+    default void accumulateStateGradientRows(Node source, int batch, int r0, int r1) {
+        throw new UnsupportedOperationException(name() + ": no row-range forms");
+    }
+
     /**
      * Writes (or, with {@code accumulate}, adds) {@code scale} times dF/dtheta, averaged over the
      * batch, into every parameter's gradient.

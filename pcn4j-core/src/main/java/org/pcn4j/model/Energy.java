@@ -46,6 +46,42 @@ public interface Energy {
      */
     boolean stateGradient(float[] eps, boolean epsNonZero, float[] grad, int len);
 
+    /**
+     * Whether this energy implements the row-range forms below ({@link #errorsRows} and the
+     * others), each giving rows [r0, r1) the values the whole-batch call gives them: the batch
+     * schedule ({@link ParallelSchedule#BATCH}) runs row ranges of a node on different threads at
+     * once and needs them; a network with a node whose energy says no runs {@code gemm} instead.
+     * The built-in energies say yes; an energy that says yes and overrides {@link #settle} must
+     * override {@link #settleRows} too.
+     */
+    default boolean rowwise() {
+        return false;
+    }
+
+    /** {@link #initialState} for rows [r0, r1) of a {@code size}-wide batch. */
+    default void initialStateRows(float[] mu, float[] x, int r0, int r1, int size) {
+        throw new UnsupportedOperationException(id() + ": no row-range forms");
+    }
+
+    /** {@link #settle} for rows [r0, r1); returns true when it wrote x. */
+    default boolean settleRows(float[] mu, float[] x, int r0, int r1, int size) {
+        return false;
+    }
+
+    /** {@link #errors} for rows [r0, r1): eps and {@code sampleEnergy[r]} of those rows only. */
+    default void errorsRows(float[] x, float[] mu, float[] eps, float[] sampleEnergy, float[] scratch, int r0, int r1,
+                            int size, float precision) {
+        throw new UnsupportedOperationException(id() + ": no row-range forms");
+    }
+
+    /**
+     * {@link #stateGradient} for entries [from, to) (whole rows); {@code epsNonZero} is the whole
+     * batch's. Returns false when the written share is exactly zero for every sample.
+     */
+    default boolean stateGradientRows(float[] eps, boolean epsNonZero, float[] grad, int from, int to) {
+        throw new UnsupportedOperationException(id() + ": no row-range forms");
+    }
+
     /** What a free node with this energy answers: its prediction (Gaussian) or its state (cross-entropy). */
     float[] answer(float[] state, float[] prediction);
 

@@ -23,21 +23,38 @@ final class GaussianEnergy implements Energy {
     @Override
     public void errors(float[] x, float[] mu, float[] eps, float[] sampleEnergy, float[] scratch, int batch, int size,
                        float precision) {
+        errorsRows(x, mu, eps, sampleEnergy, scratch, 0, batch, size, precision);
+    }
+
+    @Override
+    public boolean rowwise() {
+        return true;
+    }
+
+    @Override
+    public void initialStateRows(float[] mu, float[] x, int r0, int r1, int size) {
+        System.arraycopy(mu, r0 * size, x, r0 * size, (r1 - r0) * size);
+    }
+
+    @Override
+    public void errorsRows(float[] x, float[] mu, float[] eps, float[] sampleEnergy, float[] scratch, int r0, int r1,
+                           int size, float precision) {
         float pi = precision;
-        int len = batch * size;
-        float[] diff = scratch.length >= len ? scratch : new float[len];
+        int lo = r0 * size;
+        int hi = r1 * size;
+        float[] diff = scratch.length >= hi ? scratch : new float[hi];
         // The differences and errors in one loop C2 vectorizes; then the energies from the stored
         // differences, four rows at a time. Each row's energy is still one float sum in increasing
-        // j (the same bits as the plain loop), but the four sums are independent, so their adds
-        // overlap instead of each waiting on the one before. The plain loop was 3-7 % of a PC step
-        // (issue 12 profile, docs/step-speed.md).
-        for (int i = 0; i < len; i++) {
+        // j (the same bits as the plain loop, and whichever rows a call covers), but the four sums
+        // are independent, so their adds overlap instead of each waiting on the one before. The
+        // plain loop was 3-7 % of a PC step (issue 12 profile, docs/step-speed.md).
+        for (int i = lo; i < hi; i++) {
             float d = x[i] - mu[i];
             diff[i] = d;
             eps[i] = pi * d;
         }
-        int r = 0;
-        for (; r + 4 <= batch; r += 4) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
             int o0 = r * size;
             int o1 = o0 + size;
             int o2 = o1 + size;
@@ -61,7 +78,7 @@ final class GaussianEnergy implements Energy {
             sampleEnergy[r + 2] = 0.5f * pi * s2;
             sampleEnergy[r + 3] = 0.5f * pi * s3;
         }
-        for (; r < batch; r++) {
+        for (; r < r1; r++) {
             int o = r * size;
             float s = 0;
             for (int j = 0; j < size; j++) {
@@ -70,6 +87,12 @@ final class GaussianEnergy implements Energy {
             }
             sampleEnergy[r] = 0.5f * pi * s;
         }
+    }
+
+    @Override
+    public boolean stateGradientRows(float[] eps, boolean epsNonZero, float[] grad, int from, int to) {
+        System.arraycopy(eps, from, grad, from, to - from);
+        return epsNonZero;
     }
 
     @Override

@@ -180,20 +180,51 @@ final class LayerSchedule {
             return;
         }
         if (mode == ParallelSchedule.AUTO) {
-            int b = net.batch();
-            int n = tasks(p);
-            long[] c = new long[n];
-            long[] elems = new long[n];
-            for (int i = 0; i < n; i++) {
-                c[i] = cost(p, i, b);
-                elems[i] = elementwise(p, i, b);
-            }
-            if (!model.prefersLayers(p, c, elems, threads)) {
+            long[][] ce = costs(p);
+            if (!model.prefersLayers(p, ce[0], ce[1], threads)) {
                 serial.run();
                 return;
             }
         }
         layered(p, threads);
+    }
+
+    /** The modelled cost of each task of p and its elementwise part, as {c, elementwise}. */
+    private long[][] costs(Phase p) {
+        int b = net.batch();
+        int n = tasks(p);
+        long[] c = new long[n];
+        long[] elems = new long[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = cost(p, i, b);
+            elems[i] = elementwise(p, i, b);
+        }
+        return new long[][] {c, elems};
+    }
+
+    /**
+     * For {@code auto}: whether this call of an inference phase should run by rows of the batch
+     * ({@link BatchSchedule}) rather than as gemm or layers, by the cost model.
+     */
+    boolean prefersRows(Phase p, int threads) {
+        long[][] ce = costs(p);
+        return model.prefersRows(p, ce[0], ce[1], threads, net.batch());
+    }
+
+    /**
+     * For {@code auto}: whether the feedforward chain over {@code init} should run by rows: its
+     * tasks are the nodes' products (the stale ones) and their elementwise work, one after another.
+     */
+    boolean prefersRowsForInit(List<Node> init, int threads) {
+        int b = net.batch();
+        long[] c = new long[init.size()];
+        long[] elems = new long[init.size()];
+        for (int i = 0; i < c.length; i++) {
+            Node n = init.get(i);
+            elems[i] = 2 * elements(new Node[] {n}, b);
+            c[i] = predictionCost(new Node[] {n}, b) + elems[i];
+        }
+        return model.prefersRows(null, c, elems, threads, b);
     }
 
     private void layered(Phase p, int threads) {
@@ -230,7 +261,7 @@ final class LayerSchedule {
             case PREDICTIONS: return elements(targetGroups[i], b);
             case ERRORS: return elements(targetGroups[i], b);
             case PREDICTIONS_ERRORS: return 2 * elements(targetGroups[i], b);
-            case STATE_GRADIENTS: return elements(sourceGroups[i], b);
+            case STATE_GRADIENTS: return freeElements(sourceGroups[i], b);
             case WEIGHT_GRADIENTS: return 0;
             default: return ScheduleModel.STEP_MACS * stepSize(i);
         }
@@ -322,6 +353,17 @@ final class LayerSchedule {
         return c * ScheduleModel.ELEM_MACS;
     }
 
+    /** {@link #elements} of the free nodes only: a clamped node's state gradient is not computed (no work). */
+    private static long freeElements(Node[] group, int batch) {
+        long c = 0;
+        for (Node n : group) {
+            if (!n.clamped) {
+                c += (long) batch * n.size();
+            }
+        }
+        return c * ScheduleModel.ELEM_MACS;
+    }
+
     private static long predictionCost(Node[] group, int batch) {
         long c = elements(group, batch);
         for (Node n : group) {
@@ -335,7 +377,7 @@ final class LayerSchedule {
     }
 
     private long gradientCost(int g, int batch) {
-        long c = elements(sourceGroups[g], batch);
+        long c = freeElements(sourceGroups[g], batch);
         for (Node n : sourceGroups[g]) {
             if (n.clamped) {
                 continue;

@@ -17,24 +17,37 @@ import org.pcn4j.PcnException;
  *       is a chain and stays {@code gemm};</li>
  *   <li>{@link #AUTO}: per phase call, the one a cost model predicts faster (gemm unless layers
  *       wins by a margin); the same choices every run.</li>
+ *   <li>{@link #BATCH}: the inference phases (the feedforward initialization, the predictions with
+ *       the errors, the state gradients) split the batch instead of the products: each thread runs
+ *       every node and edge of the phase on its own rows, one hand-off per phase instead of one
+ *       per product (inference is independent per sample). A product's rows keep the whole
+ *       product's arithmetic ({@code Kernels#sgemmRows}). The weight update (full-batch products)
+ *       runs as under {@code auto}, and so does everything in a network with an edge, an energy or
+ *       a kernel backend without row-range forms ({@link Edge#rowwise()}), or with a batch too
+ *       small for two ranges of 8 rows.</li>
  * </ul>
  */
 public enum ParallelSchedule {
-    GEMM, LAYERS, AUTO;
+    GEMM, LAYERS, AUTO, BATCH;
 
-    /** The CLI's name: gemm, layers or auto. */
+    /** The CLI's name: gemm, layers, auto or batch. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses gemm, layers or auto (any case); anything else is a one-line {@link PcnException}. */
+    /** Parses gemm, layers, auto or batch (any case); anything else is a one-line {@link PcnException}. */
     public static ParallelSchedule parse(String s) {
+        return parse(s, "--parallel");
+    }
+
+    /** As {@link #parse(String)}, the error naming {@code option} (e.g. {@code --schedule}). */
+    public static ParallelSchedule parse(String s, String option) {
         String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (ParallelSchedule p : values()) {
             if (p.id().equals(v)) {
                 return p;
             }
         }
-        throw new PcnException("unknown --parallel value '" + s + "' (expected gemm, layers or auto)");
+        throw new PcnException("unknown " + option + " value '" + s + "' (expected gemm, layers, auto or batch)");
     }
 }

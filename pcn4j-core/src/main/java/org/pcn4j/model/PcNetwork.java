@@ -42,6 +42,10 @@ public final class PcNetwork {
     private ParallelSchedule parallel = ParallelSchedule.GEMM;
     /** The task groups of the layers and auto schedules, rebuilt when nodes or edges are added. */
     private LayerSchedule layers;
+    /** The batch schedule's state, rebuilt when nodes or edges are added. */
+    private BatchSchedule rows;
+    /** Whether the last feedforward initialization ran by rows: auto's backward sweep follows it (the same chain, reversed). */
+    private boolean initByRows;
     private TaskTimer taskTimer;
 
     public Node addNode(String name, int size, Energy energy, float precision) {
@@ -59,6 +63,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        rows = null;
         settlingPredictor = null;
         return n;
     }
@@ -87,6 +92,7 @@ public final class PcNetwork {
         order = null;
         capacity = 0;
         layers = null;
+        rows = null;
         settlingPredictor = null;
         return e;
     }
@@ -171,9 +177,17 @@ public final class PcNetwork {
         return parallel;
     }
 
-    /** What {@code auto} chose per phase so far, e.g. {@code predictions=layers errors=gemm ...} ({@code ?} while measuring). */
+    /**
+     * What {@code auto} chose per phase so far, e.g. {@code predictions=layers errors=gemm ...}
+     * ({@code ?} while measuring), after {@code inference=batch N} when N inference phases ran
+     * split by rows ({@code batch}).
+     */
     public String parallelChoices() {
-        return layers == null ? "" : layers.autoChoices();
+        String auto = layers == null ? "" : layers.autoChoices();
+        if (rows == null || rows.calls() == 0) {
+            return auto;
+        }
+        return "inference=batch " + rows.calls() + (auto.isEmpty() ? "" : " " + auto);
     }
 
     /** Receives per-task times of each phase; see {@link #setTaskTimer}. */
@@ -216,6 +230,41 @@ public final class PcNetwork {
     static long cpuNanos() {
         long t = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
         return t >= 0 ? t : System.nanoTime();
+    }
+
+    /**
+     * The batch schedule when it runs this call of {@code phase} (null: the feedforward chain, in
+     * the order {@code ord}): under {@code batch}, or under {@code auto} when the cost model
+     * prefers it; without a task timer, with threads and rows for two ranges or more
+     * ({@link BatchSchedule#ranges}), and row-range forms for every edge, energy and the backend.
+     */
+    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord) {
+        return batchSchedule(phase, ord, true);
+    }
+
+    /** As {@link #batchSchedule(LayerSchedule.Phase, List)}; without {@code ask}, auto does not consult the model. */
+    private BatchSchedule batchSchedule(LayerSchedule.Phase phase, List<Node> ord, boolean ask) {
+        if ((parallel != ParallelSchedule.BATCH && parallel != ParallelSchedule.AUTO) || taskTimer != null
+                || BatchSchedule.ranges(batch, Backends.threads()) < 2 || !BatchSchedule.supported(this)) {
+            return null;
+        }
+        if (parallel == ParallelSchedule.AUTO && ask) {
+            LayerSchedule s = layerSchedule();
+            boolean rowsWin = phase == null ? s.prefersRowsForInit(initNodes(ord), Backends.threads())
+                    : s.prefersRows(phase, Backends.threads());
+            if (!rowsWin) {
+                return null;
+            }
+        }
+        if (rows == null) {
+            rows = new BatchSchedule(this);
+        }
+        return rows;
+    }
+
+    /** How the layer schedule runs a phase: batch runs what it does not split by rows as auto. */
+    private ParallelSchedule layerMode() {
+        return parallel == ParallelSchedule.BATCH ? ParallelSchedule.AUTO : parallel;
     }
 
     /** The layer schedule to run phases with, or null for the plain node-by-node loops. */
@@ -463,6 +512,12 @@ public final class PcNetwork {
         }
         TaskTimer timer = taskTimer;
         List<Node> ord = topologicalOrder();
+        BatchSchedule bs = timer != null ? null : batchSchedule(null, ord);
+        initByRows = bs != null;
+        if (bs != null) {
+            bs.initFeedforward(ord, Backends.threads());
+            return;
+        }
         long[] nanos = timer == null ? null : new long[ord.size()];
         long[] costs = timer == null ? null : new long[ord.size()];
         for (int i = 0; i < ord.size(); i++) {
@@ -485,6 +540,17 @@ public final class PcNetwork {
         if (timer != null) {
             timer.phase("init", nanos, costs, costs); // a chain: its tasks run one after another
         }
+    }
+
+    /** The nodes of {@code ord} the feedforward initialization sets. */
+    private static List<Node> initNodes(List<Node> ord) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : ord) {
+            if (!n.clamped && n.hasPrediction() && !n.keepState) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /** x = mu (or the energy's minimum given mu) for one free node, its free units only under a mask. */
@@ -511,12 +577,17 @@ public final class PcNetwork {
      * are computed ({@link Energy#settle}), which another group's prediction would then race with.
      */
     public double computePredictionsAndErrors() {
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.PREDICTIONS_ERRORS, null);
+        if (bs != null) {
+            bs.predictionsAndErrors(true, true, Backends.threads());
+            return sumEnergies();
+        }
         LayerSchedule s = layerSchedule();
         if (s == null || settlingPredictor()) {
             computePredictions();
             return computeErrors();
         }
-        s.run(LayerSchedule.Phase.PREDICTIONS_ERRORS, parallel, Backends.threads(), () -> {
+        s.run(LayerSchedule.Phase.PREDICTIONS_ERRORS, layerMode(), Backends.threads(), () -> {
             predictionsInOrder();
             errorsInOrder();
         });
@@ -550,9 +621,14 @@ public final class PcNetwork {
 
     /** Recomputes mu for every node whose inputs changed. */
     public void computePredictions() {
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.PREDICTIONS, null);
+        if (bs != null) {
+            bs.predictionsAndErrors(true, false, Backends.threads());
+            return;
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.PREDICTIONS, parallel, Backends.threads(), this::predictionsInOrder);
+            s.run(LayerSchedule.Phase.PREDICTIONS, layerMode(), Backends.threads(), this::predictionsInOrder);
         } else {
             predictionsInOrder();
         }
@@ -586,9 +662,14 @@ public final class PcNetwork {
      * its energy minimum.
      */
     public double computeErrors() {
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.ERRORS, null);
+        if (bs != null) {
+            bs.predictionsAndErrors(false, true, Backends.threads());
+            return sumEnergies();
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.ERRORS, parallel, Backends.threads(), this::errorsInOrder);
+            s.run(LayerSchedule.Phase.ERRORS, layerMode(), Backends.threads(), this::errorsInOrder);
         } else {
             errorsInOrder();
         }
@@ -686,9 +767,14 @@ public final class PcNetwork {
 
     /** dF/dx for every free node: its own error minus what its outgoing edges send back. */
     public void computeStateGradients() {
+        BatchSchedule bs = batchSchedule(LayerSchedule.Phase.STATE_GRADIENTS, null);
+        if (bs != null) {
+            bs.stateGradients(Backends.threads());
+            return;
+        }
         LayerSchedule s = layerSchedule();
         if (s != null) {
-            s.run(LayerSchedule.Phase.STATE_GRADIENTS, parallel, Backends.threads(), this::stateGradientsInOrder);
+            s.run(LayerSchedule.Phase.STATE_GRADIENTS, layerMode(), Backends.threads(), this::stateGradientsInOrder);
         } else {
             stateGradientsInOrder();
         }
@@ -746,7 +832,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(scale, accumulate, null);
-            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, parallel, Backends.threads(), () -> gradientsInOrder(scale, accumulate));
+            s.run(LayerSchedule.Phase.WEIGHT_GRADIENTS, layerMode(), Backends.threads(), () -> gradientsInOrder(scale, accumulate));
         } else {
             gradientsInOrder(scale, accumulate);
         }
@@ -784,7 +870,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(scale, accumulate, step);
-            s.run(LayerSchedule.Phase.WEIGHT_UPDATE, parallel, Backends.threads(), () -> {
+            s.run(LayerSchedule.Phase.WEIGHT_UPDATE, layerMode(), Backends.threads(), () -> {
                 gradientsInOrder(scale, accumulate);
                 stepsInOrder(step);
             });
@@ -799,7 +885,7 @@ public final class PcNetwork {
         LayerSchedule s = layerSchedule();
         if (s != null) {
             s.weightArguments(1f, false, step);
-            s.run(LayerSchedule.Phase.WEIGHT_STEP, parallel, Backends.threads(), () -> stepsInOrder(step));
+            s.run(LayerSchedule.Phase.WEIGHT_STEP, layerMode(), Backends.threads(), () -> stepsInOrder(step));
         } else {
             stepsInOrder(step);
         }
@@ -822,13 +908,21 @@ public final class PcNetwork {
      * value and the output errors computed, sets each free hidden node's error to the backprop
      * signal -dL/dx (the sum of what its outgoing edges send back), in reverse topological order.
      * The weight gradients that follow are exactly backprop's. This is also what the
-     * fixed-prediction assumption converges to.
+     * fixed-prediction assumption converges to. Under {@code batch} (and under {@code auto} when
+     * the initialization before it ran by rows) each thread sweeps its own rows of the batch.
      */
     public void backwardSweep() {
         if (!isAcyclic()) {
             throw new PcnException("backpropagation needs an acyclic network");
         }
         List<Node> ord = topologicalOrder();
+        if (taskTimer == null && (parallel == ParallelSchedule.BATCH || (parallel == ParallelSchedule.AUTO && initByRows))) {
+            BatchSchedule bs = batchSchedule(LayerSchedule.Phase.STATE_GRADIENTS, ord, false);
+            if (bs != null) {
+                bs.backwardSweep(ord, Backends.threads());
+                return;
+            }
+        }
         for (int i = ord.size() - 1; i >= 0; i--) {
             Node n = ord.get(i);
             if (n.clamped || n.out.isEmpty()) {

@@ -33,8 +33,18 @@ final class ScheduleModel {
     /** layers must win by this fraction of the gemm time too. */
     static final double MARGIN = 0.05;
 
-    private final long[] calls = new long[LayerSchedule.Phase.values().length];
+    /**
+     * The batch schedule cuts a batch into ranges of at least this many rows: below it a product's
+     * micro-panels (6 or 8 rows) run part empty and the packed weights are streamed once per few rows.
+     */
+    static final int ROWS_MIN = 8;
+    /** Speed of a phase run on a range of the rows against the whole batch's (smaller products reuse B less). */
+    static final double ROWS_EFFICIENCY = 0.9;
+
+    /** Per phase (and a last slot for the feedforward chain): calls, layers calls, rows calls. */
+    private final long[] calls = new long[LayerSchedule.Phase.values().length + 1];
     private final long[] layersCalls = new long[calls.length];
+    private final long[] rowsCalls = new long[calls.length];
 
     /** True when layers is predicted faster than gemm for these tasks (costs and their elementwise parts). */
     boolean prefersLayers(LayerSchedule.Phase p, long[] cost, long[] elementwise, int threads) {
@@ -47,6 +57,45 @@ final class ScheduleModel {
             }
         }
         return layers;
+    }
+
+    /**
+     * True when running the tasks by rows of the batch (every task on every range, one hand-off)
+     * is predicted faster than both gemm and layers by the margin. {@code p} null is the
+     * feedforward chain (which layers cannot run: there only gemm competes). A true answer counts
+     * the call as a batch call; a false one leaves the counting to {@link #prefersLayers}, which
+     * the caller asks next (for the chain, the call is counted here as gemm).
+     */
+    boolean prefersRows(LayerSchedule.Phase p, long[] cost, long[] elementwise, int threads, int batch) {
+        double rows = rowsTime(cost, threads, batch);
+        double other = gemmTime(cost, elementwise, threads);
+        if (p != null) {
+            other = Math.min(other, layersTime(cost, splittable(p, cost, elementwise), threads) + HANDOFF_MACS);
+        }
+        boolean r = rows < other * (1 - MARGIN);
+        int slot = p == null ? calls.length - 1 : p.ordinal();
+        if (r || p == null) {
+            synchronized (this) {
+                calls[slot]++;
+                if (r) {
+                    rowsCalls[slot]++;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** batch: every task on each of min(P, batch / ROWS_MIN) ranges at once, one hand-off. */
+    static double rowsTime(long[] cost, int threads, int batch) {
+        int ways = Math.min(threads, batch / ROWS_MIN);
+        if (ways <= 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double total = 0;
+        for (long c : cost) {
+            total += c;
+        }
+        return total / (ways * ROWS_EFFICIENCY) + HANDOFF_MACS;
     }
 
     /** The part of each task that the kernels (or the optimizer's chunks) can split. */
@@ -115,20 +164,37 @@ final class ScheduleModel {
         return t + makespan;
     }
 
-    /** Per phase that auto ran: {@code NAME=layers L/N} or {@code NAME=gemm} (L of N calls ran layers). */
+    /**
+     * Per phase that auto ran: {@code NAME=gemm}, {@code NAME=layers}, {@code NAME=batch} when
+     * every call ran that way, else e.g. {@code NAME=layers 3/6} or {@code NAME=batch 4/6,layers 2/6}
+     * (calls of each non-gemm kind out of all); the feedforward chain is {@code init}.
+     */
     synchronized String choices() {
         StringBuilder sb = new StringBuilder();
-        for (LayerSchedule.Phase p : LayerSchedule.Phase.values()) {
-            long n = calls[p.ordinal()];
+        LayerSchedule.Phase[] phases = LayerSchedule.Phase.values();
+        for (int k = 0; k < calls.length; k++) {
+            int slot = k == 0 ? calls.length - 1 : k - 1; // the chain first, then the phases in order
+            long n = calls[slot];
             if (n == 0) {
                 continue;
             }
-            long l = layersCalls[p.ordinal()];
+            long l = layersCalls[slot];
+            long r = rowsCalls[slot];
             if (sb.length() > 0) {
                 sb.append(' ');
             }
-            sb.append(p.name().toLowerCase(Locale.ROOT)).append('=');
-            sb.append(l == 0 ? "gemm" : l == n ? "layers" : "layers " + l + "/" + n);
+            sb.append(slot == calls.length - 1 ? "init" : phases[slot].name().toLowerCase(Locale.ROOT)).append('=');
+            if (l == 0 && r == 0) {
+                sb.append("gemm");
+            } else if (l == n) {
+                sb.append("layers");
+            } else if (r == n) {
+                sb.append("batch");
+            } else {
+                String rs = r == 0 ? "" : "batch " + r + "/" + n;
+                String ls = l == 0 ? "" : "layers " + l + "/" + n;
+                sb.append(rs).append(r > 0 && l > 0 ? "," : "").append(ls);
+            }
         }
         return sb.toString();
     }

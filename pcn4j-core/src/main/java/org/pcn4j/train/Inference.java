@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.pcn4j.PcnException;
 import org.pcn4j.model.Node;
+import org.pcn4j.model.ParallelSchedule;
 import org.pcn4j.model.PcNetwork;
 import org.pcn4j.optim.Optimizer;
 import org.pcn4j.optim.OptimizerConfig;
@@ -303,7 +304,26 @@ public final class Inference {
         for (int i = 0; i < stateNodes.size(); i++) {
             stateActive[i] |= stateNodes.get(i).hasGradient();
         }
-        stateOptimizer.step(stateParams, lr, stateActive);
+        int threads = org.pcn4j.kernel.Backends.threads();
+        int b = net.batch();
+        int parts = Math.min(threads, b / 8); // the batch schedule's ranges (8 rows or more each)
+        Optimizer.Update u = net.parallel() == ParallelSchedule.BATCH && parts > 1
+                ? stateOptimizer.begin(stateParams, lr, stateActive) : null;
+        if (u != null) {
+            // The batch schedule: each thread moves its rows of every state (elementwise, so the
+            // same bits as one pass), instead of the caller alone between two row-split phases.
+            org.pcn4j.kernel.ParallelFor.run(parts, threads, part -> {
+                for (int i = 0; i < stateNodes.size(); i++) {
+                    if (stateActive[i]) {
+                        long size = stateNodes.get(i).size();
+                        long rows = stateParams.get(i).length() / size;
+                        u.apply(i, (int) (rows * part / parts * size), (int) (rows * (part + 1) / parts * size));
+                    }
+                }
+            });
+        } else {
+            stateOptimizer.step(stateParams, lr, stateActive);
+        }
         for (int i = 0; i < stateNodes.size(); i++) {
             if (stateActive[i]) {
                 stateNodes.get(i).touch();

@@ -42,4 +42,27 @@ class ScheduleModelTest {
         m.prefersLayers(SG, new long[] {PRODUCT}, new long[1], 2);
         assertEquals("state_gradients=layers 1/2", m.choices());
     }
+
+    /**
+     * Rows of the batch where the products are too small to split and too uneven for tasks (a
+     * 784-128-128-10 state-gradient phase), not where balanced tasks already fill the threads,
+     * nor on one thread or with too few rows; the feedforward chain (null phase) competes with gemm only.
+     */
+    @Test
+    void rowsWhereSmallUnevenTasksLeaveAThreadIdle() {
+        ScheduleModel m = new ScheduleModel();
+        long elem = 64 * 128 * ScheduleModel.ELEM_MACS;
+        long[] cost = {64 * 128 * 128 + elem, 64 * 10 * 128 + elem};
+        long[] elems = {elem, elem};
+        assertTrue(m.prefersRows(SG, cost, elems, 2, 64));
+        assertFalse(m.prefersRows(SG, cost, elems, 1, 64));
+        assertFalse(m.prefersRows(SG, cost, elems, 2, 8), "8 rows: one range of ROWS_MIN");
+        // Eight equal products: layers fills both threads with whole products and no row penalty.
+        long[] eight = {PRODUCT, PRODUCT, PRODUCT, PRODUCT, PRODUCT, PRODUCT, PRODUCT, PRODUCT};
+        assertFalse(m.prefersRows(SG, eight, new long[8], 2, 64));
+        // The chain of a small net: three products in turn, none split by the kernels.
+        assertTrue(m.prefersRows(null, new long[] {1L << 20, 1L << 20, 1L << 17}, new long[3], 2, 64));
+        // Calls answered no are counted by prefersLayers, which the schedule asks next.
+        assertEquals("init=batch state_gradients=batch", m.choices());
+    }
 }

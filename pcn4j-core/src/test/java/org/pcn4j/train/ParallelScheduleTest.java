@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The thread schedules change who runs each product, never the bits: weights after a few
- * training steps are identical for gemm and layers at 1, 2 and 3 threads, for pc and ipc, on a
+ * training steps are identical for gemm, layers, auto and batch at 1, 2 and 3 threads, for pc and ipc, on a
  * layered network (products large enough to be split by the kernels too), a graph with a cycle
  * and a fully connected block.
  */
@@ -191,6 +191,19 @@ class ParallelScheduleTest {
         checkAllSchedules("mlp", ParallelScheduleTest::mlp);
     }
 
+    /** bp's backward sweep runs by rows under batch (and under auto after an init by rows): the same bits. */
+    @Test
+    void backpropIsBitIdenticalUnderEverySchedule() {
+        List<float[]> ref = train(ParallelScheduleTest::mlp, Algorithm.BP, ParallelSchedule.GEMM, 1, 4);
+        assertFalse(java.util.Arrays.equals(ref.get(0), train(ParallelScheduleTest::mlp, Algorithm.BP, ParallelSchedule.GEMM, 1,
+                0).get(0)), "training changed nothing");
+        for (ParallelSchedule s : ParallelSchedule.values()) {
+            for (int threads = 1; threads <= 3; threads++) {
+                assertSameBits(ref, train(ParallelScheduleTest::mlp, Algorithm.BP, s, threads, 4), "mlp bp " + s.id() + " x" + threads);
+            }
+        }
+    }
+
     @Test
     void cyclicGraphIsBitIdenticalUnderEverySchedule() {
         checkAllSchedules("cyclic", ParallelScheduleTest::cyclic);
@@ -273,12 +286,110 @@ class ParallelScheduleTest {
         assertSameBits(ref, w, "profiled");
     }
 
+    /**
+     * The batch schedule really runs by rows where it can (and says so), and falls back where an
+     * edge has no row-range forms: training on the MLP and the cyclic graph reports its row phases,
+     * the block graph none.
+     */
+    @Test
+    void batchScheduleSplitsRowsWhereEveryEdgeCan() {
+        int saved = Backends.threads();
+        Backends.setThreads(2);
+        try {
+            for (Supplier<PcModel> make : List.<Supplier<PcModel>>of(ParallelScheduleTest::mlp, ParallelScheduleTest::cyclic,
+                    ParallelScheduleTest::block)) {
+                PcModel m = make.get();
+                TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC).parallel(ParallelSchedule.BATCH)
+                        .inference(InferenceConfig.builder().steps(3).lr(0.05).build())
+                        .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-3)).build();
+                Trainer t = new Trainer(m.network(), m.input(), m.output(), cfg);
+                t.step(new float[BATCH * m.input().size()], new float[BATCH * m.output().size()], BATCH);
+                String choices = m.network().parallelChoices();
+                boolean rows = m.network().edges(org.pcn4j.model.DenseBlock.class).isEmpty();
+                // init, then per step: state gradients and predictions with errors (3 steps), plus the first errors
+                assertEquals(rows, choices.startsWith("inference=batch 8"), choices);
+            }
+        } finally {
+            Backends.setThreads(saved);
+        }
+    }
+
+    /**
+     * Queries under batch: a free cross-entropy output (its state settles to softmax(mu) per
+     * row), an input clamped unit by unit, a state started by hand, Langevin-free inference: the
+     * states after inference are the same bits at 1, 2 and 3 threads as under gemm.
+     */
+    @Test
+    void batchScheduleQueriesAreBitIdentical() {
+        int batch = 29; // rows 9 + 10 + 10 on three threads: ranges that are not multiples of a kernel tile
+        List<float[]> ref = null;
+        for (ParallelSchedule s : new ParallelSchedule[] {ParallelSchedule.GEMM, ParallelSchedule.BATCH}) {
+            for (int threads = 1; threads <= 3; threads++) {
+                int saved = Backends.threads();
+                Backends.setThreads(threads);
+                try {
+                    Mlp m = new Mlp(new MlpSpec(new int[] {64, 90, 70, 10}, Activation.TANH, Activation.IDENTITY,
+                            Convention.PRE, Energy.CROSS_ENTROPY));
+                    m.initialize("default", 4);
+                    m.network().setParallel(s);
+                    SplittableRandom rng = new SplittableRandom(3);
+                    float[] x = new float[batch * 64];
+                    float[] mask = new float[batch * 64];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) rng.nextDouble(-1, 1);
+                        mask[i] = rng.nextInt(3) == 0 ? 0f : 1f;
+                    }
+                    org.pcn4j.model.Node hidden = m.network().nodes().get(1);
+                    float[] start = new float[batch * hidden.size()];
+                    for (int i = 0; i < start.length; i++) {
+                        start[i] = (float) rng.nextDouble(-0.5, 0.5);
+                    }
+                    Inference inf = new Inference(m.network(), InferenceConfig.builder().steps(6).lr(0.1).momentum(0.3).build());
+                    inf.query(java.util.Map.of(m.input(), x), java.util.Map.of(m.input(), mask),
+                            java.util.Map.of(hidden, start), batch, 6);
+                    List<float[]> states = new ArrayList<>();
+                    for (org.pcn4j.model.Node n : m.network().nodes()) {
+                        states.add(java.util.Arrays.copyOf(n.state(), batch * n.size()));
+                        states.add(java.util.Arrays.copyOf(n.prediction(), batch * n.size()));
+                    }
+                    double[] energies = new double[inf.energyTrace().size()];
+                    for (int i = 0; i < energies.length; i++) {
+                        energies[i] = inf.energyTrace().get(i)[0];
+                    }
+                    states.add(toFloats(energies));
+                    if (ref == null) {
+                        ref = states;
+                    } else {
+                        assertSameBits(ref, states, "query " + s.id() + " x" + threads);
+                    }
+                    if (s == ParallelSchedule.BATCH && threads > 1) {
+                        assertTrue(m.network().parallelChoices().startsWith("inference=batch"), m.network().parallelChoices());
+                    }
+                } finally {
+                    Backends.setThreads(saved);
+                }
+            }
+        }
+    }
+
+    /** The energies as float bits pairs (so assertSameBits compares doubles exactly). */
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[2 * d.length];
+        for (int i = 0; i < d.length; i++) {
+            long bits = Double.doubleToRawLongBits(d[i]);
+            f[2 * i] = Float.intBitsToFloat((int) (bits >>> 32));
+            f[2 * i + 1] = Float.intBitsToFloat((int) bits);
+        }
+        return f;
+    }
+
     @Test
     void unknownScheduleIsAOneLineError() {
         PcnException e = assertThrows(PcnException.class, () -> ParallelSchedule.parse("threads"));
-        assertEquals("unknown --parallel value 'threads' (expected gemm, layers or auto)", e.getMessage());
+        assertEquals("unknown --parallel value 'threads' (expected gemm, layers, auto or batch)", e.getMessage());
         assertEquals(ParallelSchedule.LAYERS, ParallelSchedule.parse(" Layers "));
-        assertArrayEquals(new ParallelSchedule[] {ParallelSchedule.GEMM, ParallelSchedule.LAYERS, ParallelSchedule.AUTO},
-                ParallelSchedule.values());
+        assertEquals(ParallelSchedule.BATCH, ParallelSchedule.parse("BATCH"));
+        assertArrayEquals(new ParallelSchedule[] {ParallelSchedule.GEMM, ParallelSchedule.LAYERS, ParallelSchedule.AUTO,
+            ParallelSchedule.BATCH}, ParallelSchedule.values());
     }
 }
