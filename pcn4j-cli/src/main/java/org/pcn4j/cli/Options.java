@@ -137,6 +137,12 @@ final class Options {
                         + " --hidden-precision, else off).")
         Boolean stateBacktrack;
 
+        @Option(names = "--state-precondition", negatable = true,
+                description = "Divide each node's state step by its own curvature (estimated every 50 batches by power"
+                        + " iteration): the stiffest node no longer sets every node's rate (SGD states; default: on with"
+                        + " --hidden-precision, else off).")
+        Boolean statePrecondition;
+
         @Option(names = "--state-momentum", paramLabel = "M",
                 description = "State SGD momentum (default: 0.1; 0.25 with --algorithm ipc in discriminative mode).")
         Double stateMomentum;
@@ -186,6 +192,9 @@ final class Options {
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();
             }
+            if (statePrecondition == null) {
+                statePrecondition = hiddenPrecision != null;
+            }
             if (stateBacktrack == null) {
                 // High hidden precisions make the fixed rate's safe range depend on the weights (it
                 // shrinks as they grow), so that recipe backtracks unless told not to.
@@ -194,7 +203,7 @@ final class Options {
         }
 
         InferenceConfig config() {
-            if (stateLr == null || stateMomentum == null || stateBacktrack == null) {
+            if (stateLr == null || stateMomentum == null || stateBacktrack == null || statePrecondition == null) {
                 throw new IllegalStateException("resolveDefaults before config");
             }
             steps(inferenceSteps, "--inference-steps");
@@ -203,7 +212,8 @@ final class Options {
                 throw new PcnException("--state-lr must be a finite number > 0, got " + stateLr);
             }
             return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
-                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack).build();
+                    .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack)
+                    .precondition(statePrecondition).build();
         }
     }
 

@@ -68,6 +68,7 @@ class HiddenPrecisionCliTest {
         assertEquals(0.5 / 1000, ((Number) config.get("state-lr")).doubleValue(), 1e-12);
         assertEquals(1000.0, ((Number) config.get("hidden-precision")).doubleValue());
         assertEquals(Boolean.TRUE, config.get("state-backtrack"), "the recipe backtracks by default");
+        assertEquals(Boolean.TRUE, config.get("state-precondition"), "and preconditions by default");
 
         // Without the flag the file's own precisions stand; an explicit --state-lr wins over 0.5 / pi.
         Path plain = dir.resolve("plain");
@@ -80,6 +81,7 @@ class HiddenPrecisionCliTest {
         Map<String, Object> c3 = Json.parseObject(Files.readString(given.resolve("config.json")));
         assertEquals(0.002, ((Number) c3.get("state-lr")).doubleValue(), 1e-12);
         assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(plain.resolve("config.json"))).get("state-backtrack"));
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(plain.resolve("config.json"))).get("state-precondition"));
         Path off = dir.resolve("off");
         assertEquals(0, train(off, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-backtrack").code());
         assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(off.resolve("config.json"))).get("state-backtrack"));

@@ -410,6 +410,14 @@ final class FitLoop {
         s.put("correct", correct);
         s.put("trainer_updates", trainer.updates());
         s.put("state_rate_factor", trainer.inference().rateFactor());
+        double[] curv = trainer.inference().curvatureState();
+        if (curv != null) {
+            List<Object> cl = new ArrayList<>();
+            for (double d : curv) {
+                cl.add(d);
+            }
+            s.put("node_curvature", cl);
+        }
         s.put("epoch_backtracks", epochBacktracks);
         out.onCheckpoint(new Checkpoint(s, now.weights, now.optimizer, kept == null ? null : kept.weights,
                 traceSum.save(), new ArrayList<>(records), trendBest));
@@ -442,6 +450,13 @@ final class FitLoop {
         offset = base;
         if (c.scalars.containsKey("state_rate_factor")) { // (absent from checkpoints before backtracking)
             trainer.inference().setRateFactor(c.number("state_rate_factor"));
+        }
+        if (c.scalars.get("node_curvature") instanceof List<?> cl) {
+            double[] curv = new double[cl.size()];
+            for (int i = 0; i < curv.length; i++) {
+                curv[i] = ((Number) cl.get(i)).doubleValue();
+            }
+            trainer.inference().setCurvatureState(curv);
         }
         new Snapshot(c.weights, c.optimizer, base).restore(trainer);
         good = Snapshot.take(trainer, base, withState);

@@ -38,6 +38,12 @@ public final class Inference {
     private double rateFactor = 1;
     private float[][] saved = new float[0][];
     private int backtracks;
+    /** Preconditioning: each free node's curvature relative to its precision, and the relaxations since the estimate. */
+    private double[] curvature;
+    private long sinceCurvature;
+
+    /** Batches (relaxations) between two curvature estimates of preconditioned inference. */
+    public static final int CURVATURE_EVERY = 50;
 
     /** Inference with the config's own state optimizer. */
     public Inference(PcNetwork net, InferenceConfig config) {
@@ -192,8 +198,19 @@ public final class Inference {
         if (backtrack) {
             rateFactor = Math.min(1, rateFactor * 1.1);
         }
+        boolean precondition = config.precondition() && hook == null && config.optimizer() == OptimizerConfig.Kind.SGD;
+        if (precondition) {
+            if (curvature == null || curvature.length != stateNodes.size() || sinceCurvature >= CURVATURE_EVERY) {
+                curvature = NodeCurvature.relative(net, stateNodes, 0x5eed + sinceCurvature);
+                sinceCurvature = 0;
+            }
+            sinceCurvature++;
+        }
         for (int t = 1; t <= steps; t++) {
             net.computeStateGradients();
+            if (precondition) {
+                precondition();
+            }
             if (hook != null) {
                 hook.afterStateGradients();
             }
@@ -250,6 +267,38 @@ public final class Inference {
             throw new IllegalArgumentException("rate factor must be in (0, 1], got " + factor);
         }
         rateFactor = factor;
+    }
+
+    /** Each free node's gradient divided by its relative curvature: its own safe step. */
+    private void precondition() {
+        int b = net.batch();
+        for (int i = 0; i < stateNodes.size(); i++) {
+            double c = curvature[i];
+            if (c != 1) {
+                float s = (float) (1 / c);
+                float[] g = stateNodes.get(i).gradient();
+                for (int j = 0, n = b * stateNodes.get(i).size(); j < n; j++) {
+                    g[j] *= s;
+                }
+            }
+        }
+    }
+
+    /** Preconditioning's state for a checkpoint: {relaxations since the estimate, then each node's curvature}, or null. */
+    public double[] curvatureState() {
+        if (curvature == null) {
+            return null;
+        }
+        double[] s = new double[curvature.length + 1];
+        s[0] = sinceCurvature;
+        System.arraycopy(curvature, 0, s, 1, curvature.length);
+        return s;
+    }
+
+    /** Restores {@link #curvatureState()}: a resumed run steps as the uninterrupted one would. */
+    public void setCurvatureState(double[] s) {
+        sinceCurvature = (long) s[0];
+        curvature = java.util.Arrays.copyOfRange(s, 1, s.length);
     }
 
     private void save() {

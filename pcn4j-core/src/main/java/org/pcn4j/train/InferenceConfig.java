@@ -8,15 +8,23 @@ import org.pcn4j.optim.OptimizerConfig;
  * energy changes by less than {@code energyTolerance} (relative; 0 disables early stopping).
  * With {@code backtrack}, a step that raises the energy is undone and the state rate halved
  * ({@link Inference#relax}): an adaptive step size, as JPC's ODE solvers have, for hidden
- * precisions or weights that make the fixed rate overshoot.
+ * precisions or weights that make the fixed rate overshoot. With {@code precondition}, each
+ * node's step is divided by its own curvature relative to its precision (NodeCurvature), so the
+ * stiffest node no longer sets every node's rate.
  * Build it with named fields: {@code InferenceConfig.builder().steps(20).lr(0.05).build()}.
  */
 public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
-                              double energyTolerance, boolean backtrack) {
-    /** A config without backtracking. */
+                              double energyTolerance, boolean backtrack, boolean precondition) {
+    /** A config without backtracking or preconditioning. */
     public InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
                            double energyTolerance) {
-        this(steps, optimizer, lr, momentum, energyTolerance, false);
+        this(steps, optimizer, lr, momentum, energyTolerance, false, false);
+    }
+
+    /** A config without preconditioning. */
+    public InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
+                           double energyTolerance, boolean backtrack) {
+        this(steps, optimizer, lr, momentum, energyTolerance, backtrack, false);
     }
 
     public InferenceConfig {
@@ -65,7 +73,7 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
     /** A builder starting from this config's values. */
     public Builder toBuilder() {
         return builder().steps(steps).optimizer(optimizer).lr(lr).momentum(momentum).energyTolerance(energyTolerance)
-                .backtrack(backtrack);
+                .backtrack(backtrack).precondition(precondition);
     }
 
     /** This config with another step count. */
@@ -81,6 +89,7 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
         private double momentum = 0.1;
         private double energyTolerance;
         private boolean backtrack;
+        private boolean precondition;
 
         private Builder() {}
 
@@ -123,8 +132,18 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
             return this;
         }
 
+        /**
+         * Divide each free node's state step by its curvature lambda_n / pi_n (at least 1), estimated
+         * every {@link Inference#CURVATURE_EVERY} batches by power iteration; SGD state optimizer
+         * only (Adam normalizes the step itself); off by default.
+         */
+        public Builder precondition(boolean precondition) {
+            this.precondition = precondition;
+            return this;
+        }
+
         public InferenceConfig build() {
-            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance, backtrack);
+            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance, backtrack, precondition);
         }
     }
 }

@@ -45,18 +45,29 @@ class ResumeTest {
         assertTrue(undone > 0, "the rate 2.4 overshoots: " + full.history());
     }
 
+    /** Preconditioned inference's curvature estimate (and its age) is part of the run's state too. */
+    @Test
+    void aPreconditionedRunResumesBitIdentical() {
+        resumesBitIdentical(0.3, false, true);
+    }
+
     private FitResult resumesBitIdentical(double stateLr) {
         return resumesBitIdentical(stateLr, false);
     }
 
     private FitResult resumesBitIdentical(double stateLr, boolean backtrack) {
+        return resumesBitIdentical(stateLr, backtrack, false);
+    }
+
+    private FitResult resumesBitIdentical(double stateLr, boolean backtrack, boolean precondition) {
         int threads = Backends.threads();
         Backends.setThreads(1);
         try {
             DatasetSplits data = FitTest.digits();
             // warmup-cosine: the schedule must continue at the right update, not restart.
             TrainConfig tc = TrainConfig.builder().algorithm(Algorithm.PC)
-                    .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0.5).backtrack(backtrack).build())
+                    .inference(InferenceConfig.builder().steps(4).lr(stateLr).momentum(0.5).backtrack(backtrack)
+                            .precondition(precondition).build())
                     .optimizer(OptimizerConfig.adamw(0.01)).schedule(Schedule.warmupCosine(1e-2, 5, 39, 0)).build();
             FitConfig fc = FitConfig.builder().epochs(3).batchSize(32).checkpointEvery(5).validation(0.1)
                     .keep(FitConfig.Keep.BEST).build();
