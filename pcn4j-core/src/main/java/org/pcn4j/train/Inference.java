@@ -22,6 +22,10 @@ import org.pcn4j.tensor.Ops;
  * generation and completion with any clamped nodes, per-unit masks and starting states
  * ({@link #query}), with Langevin noise for sampling ({@link #setLangevinNoise}). It records the
  * energy after every step ({@link #energyTrace()}).
+ *
+ * <p>Over 400 lines: the relaxation loop carries its step-size controls (backtracking, per-node
+ * preconditioning, the batch schedule's row split), and they share its state (the free nodes,
+ * their saved states, the rate factor) too closely to live apart without exposing it.
  */
 public final class Inference {
     private final PcNetwork net;
