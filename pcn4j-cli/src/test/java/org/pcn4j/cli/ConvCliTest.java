@@ -139,4 +139,15 @@ class ConvCliTest {
         assertTrue(r.out().contains("c4      128x2x2  hidden"), r.out());
         assertTrue(r.out().contains("147,584  conv2d kernel=3 padding=1 pool=max pool_size=2"), r.out());
     }
+
+    /** examples/conv-h256.yaml (the Fashion-MNIST benchmark CNN) builds with the parameter count its header states. */
+    @Test
+    void theFashionBenchmarkCnnHasTheStatedParameters() throws IOException {
+        Path yaml = Path.of("../examples/conv-h256.yaml");
+        assertTrue(Files.readString(yaml).contains(" 824,458 parameters."));
+        CliRunner.Result r = CliRunner.run("graph", "show", yaml.toString(), "--no-png");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("parameters: 824,458"), r.out());
+        assertTrue(r.out().contains("803,072"), r.out());
+    }
 }
