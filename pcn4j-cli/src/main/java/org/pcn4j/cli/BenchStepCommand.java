@@ -84,7 +84,7 @@ public final class BenchStepCommand implements Callable<Integer> {
     boolean simulationOnly;
 
     @Option(names = "--hidden-precision", paramLabel = "PI", description = {"Time train's --hidden-precision recipe:"
-            + " hidden precision PI, state rate 0.5/PI", "with backtracking and preconditioned inference (what the step costs with its state copies and curvature estimates)."})
+            + " hidden precision PI, state rate 1/PI", "with backtracking and preconditioned inference (what the step costs with its state copies and curvature estimates)."})
     Float hiddenPrecision;
 
     @Option(names = "--json", description = "One JSON object per line.")
@@ -369,7 +369,7 @@ public final class BenchStepCommand implements Callable<Integer> {
                     throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
                 }
                 ModelBuilder.withHiddenPrecision(model, hiddenPrecision);
-                cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP / hiddenPrecision)
+                cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
                         .backtrack(true).precondition(true).build());
             }
             trainer = new Trainer(model.network(), model.input(), model.output(), cfg.build());

@@ -88,7 +88,7 @@ final class Options {
 
         @Option(names = "--hidden-precision", paramLabel = "PI",
                 description = "Precision pi of every hidden node's energy pi/2 |x - mu|^2 (default: the graph file's,"
-                        + " else 1). A large pi, e.g. 1000 with the default --state-lr 0.5/PI, keeps the hidden states near"
+                        + " else 1). A large pi, e.g. 1000 with the default --state-lr 1/PI, keeps the hidden states near"
                         + " their predictions, so PC's weight updates approach backprop's (docs/conv.md, \"Precision\").")
         Float hiddenPrecision;
 
@@ -113,6 +113,8 @@ final class Options {
     static final class Inference {
         /** gamma pi, the default state rate's product with --hidden-precision. */
         static final double HIDDEN_PRECISION_STEP = 0.5;
+        /** The same with --state-precondition: steps relative to each node's own curvature. */
+        static final double HIDDEN_PRECISION_STEP_PRECONDITIONED = 1.0;
 
         @Option(names = "--algorithm", defaultValue = "pc", paramLabel = "ALG",
                 description = "pc, ipc, fpa, zil, pc-nudge or bp (default: ${DEFAULT-VALUE}).")
@@ -128,7 +130,7 @@ final class Options {
 
         @Option(names = "--state-lr", paramLabel = "GAMMA",
                 description = "State learning rate gamma (default: 0.03; 0.8 with --algorithm ipc in discriminative mode,"
-                        + " iPC's own recipe; 0.5/PI with --hidden-precision PI, any algorithm).")
+                        + " iPC's own recipe; with --hidden-precision PI, 1/PI, or 0.5/PI with --no-state-precondition).")
         Double stateLr;
 
         @Option(names = "--state-backtrack", negatable = true,
@@ -181,24 +183,35 @@ final class Options {
 
         /** As {@link #resolveDefaults(boolean)}, the state rate scaled to --hidden-precision when given. */
         void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision) {
+            resolveDefaults(ipcRecipe, hiddenPrecision, false);
+        }
+
+        /**
+         * {@code incremental}: iPC, which moves the weights inside every inference step, so neither
+         * backtracking nor preconditioning applies to it (they default to off).
+         */
+        void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision, boolean incremental) {
             InferenceConfig d = (ipcRecipe ? InferenceConfig.ipcBuilder() : InferenceConfig.builder()).build();
-            if (stateLr == null) {
-                // A hidden node of precision pi has curvature at least pi along its own error, so plain
-                // gradient steps need gamma pi < 2; 0.5 / pi halves the error per step and leaves room
-                // for the curvature the edges out of it add (chosen on Fashion-MNIST's validation split,
-                // BENCHMARKS.md, session 6).
-                stateLr = hiddenPrecision != null ? HIDDEN_PRECISION_STEP / hiddenPrecision : d.lr();
-            }
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();
             }
             if (statePrecondition == null) {
-                statePrecondition = hiddenPrecision != null;
+                statePrecondition = hiddenPrecision != null && !incremental;
+            }
+            if (stateLr == null) {
+                // A hidden node of precision pi has curvature at least pi along its own error, so plain
+                // gradient steps need gamma pi < 2 / (1 + sigma_max(J)^2) for the stiffest node; with
+                // preconditioning each node's step is relative to its own curvature and stable below 2,
+                // so gamma pi = 1 (a block-Jacobi step); without it 0.5 (chosen on Fashion-MNIST's
+                // validation split, BENCHMARKS.md, session 6).
+                stateLr = hiddenPrecision != null
+                        ? (statePrecondition ? HIDDEN_PRECISION_STEP_PRECONDITIONED : HIDDEN_PRECISION_STEP) / hiddenPrecision
+                        : d.lr();
             }
             if (stateBacktrack == null) {
                 // High hidden precisions make the fixed rate's safe range depend on the weights (it
                 // shrinks as they grow), so that recipe backtracks unless told not to.
-                stateBacktrack = hiddenPrecision != null;
+                stateBacktrack = hiddenPrecision != null && !incremental;
             }
         }
 

@@ -77,14 +77,18 @@ public final class TrainCommand implements Callable<Integer> {
         Algorithm alg = inference.parsedAlgorithm();
         boolean generative = model.generative();
         boolean ipcRecipe = !generative && alg == Algorithm.IPC; // iPC's own defaults (docs/defaults.md)
-        inference.resolveDefaults(ipcRecipe, model.hiddenPrecision());
-        if (alg == Algorithm.IPC && inference.stateBacktrack) {
-            // iPC moves the weights inside every inference step: undoing the states alone would be wrong.
-            if (commandSpec != null && commandSpec.commandLine().getParseResult().hasMatchedOption("--state-backtrack")) {
-                System.err.println("pcn4j: warning: --state-backtrack has no effect with --algorithm ipc"
-                        + " (it updates the weights inside each inference step)");
+        inference.resolveDefaults(ipcRecipe, model.hiddenPrecision(), alg == Algorithm.IPC);
+        if (alg == Algorithm.IPC) {
+            // iPC moves the weights inside every inference step: undoing or rescaling the states alone would be wrong.
+            for (String flag : new String[] {"--state-backtrack", "--state-precondition"}) {
+                boolean on = flag.equals("--state-backtrack") ? inference.stateBacktrack : inference.statePrecondition;
+                if (on && commandSpec != null && commandSpec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    System.err.println("pcn4j: warning: " + flag + " has no effect with --algorithm ipc"
+                            + " (it updates the weights inside each inference step)");
+                }
             }
             inference.stateBacktrack = false;
+            inference.statePrecondition = false;
         }
         FitConfig fc = loop.config(generative);
         if (shardData != null) {

@@ -15,7 +15,8 @@ import org.pcn4j.util.Json;
 
 /**
  * {@code train --hidden-precision PI}: every hidden node gets precision pi (the input and target
- * keep theirs), a graph's model file records it, the state rate defaults to 0.5 / pi unless given,
+ * keep theirs), a graph's model file records it, the state rate defaults to 1 / pi (0.5 / pi without
+ * preconditioning) unless given,
  * backtracking inference is on unless turned off, and a bad value is a one-line error.
  */
 class HiddenPrecisionCliTest {
@@ -65,12 +66,12 @@ class HiddenPrecisionCliTest {
         assertEquals(1.0, ((Number) node(graph, "image").get("precision")).doubleValue());
         assertEquals(1.0, ((Number) node(graph, "label").get("precision")).doubleValue());
         Map<String, Object> config = Json.parseObject(Files.readString(out.resolve("config.json")));
-        assertEquals(0.5 / 1000, ((Number) config.get("state-lr")).doubleValue(), 1e-12);
+        assertEquals(1.0 / 1000, ((Number) config.get("state-lr")).doubleValue(), 1e-12, "preconditioned: gamma pi = 1");
         assertEquals(1000.0, ((Number) config.get("hidden-precision")).doubleValue());
         assertEquals(Boolean.TRUE, config.get("state-backtrack"), "the recipe backtracks by default");
         assertEquals(Boolean.TRUE, config.get("state-precondition"), "and preconditions by default");
 
-        // Without the flag the file's own precisions stand; an explicit --state-lr wins over 0.5 / pi.
+        // Without the flag the file's own precisions stand; an explicit --state-lr wins over 1 / pi.
         Path plain = dir.resolve("plain");
         assertEquals(0, train(plain, "--graph", g.toString()).code());
         String g2 = SafeTensors.read(plain.resolve("model.safetensors")).metadata().get("graph");
@@ -85,6 +86,10 @@ class HiddenPrecisionCliTest {
         Path off = dir.resolve("off");
         assertEquals(0, train(off, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-backtrack").code());
         assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(off.resolve("config.json"))).get("state-backtrack"));
+        Path plainSteps = dir.resolve("plain-steps");
+        assertEquals(0, train(plainSteps, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-precondition").code());
+        assertEquals(0.5 / 100, ((Number) Json.parseObject(Files.readString(plainSteps.resolve("config.json")))
+                .get("state-lr")).doubleValue(), 1e-12, "one global rate: gamma pi = 0.5");
     }
 
     /**
