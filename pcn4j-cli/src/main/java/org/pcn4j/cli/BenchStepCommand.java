@@ -368,7 +368,7 @@ public final class BenchStepCommand implements Callable<Integer> {
                 if (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision)) {
                     throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
                 }
-                ModelBuilder.withHiddenPrecision(model, hiddenPrecision);
+                model.setHiddenPrecision(hiddenPrecision);
                 cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
                         .backtrack(true).precondition(true).build());
             }

@@ -40,26 +40,17 @@ final class ModelBuilder {
         Built b = buildModel(o, alg, data, seed, spec);
         Float pi = o.hiddenPrecision();
         if (pi != null) {
-            withHiddenPrecision(b.model(), pi);
+            // (A graph's spec has it already; a layered or loaded model gets it here.)
+            b.model().setHiddenPrecision(pi);
         }
         return b;
     }
 
     /**
-     * Sets every hidden node's precision (not the input's or the target's). A graph's spec is
-     * rewritten too, so its model file records the precision it was trained with; a layered
-     * model's file has no field for it (its predictions do not depend on it: at equilibrium with
-     * only the input clamped every error is zero).
+     * The spec with every hidden node's precision set to {@code pi}, so a graph's model file records
+     * the precision it was trained with; a layered model's file has no field for it (its predictions
+     * do not depend on it: at equilibrium with only the input clamped every error is zero).
      */
-    static void withHiddenPrecision(PcModel model, float pi) {
-        for (Node n : model.network().nodes()) {
-            if (n != model.input() && n != model.output()) {
-                n.setPrecision(pi);
-            }
-        }
-    }
-
-    /** The spec with every hidden node's precision set to {@code pi}. */
     static GraphSpec withHiddenPrecision(GraphSpec gs, Float pi) {
         if (pi == null) {
             return gs;

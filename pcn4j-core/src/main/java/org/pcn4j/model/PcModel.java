@@ -19,4 +19,16 @@ public interface PcModel {
 
     /** A short description for logs, e.g. "64-128-10" or "graph image-h1-h2-label". */
     String describe();
+
+    /**
+     * Sets the precision pi of every node but the input and the output (the hidden nodes): large pi
+     * keeps the hidden states near their predictions, so PC's weight update tends to backprop's.
+     */
+    default void setHiddenPrecision(float pi) {
+        for (Node n : network().nodes()) {
+            if (n != input() && n != output()) {
+                n.setPrecision(pi);
+            }
+        }
+    }
 }

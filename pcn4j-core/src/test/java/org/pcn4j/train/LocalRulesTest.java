@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Convention;
-import org.pcn4j.model.DenseEdge;
 import org.pcn4j.model.Energy;
 import org.pcn4j.model.EnergyChecks;
 import org.pcn4j.model.Mlp;
@@ -110,39 +109,17 @@ class LocalRulesTest {
         Mlp mlp = new Mlp(spec);
         mlp.initialize("xavier", 3);
         mlp.output().setPrecision(outputPrecision);
-        for (org.pcn4j.model.Node n : mlp.network().nodes()) {
-            if (n != mlp.input() && n != mlp.output()) {
-                n.setPrecision(hiddenPrecision);
-            }
-        }
+        mlp.setHiddenPrecision(hiddenPrecision);
         int batch = 8;
-        SplittableRandom rng = new SplittableRandom(9);
-        float[] x = new float[batch * 6];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        float[] y = new float[batch * 4];
-        for (int s = 0; s < batch; s++) {
-            y[s * 4 + rng.nextInt(4)] = 1f;
-        }
+        float[][] xy = TrainFixtures.batch(6, 4, batch, 9);
+        float[] x = xy[0];
+        float[] y = xy[1];
         double[][] bp = new ReferenceMlp(mlp).gradients(x, y, batch);
         TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC)
                 .inference(InferenceConfig.builder().steps(steps).lr(stateLr).momentum(0).build())
                 .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build();
         Trainer t = new Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
         t.step(x, y, batch);
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int l = 0; l < mlp.depth(); l++) {
-            DenseEdge e = mlp.layers().get(l);
-            float[] gw = e.weightGrad().data();
-            for (int i = 0; i < gw.length; i++) {
-                dot += gw[i] * bp[l][i];
-                na += (double) gw[i] * gw[i];
-                nb += bp[l][i] * bp[l][i];
-            }
-        }
-        return new double[] {dot / Math.sqrt(na * nb), Math.sqrt(na / nb)};
+        return TrainFixtures.againstBackprop(mlp, bp);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.DenseEdge;
@@ -23,25 +22,12 @@ class PreconditionTest {
 
     private static Mlp mlp(Activation f, float hidden) {
         Mlp m = Mlp.builder().sizes(6, 10, 8, 4).activation(f).init("xavier", 3).build();
-        for (Node n : m.network().nodes()) {
-            if (n != m.input() && n != m.output()) {
-                n.setPrecision(hidden);
-            }
-        }
+        m.setHiddenPrecision(hidden);
         return m;
     }
 
     private static float[][] batch() {
-        SplittableRandom rng = new SplittableRandom(9);
-        float[] x = new float[BATCH * 6];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        float[] y = new float[BATCH * 4];
-        for (int s = 0; s < BATCH; s++) {
-            y[s * 4 + rng.nextInt(4)] = 1f;
-        }
-        return new float[][] {x, y};
+        return TrainFixtures.batch(6, 4, BATCH, 9);
     }
 
     /** sigma_max(W)^2 of a row-major rows x cols matrix, by many power iterations in double. */
@@ -109,23 +95,13 @@ class PreconditionTest {
                         .precondition(precondition).build())
                 .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build());
         Trainer.StepResult r = t.step(b[0], b[1], BATCH);
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int l = 0; l < m.depth(); l++) {
-            float[] gw = m.layers().get(l).weightGrad().data();
-            for (int i = 0; i < gw.length; i++) {
-                dot += gw[i] * bp[l][i];
-                na += (double) gw[i] * gw[i];
-                nb += bp[l][i] * bp[l][i];
-            }
-        }
+        double[] vsBp = TrainFixtures.againstBackprop(m, bp);
         List<double[]> trace = t.energyTrace();
         int rises = 0;
         for (int i = 1; i < trace.size(); i++) {
             rises += trace.get(i)[0] > trace.get(i - 1)[0] * (1 + 1e-6) ? 1 : 0;
         }
-        return new double[] {dot / Math.sqrt(na * nb), Math.sqrt(na / nb), r.finalEnergy() / r.initialEnergy(), rises};
+        return new double[] {vsBp[0], vsBp[1], r.finalEnergy() / r.initialEnergy(), rises};
     }
 
     /** The rate that blows up as one global rate (LocalRulesTest: gamma pi = 0.5 on this net) settles when preconditioned. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.DenseEdge;
@@ -21,16 +20,7 @@ class VariantsTest {
     }
 
     private static float[][] batch() {
-        SplittableRandom rng = new SplittableRandom(2);
-        float[] x = new float[BATCH * 6];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        float[] y = new float[BATCH * 4];
-        for (int s = 0; s < BATCH; s++) {
-            y[s * 4 + rng.nextInt(4)] = 1f;
-        }
-        return new float[][] {x, y};
+        return TrainFixtures.batch(6, 4, BATCH, 2);
     }
 
     private static Trainer trainer(Mlp m, Algorithm a, int steps, Nudge nudge, double beta) {
