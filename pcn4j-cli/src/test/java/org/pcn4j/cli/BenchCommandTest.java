@@ -53,12 +53,16 @@ class BenchCommandTest {
                 "no microkernel line in: " + out);
     }
 
+    /** Runs a bench command that must succeed and returns its --json rows, one object per line. */
+    private static java.util.List<java.util.Map<String, Object>> jsonRows(String... args) {
+        CliRunner.Result r = CliRunner.run(args);
+        assertEquals(0, r.code(), r.err());
+        return r.out().trim().lines().map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+    }
+
     @Test
     void stepPrintsOneJsonLinePerCase() {
-        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json");
-        assertEquals(0, r.code(), r.err());
-        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        java.util.List<java.util.Map<String, Object>> lines = jsonRows("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json");
         assertEquals(2, lines.size());
         assertEquals("bp", lines.get(1).get("algorithm"));
         assertEquals(1.0, ((Number) lines.get(1).get("ratio_to_bp")).doubleValue());
@@ -66,9 +70,7 @@ class BenchCommandTest {
             assertTrue(((Number) l.get("step_us")).doubleValue() > 0, l.toString());
             assertTrue(((Number) l.get("mflop")).doubleValue() > 0, l.toString());
         }
-        r = CliRunner.run("bench", "step", "--fully-connected", "16-8-4", "--seconds", "0.02", "--json");
-        assertEquals(0, r.code(), r.err());
-        lines = r.out().trim().lines().map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        lines = jsonRows("bench", "step", "--fully-connected", "16-8-4", "--seconds", "0.02", "--json");
         assertEquals(5, lines.size());
         assertEquals("fc block, self", lines.get(0).get("model"));
         for (java.util.Map<String, Object> l : lines) {
@@ -85,9 +87,7 @@ class BenchCommandTest {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "step", "--models", "16-8-4",
                     "--seconds", "0.05", "--json"));
             args.addAll(java.util.List.of(extra));
-            CliRunner.Result r = CliRunner.run(args.toArray(new String[0]));
-            assertEquals(0, r.code(), r.err());
-            java.util.Map<String, Object> pc = org.pcn4j.util.Json.parseObject(r.out().trim().lines().findFirst().orElseThrow());
+            java.util.Map<String, Object> pc = jsonRows(args.toArray(new String[0])).get(0);
             assertEquals("pc", pc.get("algorithm"));
             assertTrue(((Number) pc.get("step_us")).doubleValue() > 0, pc.toString());
             flops.add(pc.get("mflop"));
@@ -101,12 +101,9 @@ class BenchCommandTest {
     /** --parallel: PC at 1 thread, each schedule at --threads, BP at --threads, then the labelled simulation. */
     @Test
     void stepParallelComparesSchedulesInOneRun() {
-        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
+        java.util.List<java.util.Map<String, Object>> lines = jsonRows("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
                 "--parallel", "gemm,layers,auto", "--json");
-        assertEquals(0, r.code(), r.err());
-        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
-        assertEquals(5 + 3, lines.size(), r.out());
+        assertEquals(5 + 3, lines.size(), lines.toString());
         String[] cases = {"pc gemm 1", "pc gemm 2", "pc layers 2", "pc auto 2", "bp gemm 2"};
         for (int i = 0; i < 5; i++) {
             java.util.Map<String, Object> l = lines.get(i);
@@ -125,12 +122,9 @@ class BenchCommandTest {
     /** --simulation-only: no timed cases, the simulation's three rows with the profile's fractions. */
     @Test
     void stepParallelSimulationOnly() {
-        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--threads", "2",
+        java.util.List<java.util.Map<String, Object>> lines = jsonRows("bench", "step", "--models", "16-8-8-4", "--threads", "2",
                 "--parallel", "layers", "--simulation-only", "--json");
-        assertEquals(0, r.code(), r.err());
-        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
-        assertEquals(3, lines.size(), r.out());
+        assertEquals(3, lines.size(), lines.toString());
         for (java.util.Map<String, Object> l : lines) {
             assertTrue(((Number) l.get("layers_speedup")).doubleValue() > 0, l.toString());
             assertTrue(((Number) l.get("step_ms_1_thread")).doubleValue() > 0, l.toString());
@@ -142,18 +136,15 @@ class BenchCommandTest {
     /** --schedule: every algorithm's step under one thread schedule, said in the JSON rows; a bad value is one line. */
     @Test
     void stepScheduleRunsEveryAlgorithmUnderIt() {
-        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
+        java.util.List<java.util.Map<String, Object>> lines = jsonRows("bench", "step", "--models", "16-8-8-4", "--seconds", "0.05", "--threads", "2",
                 "--schedule", "batch", "--json");
-        assertEquals(0, r.code(), r.err());
-        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
-        assertEquals(2, lines.size(), r.out());
+        assertEquals(2, lines.size(), lines.toString());
         for (java.util.Map<String, Object> l : lines) {
             assertEquals("batch", l.get("parallel"), l.toString());
             assertEquals(2, ((Number) l.get("threads")).intValue(), l.toString());
             assertTrue(((Number) l.get("step_us")).doubleValue() > 0, l.toString());
         }
-        r = CliRunner.run("bench", "step", "--models", "16-8-4", "--schedule", "rows");
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--schedule", "rows");
         assertEquals(1, r.code(), r.err());
         assertEquals("pcn4j: error: unknown --schedule value 'rows' (expected gemm, layers, auto or batch)", r.err().trim());
     }
@@ -170,17 +161,14 @@ class BenchCommandTest {
 
     @Test
     void stepCpuTimeNeedsOneThreadAndMarksItsRows() {
-        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json",
+        java.util.List<java.util.Map<String, Object>> lines = jsonRows("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--json",
                 "--threads", "1", "--cpu-time");
-        assertEquals(0, r.code(), r.err());
-        java.util.List<java.util.Map<String, Object>> lines = r.out().trim().lines()
-                .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
         assertEquals(2, lines.size());
         for (java.util.Map<String, Object> l : lines) {
             assertEquals("thread-cpu", l.get("clock"), l.toString());
             assertTrue(((Number) l.get("step_us")).doubleValue() > 0, l.toString());
         }
-        r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--threads", "2", "--cpu-time");
+        CliRunner.Result r = CliRunner.run("bench", "step", "--models", "16-8-4", "--seconds", "0.05", "--threads", "2", "--cpu-time");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("--cpu-time: needs --threads 1"), r.err());
     }
