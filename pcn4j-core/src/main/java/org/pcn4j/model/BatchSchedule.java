@@ -77,6 +77,17 @@ final class BatchSchedule {
         return (int) ((long) b * i / parts);
     }
 
+    /** One phase's work on rows [r0, r1) of range {@code part}. */
+    private interface RowTask {
+        void run(int part, int r0, int r1);
+    }
+
+    /** Runs {@code task} on each of {@code parts} row ranges of a batch of b rows (counted as one call). */
+    private void forRows(int b, int parts, int threads, RowTask task) {
+        calls++;
+        ParallelFor.run(parts, threads, p -> task.run(p, rowStart(b, parts, p), rowStart(b, parts, p + 1)));
+    }
+
     private void ensureFlags(int nodes, int parts) {
         if (settled.length != nodes || (nodes > 0 && settled[0].length != parts)) {
             settled = new boolean[nodes][parts];
@@ -132,10 +143,7 @@ final class BatchSchedule {
             n.touch(); // as initNode does after x = mu: later edges from n see a new version
         }
         int parts = ranges(b, threads);
-        calls++;
-        ParallelFor.run(parts, threads, p -> {
-            int r0 = rowStart(b, parts, p);
-            int r1 = rowStart(b, parts, p + 1);
+        forRows(b, parts, threads, (p, r0, r1) -> {
             for (int i = 0; i < count; i++) {
                 if (!init[i]) {
                     continue;
@@ -176,10 +184,7 @@ final class BatchSchedule {
         }
         int parts = ranges(b, threads);
         ensureFlags(count, parts);
-        calls++;
-        ParallelFor.run(parts, threads, p -> {
-            int r0 = rowStart(b, parts, p);
-            int r1 = rowStart(b, parts, p + 1);
+        forRows(b, parts, threads, (p, r0, r1) -> {
             if (predictions) {
                 for (int i = 0; i < count; i++) {
                     Node n = nodes.get(i);
@@ -249,10 +254,7 @@ final class BatchSchedule {
         }
         int parts = ranges(b, threads);
         ensureFlags(count, parts);
-        calls++;
-        ParallelFor.run(parts, threads, p -> {
-            int r0 = rowStart(b, parts, p);
-            int r1 = rowStart(b, parts, p + 1);
+        forRows(b, parts, threads, (p, r0, r1) -> {
             for (int i = count - 1; i >= 0; i--) {
                 if (!sweep[i]) {
                     continue;
@@ -294,10 +296,7 @@ final class BatchSchedule {
         int count = nodes.size();
         int parts = ranges(b, threads);
         ensureFlags(count, parts);
-        calls++;
-        ParallelFor.run(parts, threads, p -> {
-            int r0 = rowStart(b, parts, p);
-            int r1 = rowStart(b, parts, p + 1);
+        forRows(b, parts, threads, (p, r0, r1) -> {
             for (int i = 0; i < count; i++) {
                 Node n = nodes.get(i);
                 if (!n.clamped) {
