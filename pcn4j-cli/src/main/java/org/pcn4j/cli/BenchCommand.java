@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code pcn4j bench ...}: quick, time-boxed speed checks of the building blocks. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure the speed of pcn4j's kernels on this machine.",
-        subcommands = {BenchCommand.Gemm.class, BenchStepCommand.class, BenchConvCommand.class})
+        description = "Measure the speed of pcn4j's kernels on this machine (gemm, step, conv), and how close PC's gradients come to backprop's (gradient).",
+        subcommands = {BenchCommand.Gemm.class, BenchStepCommand.class, BenchConvCommand.class, BenchGradientCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

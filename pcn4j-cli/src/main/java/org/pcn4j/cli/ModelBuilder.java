@@ -39,9 +39,10 @@ final class ModelBuilder {
     static Built build(Options.Model o, Algorithm alg, DatasetSplits data, long seed, CommandSpec spec) {
         Built b = buildModel(o, alg, data, seed, spec);
         Float pi = o.hiddenPrecision();
+        float growth = o.precisionGrowth();
         if (pi != null) {
             // (A graph's spec has it already; a layered or loaded model gets it here.)
-            b.model().setHiddenPrecision(pi);
+            b.model().setHiddenPrecision(pi, growth);
         }
         return b;
     }
@@ -51,14 +52,19 @@ final class ModelBuilder {
      * the precision it was trained with; a layered model's file has no field for it (its predictions
      * do not depend on it: at equilibrium with only the input clamped every error is zero).
      */
-    static GraphSpec withHiddenPrecision(GraphSpec gs, Float pi) {
+    static GraphSpec withHiddenPrecision(GraphSpec gs, Options.Model o) {
+        Float pi = o.hiddenPrecision();
+        float growth = o.precisionGrowth();
         if (pi == null) {
             return gs;
         }
+        // The graph itself says how far each node is from the output (PcModel.setHiddenPrecision).
+        Graph g = new Graph(gs);
+        g.setHiddenPrecision(pi, growth);
         List<org.pcn4j.graph.NodeSpec> nodes = new ArrayList<>();
         for (org.pcn4j.graph.NodeSpec n : gs.nodes()) {
-            nodes.add(n.role() == org.pcn4j.graph.Role.HIDDEN
-                    ? new org.pcn4j.graph.NodeSpec(n.name(), n.size(), n.role(), n.energy(), pi, n.shape()) : n);
+            nodes.add(n.role() == org.pcn4j.graph.Role.HIDDEN ? new org.pcn4j.graph.NodeSpec(n.name(), n.size(), n.role(),
+                    n.energy(), g.node(n.name()).precision(), n.shape()) : n);
         }
         return new GraphSpec(nodes, gs.edges());
     }
@@ -87,7 +93,7 @@ final class ModelBuilder {
         if (generative && o.graph != null) {
             // A generative graph file: the label is its input node (clamped to the one-hot label in
             // training), the image its target (clamped to the data in training, predicted otherwise).
-            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o.hiddenPrecision());
+            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o);
             Graph g = new Graph(gs);
             checkFitsGenerative(g, data, "--graph " + o.graph);
             g.initialize(o.init, seed);
@@ -100,8 +106,7 @@ final class ModelBuilder {
                         + data.features() + " values in " + data.name() + ") to the label (" + data.classes()
                         + " classes), e.g. " + data.features() + "-128-128-" + data.classes());
             }
-            Graph g = new Graph(withHiddenPrecision(Generative.spec(sizes, Activation.parse(o.activation)),
-                    o.hiddenPrecision()));
+            Graph g = new Graph(withHiddenPrecision(Generative.spec(sizes, Activation.parse(o.activation)), o));
             g.initialize(o.init, seed);
             o.model = join(sizes);
             return new Built(g, affine);
@@ -112,7 +117,7 @@ final class ModelBuilder {
             return new Built(loaded.model(), loaded.affine());
         }
         if (o.graph != null) {
-            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o.hiddenPrecision());
+            GraphSpec gs = withHiddenPrecision(GraphFiles.load(o.graph), o);
             Graph g = new Graph(gs);
             checkFits(g, data, "--graph " + o.graph);
             g.initialize(o.init, seed);

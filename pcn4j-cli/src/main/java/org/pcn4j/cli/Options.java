@@ -92,6 +92,26 @@ final class Options {
                         + " their predictions, so PC's weight updates approach backprop's (docs/conv.md, \"Precision\").")
         Float hiddenPrecision;
 
+        @Option(names = "--precision-growth", paramLabel = "G",
+                description = "With --hidden-precision PI: each hidden node's precision PI G^k, k its edges from the"
+                        + " output beyond the first, so lower layers are stiffer and inference carries the output's"
+                        + " error down in fewer steps (default: 1, every hidden node PI; docs/conv.md, \"Precision\").")
+        Float precisionGrowth;
+
+        /** The checked --precision-growth, 1 when not given. */
+        float precisionGrowth() {
+            if (precisionGrowth == null) {
+                return 1f;
+            }
+            if (!(precisionGrowth > 0) || Float.isInfinite(precisionGrowth)) {
+                throw new PcnException("--precision-growth must be a finite number > 0, got " + precisionGrowth);
+            }
+            if (hiddenPrecision == null) {
+                throw new PcnException("--precision-growth scales --hidden-precision; give --hidden-precision PI with it");
+            }
+            return precisionGrowth;
+        }
+
         /** The checked --hidden-precision, or null when not given. */
         Float hiddenPrecision() {
             if (hiddenPrecision != null && (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision))) {
@@ -181,6 +201,9 @@ final class Options {
             resolveDefaults(ipcRecipe, null);
         }
 
+        /** --hidden-precision when given (preconditioned steps are relative to it), else 0. */
+        double referencePrecision;
+
         /** As {@link #resolveDefaults(boolean)}, the state rate scaled to --hidden-precision when given. */
         void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision) {
             resolveDefaults(ipcRecipe, hiddenPrecision, false);
@@ -192,6 +215,9 @@ final class Options {
          */
         void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision, boolean incremental) {
             InferenceConfig d = (ipcRecipe ? InferenceConfig.ipcBuilder() : InferenceConfig.builder()).build();
+            // With --precision-growth the hidden precisions differ; the preconditioned step stays
+            // relative to PI (the rate PI gamma), as with equal precisions.
+            referencePrecision = hiddenPrecision != null ? hiddenPrecision : 0;
             if (stateMomentum == null) {
                 stateMomentum = d.momentum();
             }
@@ -226,7 +252,7 @@ final class Options {
             }
             return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
                     .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack)
-                    .precondition(statePrecondition).build();
+                    .precondition(statePrecondition).referencePrecision(referencePrecision).build();
         }
     }
 

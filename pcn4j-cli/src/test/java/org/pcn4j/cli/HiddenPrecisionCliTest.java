@@ -93,6 +93,35 @@ class HiddenPrecisionCliTest {
     }
 
     /**
+     * {@code --precision-growth G}: the hidden node next to the target keeps PI, each edge further
+     * multiplies it by G (the model file records each), the state rate stays 1/PI; without
+     * --hidden-precision, or with G <= 0, a one-line error.
+     */
+    @Test
+    void precisionGrowthMultipliesThePrecisionPerEdgeAwayFromTheTarget() throws IOException {
+        Path g = dir.resolve("g.yaml");
+        Files.writeString(g, GRAPH);
+        Path out = dir.resolve("grown");
+        CliRunner.Result r = train(out, "--graph", g.toString(), "--hidden-precision", "300", "--precision-growth", "5");
+        assertEquals(0, r.code(), r.err());
+        String graph = SafeTensors.read(out.resolve("model.safetensors")).metadata().get("graph");
+        assertEquals(300.0, ((Number) node(graph, "h2").get("precision")).doubleValue());
+        assertEquals(1500.0, ((Number) node(graph, "h1").get("precision")).doubleValue());
+        assertEquals(1.0, ((Number) node(graph, "image").get("precision")).doubleValue());
+        Map<String, Object> config = Json.parseObject(Files.readString(out.resolve("config.json")));
+        assertEquals(5.0, ((Number) config.get("precision-growth")).doubleValue());
+        assertEquals(1.0 / 300, ((Number) config.get("state-lr")).doubleValue(), 1e-12, "relative to PI");
+
+        CliRunner.Result alone = train(dir.resolve("alone"), "--graph", g.toString(), "--precision-growth", "5");
+        assertEquals(1, alone.code());
+        assertTrue(alone.err().contains("--precision-growth") && alone.err().contains("--hidden-precision"), alone.err());
+        assertEquals(1, alone.err().strip().lines().count(), alone.err());
+        CliRunner.Result bad = train(dir.resolve("bad"), "--hidden-precision", "10", "--precision-growth", "0");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--precision-growth must be a finite number > 0"), bad.err());
+    }
+
+    /**
      * The precision shapes PC's training (a layered model too: its hidden nodes are the graph's)
      * and not backprop's, which never relaxes the hidden states.
      */

@@ -205,7 +205,7 @@ public final class Inference {
         boolean precondition = config.precondition() && hook == null && config.optimizer() == OptimizerConfig.Kind.SGD;
         if (precondition) {
             if (curvature == null || curvature.length != stateNodes.size() || sinceCurvature >= CURVATURE_EVERY) {
-                curvature = NodeCurvature.relative(net, stateNodes, 0x5eed + sinceCurvature);
+                curvature = NodeCurvature.relative(net, stateNodes, 0x5eed + sinceCurvature, config.referencePrecision());
                 sinceCurvature = 0;
             }
             sinceCurvature++;

@@ -10,11 +10,20 @@ import org.pcn4j.optim.OptimizerConfig;
  * ({@link Inference#relax}): an adaptive step size, as JPC's ODE solvers have, for hidden
  * precisions or weights that make the fixed rate overshoot. With {@code precondition}, each
  * node's step is divided by its own curvature relative to its precision (NodeCurvature), so the
- * stiffest node no longer sets every node's rate.
+ * stiffest node no longer sets every node's rate; a {@code referencePrecision} P > 0 makes it relative
+ * to P instead (step lr P / lambda_n), so that nodes of different precisions share one relative rate
+ * lr P (precisions that grow away from the target, {@link org.pcn4j.model.PcModel#setHiddenPrecision(float, float)}).
  * Build it with named fields: {@code InferenceConfig.builder().steps(20).lr(0.05).build()}.
  */
 public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
-                              double energyTolerance, boolean backtrack, boolean precondition) {
+                              double energyTolerance, boolean backtrack, boolean precondition,
+                              double referencePrecision) {
+    /** A config whose preconditioned steps are relative to each node's own precision. */
+    public InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
+                           double energyTolerance, boolean backtrack, boolean precondition) {
+        this(steps, optimizer, lr, momentum, energyTolerance, backtrack, precondition, 0);
+    }
+
     /** A config without backtracking or preconditioning. */
     public InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double lr, double momentum,
                            double energyTolerance) {
@@ -36,6 +45,9 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
         }
         if (momentum < 0 || momentum >= 1) {
             throw new PcnException("state momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(referencePrecision >= 0) || Double.isInfinite(referencePrecision)) {
+            throw new PcnException("reference precision must be a finite number >= 0, got " + referencePrecision);
         }
     }
 
@@ -73,7 +85,7 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
     /** A builder starting from this config's values. */
     public Builder toBuilder() {
         return builder().steps(steps).optimizer(optimizer).lr(lr).momentum(momentum).energyTolerance(energyTolerance)
-                .backtrack(backtrack).precondition(precondition);
+                .backtrack(backtrack).precondition(precondition).referencePrecision(referencePrecision);
     }
 
     /** This config with another step count. */
@@ -90,6 +102,7 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
         private double energyTolerance;
         private boolean backtrack;
         private boolean precondition;
+        private double referencePrecision;
 
         private Builder() {}
 
@@ -142,8 +155,20 @@ public record InferenceConfig(int steps, OptimizerConfig.Kind optimizer, double 
             return this;
         }
 
+        /**
+         * With {@link #precondition}: each node's step is {@code lr P / max(pi_n, lambda_n)} for this P
+         * instead of {@code lr pi_n / max(pi_n, lambda_n)}, one relative rate {@code lr P} for nodes of
+         * different precisions; 0 (the default): each node's own precision. Equal precisions P give
+         * the same steps either way.
+         */
+        public Builder referencePrecision(double referencePrecision) {
+            this.referencePrecision = referencePrecision;
+            return this;
+        }
+
         public InferenceConfig build() {
-            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance, backtrack, precondition);
+            return new InferenceConfig(steps, optimizer, lr, momentum, energyTolerance, backtrack, precondition,
+                    referencePrecision);
         }
     }
 }

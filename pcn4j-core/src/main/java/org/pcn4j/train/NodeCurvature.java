@@ -23,10 +23,11 @@ final class NodeCurvature {
 
     /**
      * {@code lambda_n / pi_n} (at least 1) for each of {@code nodes} at the network's current states,
-     * which are left exactly as found (predictions and errors recomputed). {@code seed} fixes the
+     * which are left exactly as found (predictions and errors recomputed); with {@code reference} P > 0,
+     * {@code max(pi_n, lambda_n) / P} instead (the same numbers when pi_n = P). {@code seed} fixes the
      * start vectors, so the estimate is the same at any thread count.
      */
-    static double[] relative(PcNetwork net, List<Node> nodes, long seed) {
+    static double[] relative(PcNetwork net, List<Node> nodes, long seed, double reference) {
         int b = net.batch();
         double[] out = new double[nodes.size()];
         SplittableRandom rng = new SplittableRandom(seed);
@@ -74,7 +75,7 @@ final class NodeCurvature {
             }
             System.arraycopy(keep, 0, x, 0, len);
             n.touch();
-            out[i] = Math.max(1, lambda / n.precision());
+            out[i] = reference > 0 ? Math.max(n.precision(), lambda) / reference : Math.max(1, lambda / n.precision());
         }
         net.computePredictionsAndErrors();
         return out;

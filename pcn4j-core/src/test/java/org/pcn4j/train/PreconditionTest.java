@@ -74,7 +74,7 @@ class PreconditionTest {
                 .schedule(Schedule.constant(0.0)).build());
         t.step(b[0], b[1], BATCH); // clamps the batch and sets the states by a feedforward pass
         List<Node> hidden = List.of(m.network().nodes().get(1), m.network().nodes().get(2));
-        double[] rel = NodeCurvature.relative(m.network(), hidden, 1);
+        double[] rel = NodeCurvature.relative(m.network(), hidden, 1, 0);
         // x1's block: 100 I + 100 W2^T W2; x2's: 100 I + 1 * W3^T W3 (the output's precision is 1).
         DenseEdge w2 = m.layers().get(1);
         DenseEdge w3 = m.layers().get(2);
