@@ -11,7 +11,6 @@ import org.pcn4j.PcnException;
 import org.pcn4j.data.Batches;
 import org.pcn4j.data.DatasetSplits;
 import org.pcn4j.data.Datasets;
-import org.pcn4j.data.Normalization;
 import org.pcn4j.model.Edge;
 import org.pcn4j.model.Parameter;
 import org.pcn4j.model.PcModel;
@@ -72,14 +71,8 @@ final class BenchGradientCommand implements Runnable {
             throw new PcnException("--algorithm bp is the reference; give the rule to compare with it (pc, ipc, pc-nudge, fpa, zil)");
         }
         inference.resolveDefaults(!model.generative() && alg == Algorithm.IPC, model.hiddenPrecision(), alg == Algorithm.IPC);
-        if (alg == Algorithm.IPC) {
-            inference.stateBacktrack = false;
-            inference.statePrecondition = false;
-        }
         DatasetSplits splits = Datasets.load(data.dataset, data.dataDir, null, ProgressBar.onTerminal(null));
-        splits = splits.withNormalization(model.normalize.equalsIgnoreCase("auto")
-                ? (splits.normalization() == Normalization.SCALE01 ? Normalization.SYMMETRIC : splits.normalization())
-                : Normalization.parse(model.normalize));
+        splits = splits.withNormalization(TrainCommand.resolveNormalization(model.normalize, splits));
         ModelBuilder.Built built = ModelBuilder.build(model, alg, splits, seed, spec);
         PcModel net = built.model();
         if (!net.network().isAcyclic()) {

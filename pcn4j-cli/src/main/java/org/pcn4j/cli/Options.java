@@ -211,7 +211,8 @@ final class Options {
 
         /**
          * {@code incremental}: iPC, which moves the weights inside every inference step, so neither
-         * backtracking nor preconditioning applies to it (they default to off).
+         * backtracking nor preconditioning applies to it: both end up off, given or not (the state
+         * rate is chosen first, from the flags as given).
          */
         void resolveDefaults(boolean ipcRecipe, Float hiddenPrecision, boolean incremental) {
             InferenceConfig d = (ipcRecipe ? InferenceConfig.ipcBuilder() : InferenceConfig.builder()).build();
@@ -238,6 +239,11 @@ final class Options {
                 // High hidden precisions make the fixed rate's safe range depend on the weights (it
                 // shrinks as they grow), so that recipe backtracks unless told not to.
                 stateBacktrack = hiddenPrecision != null && !incremental;
+            }
+            if (incremental) {
+                // Undoing or rescaling the states alone would be wrong when the weights moved with them.
+                stateBacktrack = false;
+                statePrecondition = false;
             }
         }
 
