@@ -116,15 +116,8 @@ class ParallelScheduleTest {
             int in = model.input().size();
             int out = model.output().size();
             for (int s = 0; s < steps; s++) {
-                float[] x = new float[BATCH * in];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) rng.nextDouble(-1, 1);
-                }
-                float[] y = new float[BATCH * out];
-                for (int b = 0; b < BATCH; b++) {
-                    y[b * out + rng.nextInt(out)] = 1f;
-                }
-                t.step(x, y, BATCH);
+                float[][] xy = TrainFixtures.batch(in, out, BATCH, rng);
+                t.step(xy[0], xy[1], BATCH);
             }
             List<float[]> w = new ArrayList<>();
             for (Edge e : model.network().edges()) {

@@ -74,16 +74,7 @@ class PrecisionGrowthTest {
                         .referencePrecision(100).build())
                 .optimizer(OptimizerConfig.sgd(0)).schedule(Schedule.constant(0.0)).build());
         t.step(b[0], b[1], BATCH);
-        float[] g = m.layers().get(0).weightGrad().data();
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < g.length; i++) {
-            dot += g[i] * bp[i];
-            na += (double) g[i] * g[i];
-            nb += bp[i] * bp[i];
-        }
-        return new double[] {dot / Math.sqrt(na * nb), Math.sqrt(na / nb)};
+        return TrainFixtures.againstReference(m.layers().get(0).weightGrad().data(), bp);
     }
 
     @Test

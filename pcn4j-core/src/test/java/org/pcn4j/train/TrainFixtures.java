@@ -9,7 +9,11 @@ final class TrainFixtures {
 
     /** {x, y}: inputs uniform in [-1, 1] (batch x inputs) and one-hot targets (batch x classes), from {@code seed}. */
     static float[][] batch(int inputs, int classes, int batch, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        return batch(inputs, classes, batch, new SplittableRandom(seed));
+    }
+
+    /** As {@link #batch(int, int, int, long)}, drawn from {@code rng} (successive batches of one stream). */
+    static float[][] batch(int inputs, int classes, int batch, SplittableRandom rng) {
         float[] x = new float[batch * inputs];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rng.nextDouble(-1, 1);
@@ -26,17 +30,30 @@ final class TrainFixtures {
      * against {@code bp} ({@link ReferenceMlp#gradients}), over all layers' weights.
      */
     static double[] againstBackprop(Mlp m, double[][] bp) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
+        double[] sums = new double[3];
         for (int l = 0; l < m.depth(); l++) {
-            float[] gw = m.layers().get(l).weightGrad().data();
-            for (int i = 0; i < gw.length; i++) {
-                dot += gw[i] * bp[l][i];
-                na += (double) gw[i] * gw[i];
-                nb += bp[l][i] * bp[l][i];
-            }
+            addDots(m.layers().get(l).weightGrad().data(), bp[l], sums);
         }
-        return new double[] {dot / Math.sqrt(na * nb), Math.sqrt(na / nb)};
+        return cosineAndRatio(sums);
+    }
+
+    /** {cosine, norm ratio |g| / |ref|} of one gradient against a reference. */
+    static double[] againstReference(float[] g, double[] ref) {
+        double[] sums = new double[3];
+        addDots(g, ref, sums);
+        return cosineAndRatio(sums);
+    }
+
+    /** Adds {g.ref, g.g, ref.ref} to {@code sums}. */
+    private static void addDots(float[] g, double[] ref, double[] sums) {
+        for (int i = 0; i < g.length; i++) {
+            sums[0] += g[i] * ref[i];
+            sums[1] += (double) g[i] * g[i];
+            sums[2] += ref[i] * ref[i];
+        }
+    }
+
+    private static double[] cosineAndRatio(double[] sums) {
+        return new double[] {sums[0] / Math.sqrt(sums[1] * sums[2]), Math.sqrt(sums[1] / sums[2])};
     }
 }
