@@ -84,7 +84,7 @@ public final class BenchStepCommand implements Callable<Integer> {
     boolean simulationOnly;
 
     @Option(names = "--hidden-precision", paramLabel = "PI", description = {"Time train's --hidden-precision recipe:"
-            + " hidden precision PI, state rate 1/PI", "with backtracking and preconditioned inference (what the step costs with its state copies and curvature estimates)."})
+            + " hidden precision PI, state rate 1/PI", "with backtracking, preconditioned inference and offset states (what the step costs with its state copies, curvature", "estimates and offset passes)."})
     Float hiddenPrecision;
 
     @Option(names = "--json", description = "One JSON object per line.")
@@ -370,7 +370,7 @@ public final class BenchStepCommand implements Callable<Integer> {
                 }
                 model.setHiddenPrecision(hiddenPrecision);
                 cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
-                        .backtrack(true).precondition(true).build());
+                        .backtrack(true).precondition(true).offsetStates(true).build());
             }
             trainer = new Trainer(model.network(), model.input(), model.output(), cfg.build());
             float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);

@@ -165,6 +165,13 @@ final class Options {
                         + " --hidden-precision, else off).")
         Boolean statePrecondition;
 
+        @Option(names = "--state-offsets", negatable = true,
+                description = "Move each hidden node's offset from its feedforward state, not the state, and take its"
+                        + " error from the offset: errors far below the states' float32 resolution (high precisions"
+                        + " grown by --precision-growth) keep their digits (default: on with --hidden-precision,"
+                        + " else off).")
+        Boolean stateOffsets;
+
         @Option(names = "--state-momentum", paramLabel = "M",
                 description = "State SGD momentum (default: 0.1; 0.25 with --algorithm ipc in discriminative mode).")
         Double stateMomentum;
@@ -235,6 +242,11 @@ final class Options {
                         ? (statePrecondition ? HIDDEN_PRECISION_STEP_PRECONDITIONED : HIDDEN_PRECISION_STEP) / hiddenPrecision
                         : d.lr();
             }
+            if (stateOffsets == null) {
+                // A hidden error is about 1/pi of the signal it carries: at the precisions the recipe
+                // grows (10^5 and above) it falls through float32's grid next to states of order one.
+                stateOffsets = hiddenPrecision != null;
+            }
             if (stateBacktrack == null) {
                 // High hidden precisions make the fixed rate's safe range depend on the weights (it
                 // shrinks as they grow), so that recipe backtracks unless told not to.
@@ -248,7 +260,8 @@ final class Options {
         }
 
         InferenceConfig config() {
-            if (stateLr == null || stateMomentum == null || stateBacktrack == null || statePrecondition == null) {
+            if (stateLr == null || stateMomentum == null || stateBacktrack == null || statePrecondition == null
+                    || stateOffsets == null) {
                 throw new IllegalStateException("resolveDefaults before config");
             }
             steps(inferenceSteps, "--inference-steps");
@@ -258,7 +271,7 @@ final class Options {
             }
             return InferenceConfig.builder().steps(inferenceSteps).optimizer(OptimizerConfig.Kind.parse(stateOptimizer))
                     .lr(stateLr).momentum(stateMomentum).energyTolerance(energyTolerance).backtrack(stateBacktrack)
-                    .precondition(statePrecondition).referencePrecision(referencePrecision).build();
+                    .precondition(statePrecondition).referencePrecision(referencePrecision).offsetStates(stateOffsets).build();
         }
     }
 

@@ -70,6 +70,7 @@ class HiddenPrecisionCliTest {
         assertEquals(1000.0, ((Number) config.get("hidden-precision")).doubleValue());
         assertEquals(Boolean.TRUE, config.get("state-backtrack"), "the recipe backtracks by default");
         assertEquals(Boolean.TRUE, config.get("state-precondition"), "and preconditions by default");
+        assertEquals(Boolean.TRUE, config.get("state-offsets"), "and moves offsets by default");
 
         // Without the flag the file's own precisions stand; an explicit --state-lr wins over 1 / pi.
         Path plain = dir.resolve("plain");
@@ -86,6 +87,10 @@ class HiddenPrecisionCliTest {
         Path off = dir.resolve("off");
         assertEquals(0, train(off, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-backtrack").code());
         assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(off.resolve("config.json"))).get("state-backtrack"));
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(plain.resolve("config.json"))).get("state-offsets"));
+        Path noOffsets = dir.resolve("no-offsets");
+        assertEquals(0, train(noOffsets, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-offsets").code());
+        assertEquals(Boolean.FALSE, Json.parseObject(Files.readString(noOffsets.resolve("config.json"))).get("state-offsets"));
         Path plainSteps = dir.resolve("plain-steps");
         assertEquals(0, train(plainSteps, "--graph", g.toString(), "--hidden-precision", "100", "--no-state-precondition").code());
         assertEquals(0.5 / 100, ((Number) Json.parseObject(Files.readString(plainSteps.resolve("config.json")))

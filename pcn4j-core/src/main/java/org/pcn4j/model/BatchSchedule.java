@@ -220,7 +220,18 @@ final class BatchSchedule {
         int size = n.size();
         Energy en = n.energy();
         settled[i][p] = !n.clamped && en.settleRows(n.mu, n.x, r0, r1, size);
-        en.errorsRows(n.x, n.mu, n.eps, n.sampleEnergy, n.prob, r0, r1, size, n.precision());
+        float[] x = n.x;
+        float[] mu = n.mu;
+        if (n.offsetLive()) {
+            float[] gap = n.anchorGap; // as PcNetwork#nodeErrors, for these rows
+            float[] a = n.anchor;
+            for (int j = r0 * size, hi = r1 * size; j < hi; j++) {
+                gap[j] = mu[j] - a[j];
+            }
+            x = n.offset;
+            mu = gap;
+        }
+        en.errorsRows(x, mu, n.eps, n.sampleEnergy, n.prob, r0, r1, size, n.precision());
         float[] eps = n.eps;
         boolean nz = false;
         for (int j = r0 * size, hi = r1 * size; j < hi; j++) {

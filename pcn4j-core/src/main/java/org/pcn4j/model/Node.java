@@ -45,6 +45,16 @@ public final class Node {
     boolean epsNonZero;
     /** False when grad is known to be exactly zero, so the state need not move. */
     boolean gradNonZero;
+    /**
+     * Offset states ({@link #beginOffset}): x = anchor + offset, with the error taken from the offset
+     * so that it keeps its own precision, not the rounding of x. Null until first used.
+     */
+    float[] anchor;
+    float[] offset;
+    /** mu - anchor, the scratch of the offset error. */
+    float[] anchorGap;
+    /** The {@link #version} the offsets were last applied at; any other write of x (and touch) ends them. */
+    long offsetVersion = -1;
 
     Node(String name, int size, Energy energy, float precision) {
         this(name, new int[] {size}, energy, precision);
@@ -184,6 +194,60 @@ public final class Node {
     /** Marks the state as changed. */
     public void touch() {
         version++;
+    }
+
+    /**
+     * Starts offset states for the next relaxation: anchor = x (the first {@code batch} rows), offset
+     * = 0, and returns the offset array, which a state optimizer then moves in place of x (call
+     * {@link #applyOffset} after each move). Why: with a high precision pi a node's error x - mu is
+     * about 1/pi of the signal it carries, and next to states of order one float32 rounds x to a
+     * grid (2^-24 relative) that such an error falls through; held as an offset from the anchor (the
+     * feedforward state, equal to mu there) the error keeps float32's relative precision at any pi.
+     * Only for a free Gaussian node without a unit mask, whose error is x - mu; the same arithmetic
+     * in exact numbers as moving x itself.
+     */
+    public float[] beginOffset(int batch) {
+        if (!(energy instanceof GaussianEnergy) || mask != null || clamped) {
+            throw new IllegalStateException("node " + name + ": offset states need a free Gaussian node without a mask");
+        }
+        int n = batch * size;
+        if (anchor == null || anchor.length < n) {
+            anchor = new float[x.length];
+            offset = new float[x.length];
+            anchorGap = new float[x.length];
+        }
+        System.arraycopy(x, 0, anchor, 0, n);
+        java.util.Arrays.fill(offset, 0, n, 0f);
+        offsetVersion = version;
+        return offset;
+    }
+
+    /** Whether offset states may be used for this node ({@link #beginOffset}). */
+    public boolean offsetCapable() {
+        return energy instanceof GaussianEnergy && mask == null && !clamped;
+    }
+
+    /** x = anchor + offset for the first {@code batch} rows after the offset moved; marks the state changed. */
+    public void applyOffset(int batch) {
+        int n = batch * size;
+        float[] a = anchor;
+        float[] d = offset;
+        float[] s = x;
+        for (int j = 0; j < n; j++) {
+            s[j] = a[j] + d[j];
+        }
+        touch();
+        offsetVersion = version;
+    }
+
+    /** Ends offset states: later errors are x - mu again. */
+    public void endOffset() {
+        offsetVersion = -1;
+    }
+
+    /** True while the state is anchor + offset and nothing else wrote it since. */
+    boolean offsetLive() {
+        return offsetVersion == version && offset != null && !clamped;
     }
 
     void ensureCapacity(int batch) {

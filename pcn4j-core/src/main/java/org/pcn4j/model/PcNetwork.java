@@ -710,6 +710,17 @@ public final class PcNetwork {
         if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
             n.touch();
         }
+        if (n.offsetLive()) {
+            // x - mu as offset - (mu - anchor): mu - anchor is exact while mu is near the anchor
+            // (Sterbenz), so the error keeps the offset's precision (Node#beginOffset).
+            float[] gap = n.anchorGap;
+            float[] a = n.anchor;
+            for (int j = 0; j < len; j++) {
+                gap[j] = mu[j] - a[j];
+            }
+            x = n.offset;
+            mu = gap;
+        }
         n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
         n.epsNonZero = anyNonZero(eps, len);
         for (Edge e : n.in) {

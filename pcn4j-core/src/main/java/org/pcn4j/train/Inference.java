@@ -33,6 +33,8 @@ public final class Inference {
     private final Optimizer stateOptimizer;
     private final List<Node> stateNodes = new ArrayList<>();
     private final List<Param> stateParams = new ArrayList<>();
+    /** Per state node: whether its Param moves an offset from its anchor (InferenceConfig#offsetStates). */
+    private boolean[] offsetNodes = new boolean[0];
     private boolean[] stateActive = new boolean[0];
     private final List<double[]> energyTrace = new ArrayList<>();
     private final List<Node> tracedNodes = new ArrayList<>();
@@ -193,6 +195,14 @@ public final class Inference {
      */
     public double relax(int steps, StepHook hook) {
         beginStates();
+        try {
+            return relaxFrom(steps, hook);
+        } finally {
+            endOffsets();
+        }
+    }
+
+    private double relaxFrom(int steps, StepHook hook) {
         double prev = energyTrace.isEmpty() ? Double.NaN : energyTrace.get(energyTrace.size() - 1)[0];
         double e = prev;
         double tol = config.energyTolerance();
@@ -305,17 +315,17 @@ public final class Inference {
         curvature = java.util.Arrays.copyOfRange(s, 1, s.length);
     }
 
+    /** Saves what the state optimizer moves: each node's state, or its offset under offset states. */
     private void save() {
         if (saved.length != stateNodes.size()) {
             saved = new float[stateNodes.size()][];
         }
-        int b = net.batch();
         for (int i = 0; i < saved.length; i++) {
-            int len = b * stateNodes.get(i).size();
+            int len = stateParams.get(i).length();
             if (saved[i] == null || saved[i].length < len) {
                 saved[i] = new float[len];
             }
-            System.arraycopy(stateNodes.get(i).state(), 0, saved[i], 0, len);
+            System.arraycopy(stateParams.get(i).value(), 0, saved[i], 0, len);
         }
     }
 
@@ -323,8 +333,12 @@ public final class Inference {
         int b = net.batch();
         for (int i = 0; i < saved.length; i++) {
             Node n = stateNodes.get(i);
-            System.arraycopy(saved[i], 0, n.state(), 0, b * n.size());
-            n.touch();
+            System.arraycopy(saved[i], 0, stateParams.get(i).value(), 0, stateParams.get(i).length());
+            if (offsetNodes[i]) {
+                n.applyOffset(b);
+            } else {
+                n.touch();
+            }
         }
         stateOptimizer.reset(); // the momentum pointed up the energy
     }
@@ -337,11 +351,21 @@ public final class Inference {
         int b = net.batch();
         stateNodes.clear();
         stateParams.clear();
+        // Langevin noise writes the states themselves, so offsets (which would overwrite it) stay off.
+        boolean offsets = config.offsetStates() && langevin == 0;
         for (Node n : net.nodes()) {
             if (!n.isClamped()) {
                 stateNodes.add(n);
-                stateParams.add(new Param(n.name(), n.state(), n.gradient(), b * n.size()));
             }
+        }
+        if (offsetNodes.length != stateNodes.size()) {
+            offsetNodes = new boolean[stateNodes.size()];
+        }
+        for (int i = 0; i < stateNodes.size(); i++) {
+            Node n = stateNodes.get(i);
+            offsetNodes[i] = offsets && n.hasPrediction() && n.offsetCapable();
+            float[] value = offsetNodes[i] ? n.beginOffset(b) : n.state();
+            stateParams.add(new Param(n.name(), value, n.gradient(), b * n.size()));
         }
         if (stateActive.length != stateParams.size()) {
             stateActive = new boolean[stateParams.size()];
@@ -379,7 +403,20 @@ public final class Inference {
         }
         for (int i = 0; i < stateNodes.size(); i++) {
             if (stateActive[i]) {
-                stateNodes.get(i).touch();
+                if (offsetNodes[i]) {
+                    stateNodes.get(i).applyOffset(b);
+                } else {
+                    stateNodes.get(i).touch();
+                }
+            }
+        }
+    }
+
+    /** After a relaxation: the states stay where the offsets put them; later errors are x - mu again. */
+    private void endOffsets() {
+        for (int i = 0; i < stateNodes.size() && i < offsetNodes.length; i++) {
+            if (offsetNodes[i]) {
+                stateNodes.get(i).endOffset();
             }
         }
     }

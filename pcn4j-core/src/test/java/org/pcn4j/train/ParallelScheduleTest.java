@@ -103,12 +103,18 @@ class ParallelScheduleTest {
 
     private static List<float[]> train(Supplier<PcModel> make, Algorithm alg, ParallelSchedule schedule, int threads,
                                        int steps, OptimizerConfig optimizer, double clip) {
+        return train(make, alg, schedule, threads, steps, optimizer, clip,
+                InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build());
+    }
+
+    private static List<float[]> train(Supplier<PcModel> make, Algorithm alg, ParallelSchedule schedule, int threads,
+                                       int steps, OptimizerConfig optimizer, double clip, InferenceConfig inference) {
         int saved = Backends.threads();
         Backends.setThreads(threads);
         try {
             PcModel model = make.get();
             TrainConfig cfg = TrainConfig.builder().algorithm(alg).parallel(schedule)
-                    .inference(InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).build())
+                    .inference(inference)
                     .optimizer(optimizer).schedule(Schedule.constant(1e-3)).clipNorm(clip).build();
             Trainer t = new Trainer(model.network(), model.input(), model.output(), cfg);
             assertEquals(schedule, model.network().parallel());
@@ -141,6 +147,21 @@ class ParallelScheduleTest {
                 if (Float.floatToRawIntBits(e[j]) != Float.floatToRawIntBits(a[j])) {
                     throw new AssertionError(what + ": parameter " + i + "[" + j + "] " + a[j] + " != " + e[j]);
                 }
+            }
+        }
+    }
+
+    /** Offset states (each schedule computes the offset errors in its own tasks): the same bits everywhere. */
+    @Test
+    void offsetStatesGiveTheSameBitsOnEveryScheduleAndThreadCount() {
+        InferenceConfig inf = InferenceConfig.builder().steps(5).lr(0.05).momentum(0.5).backtrack(true)
+                .offsetStates(true).build();
+        List<float[]> ref = train(ParallelScheduleTest::mlp, Algorithm.PC, ParallelSchedule.GEMM, 1, 4,
+                OptimizerConfig.adamw(0), 0, inf);
+        for (ParallelSchedule s : ParallelSchedule.values()) {
+            for (int threads = 1; threads <= 3; threads++) {
+                assertSameBits(ref, train(ParallelScheduleTest::mlp, Algorithm.PC, s, threads, 4, OptimizerConfig.adamw(0),
+                        0, inf), "offsets " + s.id() + " x" + threads);
             }
         }
     }
