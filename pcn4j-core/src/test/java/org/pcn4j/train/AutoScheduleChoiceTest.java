@@ -2,9 +2,12 @@ package org.pcn4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.pcn4j.graph.Graph;
+import org.pcn4j.graph.GraphSpec;
 import org.pcn4j.kernel.Activation;
 import org.pcn4j.kernel.Backends;
 import org.pcn4j.model.Convention;
@@ -68,6 +71,38 @@ class AutoScheduleChoiceTest {
             for (int l = 0; l < auto.layers().size(); l++) {
                 assertArrayEquals(rows.layers().get(l).weight().data(), auto.layers().get(l).weight().data(), "layer " + l);
             }
+        } finally {
+            Backends.setThreads(saved);
+        }
+    }
+
+    /**
+     * Conv edges have no row-range forms: auto never asks for rows there, and the state step stays
+     * on the caller (as before this model), so conv graphs keep their gemm/layers choices.
+     */
+    @Test
+    void convGraphNeverRunsByRows() {
+        GraphSpec spec = GraphSpec.fromJson("""
+                {"nodes": [
+                  {"name": "image", "shape": [2, 8, 8], "role": "input"},
+                  {"name": "a", "shape": [4, 8, 8]},
+                  {"name": "label", "size": 5, "role": "target"}],
+                 "edges": [
+                  {"from": "image", "to": "a", "op": "conv2d", "kernel": 3, "padding": 1, "activation": "relu"},
+                  {"from": "a", "to": "label"}]}
+                """, "conv choice graph");
+        int saved = Backends.threads();
+        Backends.setThreads(2);
+        try {
+            Graph g = Graph.create(spec, "default", 13);
+            TrainConfig cfg = TrainConfig.builder().algorithm(Algorithm.PC).parallel(ParallelSchedule.AUTO)
+                    .inference(InferenceConfig.builder().steps(3).lr(0.05).build())
+                    .optimizer(OptimizerConfig.adamw(0)).schedule(Schedule.constant(1e-4)).build();
+            Trainer t = new Trainer(g.network(), g.input(), g.output(), cfg);
+            t.step(new float[BATCH * g.input().size()], new float[BATCH * g.output().size()], BATCH);
+            String choices = g.network().parallelChoices();
+            assertFalse(choices.contains("batch") || choices.contains("state_step"), choices);
+            assertEquals(1, g.network().stateStepRanges());
         } finally {
             Backends.setThreads(saved);
         }
