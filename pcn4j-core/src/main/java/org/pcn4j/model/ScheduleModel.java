@@ -98,7 +98,7 @@ final class ScheduleModel {
      * to {@link #prefersLayers}, which the caller asks next (for the chain, the call is counted
      * here as gemm). Either answer sets the layout the next call starts from.
      */
-    boolean prefersRows(LayerSchedule.Phase p, long[] cost, long[] elementwise, int threads, int batch) {
+    synchronized boolean prefersRows(LayerSchedule.Phase p, long[] cost, long[] elementwise, int threads, int batch) {
         double move = moveTime(elementwise, threads, batch);
         double rows = rowsTime(cost, elementwise, threads, batch) + (Boolean.FALSE.equals(rowsLayout) ? move : 0);
         double other = gemmTime(cost, elementwise, threads);
@@ -108,13 +108,11 @@ final class ScheduleModel {
         other += Boolean.TRUE.equals(rowsLayout) ? move : 0;
         boolean r = rows < other * (1 - MARGIN);
         int slot = p == null ? INIT : p.ordinal();
-        synchronized (this) {
-            rowsLayout = r;
-            if (r || p == null) {
-                calls[slot]++;
-                if (r) {
-                    rowsCalls[slot]++;
-                }
+        rowsLayout = r;
+        if (r || p == null) {
+            calls[slot]++;
+            if (r) {
+                rowsCalls[slot]++;
             }
         }
         return r;
@@ -126,7 +124,7 @@ final class ScheduleModel {
      * light ({@link #STATE_STEP_MACS} an entry), so it is mostly the move of the rows that
      * decides, which way the phase before it left them. Counted as the {@code state_step} phase.
      */
-    boolean prefersRowsForStateStep(long entries, int threads, int batch) {
+    synchronized boolean prefersRowsForStateStep(long entries, int threads, int batch) {
         int ways = Math.min(threads, batch / ROWS_MIN);
         boolean r = false;
         if (ways > 1) {
@@ -136,12 +134,10 @@ final class ScheduleModel {
             double serial = work + (Boolean.TRUE.equals(rowsLayout) ? move : 0);
             r = rows < serial * (1 - MARGIN);
         }
-        synchronized (this) {
-            rowsLayout = r;
-            calls[STATE_STEP]++;
-            if (r) {
-                rowsCalls[STATE_STEP]++;
-            }
+        rowsLayout = r;
+        calls[STATE_STEP]++;
+        if (r) {
+            rowsCalls[STATE_STEP]++;
         }
         return r;
     }
