@@ -227,6 +227,11 @@ final class LayerSchedule {
         return model.prefersRows(null, c, elems, threads, b);
     }
 
+    /** For {@code auto}: whether the state optimizer's step over {@code entries} entries should run by rows. */
+    boolean prefersRowsForStateStep(long entries, int threads) {
+        return model.prefersRowsForStateStep(entries, threads, net.batch());
+    }
+
     private void layered(Phase p, int threads) {
         int b = net.batch();
         if (p == Phase.STATE_GRADIENTS) {

@@ -262,6 +262,35 @@ public final class PcNetwork {
         return rows;
     }
 
+    /**
+     * How many row ranges the state optimizer's step should run on, each thread moving its own
+     * rows of every free node's state (elementwise, so the same bits as one pass); 1: on the
+     * caller alone. Under {@code batch} every range; under {@code auto} where the cost model
+     * predicts it faster, mostly because the phases around it left each thread's rows in its own
+     * cache (see {@link ScheduleModel}); the answer also tells the model that the step ran so.
+     * Networks the batch schedule cannot run (conv edges), and a profile, keep the step on the caller under {@code auto}.
+     */
+    public int stateStepRanges() {
+        int threads = Backends.threads();
+        int parts = BatchSchedule.ranges(batch, threads);
+        if (parts < 2 || parallel == ParallelSchedule.GEMM || parallel == ParallelSchedule.LAYERS) {
+            return 1;
+        }
+        if (parallel == ParallelSchedule.BATCH) {
+            return parts;
+        }
+        if (taskTimer != null || !BatchSchedule.supported(this)) {
+            return 1;
+        }
+        long entries = 0;
+        for (Node n : nodes) {
+            if (!n.clamped) {
+                entries += (long) batch * n.size();
+            }
+        }
+        return layerSchedule().prefersRowsForStateStep(entries, threads) ? parts : 1;
+    }
+
     /** How the layer schedule runs a phase: batch runs what it does not split by rows as auto. */
     private ParallelSchedule layerMode() {
         return parallel == ParallelSchedule.BATCH ? ParallelSchedule.AUTO : parallel;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.pcn4j.PcnException;
 import org.pcn4j.model.Node;
-import org.pcn4j.model.ParallelSchedule;
 import org.pcn4j.model.PcNetwork;
 import org.pcn4j.optim.Optimizer;
 import org.pcn4j.optim.OptimizerConfig;
@@ -382,13 +381,11 @@ public final class Inference {
             stateActive[i] |= stateNodes.get(i).hasGradient();
         }
         int threads = org.pcn4j.kernel.Backends.threads();
-        int b = net.batch();
-        int parts = Math.min(threads, b / 8); // the batch schedule's ranges (8 rows or more each)
-        Optimizer.Update u = net.parallel() == ParallelSchedule.BATCH && parts > 1
-                ? stateOptimizer.begin(stateParams, lr, stateActive) : null;
+        int parts = net.stateStepRanges(); // batch, or auto between phases run by rows
+        Optimizer.Update u = parts > 1 ? stateOptimizer.begin(stateParams, lr, stateActive) : null;
         if (u != null) {
-            // The batch schedule: each thread moves its rows of every state (elementwise, so the
-            // same bits as one pass), instead of the caller alone between two row-split phases.
+            // Each thread moves its rows of every state (elementwise, so the same bits as one
+            // pass), instead of the caller alone pulling them out of the other cores' caches.
             org.pcn4j.kernel.ParallelFor.run(parts, threads, part -> {
                 for (int i = 0; i < stateNodes.size(); i++) {
                     if (stateActive[i]) {

@@ -65,4 +65,56 @@ class ScheduleModelTest {
         // Calls answered no are counted by prefersLayers, which the schedule asks next.
         assertEquals("init=batch state_gradients=batch", m.choices());
     }
+
+    /**
+     * The 784-128-128-10 calls auto ran as layers before (issue 12; cost arrays as the schedule
+     * builds them, batch 64, 2 threads): right after the feedforward initialization the
+     * predictions and errors of the two hidden nodes are elementwise work only (their predictions
+     * are cached) and one state gradient sends a 64x128x10 product. Elementwise work loses no
+     * speed on half the rows, and the initialization left each thread's rows in its own cache.
+     */
+    @Test
+    void smallNetRunsEveryInferencePhaseByRows() {
+        ScheduleModel m = new ScheduleModel();
+        long elem = 64 * 128 * ScheduleModel.ELEM_MACS;
+        long out = 64 * 10 * ScheduleModel.ELEM_MACS;
+        long product = 64 * 128 * 10;
+        // The chain: 64x784x128 and 64x128x128 products (with h1's, h2's elementwise work) by rows.
+        assertTrue(m.prefersRows(null, new long[] {64 * 784 * 128 + 3 * elem, 64 * 128 * 128 + 3 * elem},
+                new long[] {2 * elem, 2 * elem}, 2, 64));
+        assertTrue(m.prefersRows(LayerSchedule.Phase.PREDICTIONS_ERRORS, new long[] {2 * elem, 2 * elem, 2 * out + product},
+                new long[] {2 * elem, 2 * elem, 2 * out}, 2, 64));
+        assertTrue(m.prefersRows(SG, new long[] {0, elem, elem + product, 0}, new long[] {0, elem, elem, 0}, 2, 64));
+        // The state optimizer's step over h1 and h2 (the output is clamped): by rows, as the phases around it.
+        assertTrue(m.prefersRowsForStateStep(2 * 64 * 128, 2, 64));
+        assertEquals("init=batch predictions_errors=batch state_gradients=batch state_step=batch", m.choices());
+    }
+
+    /**
+     * The same balanced phase (eight equal products with a node's prediction and error work each)
+     * stays as layers after a phase that did not run by rows, and by rows after one that did:
+     * moving the rows costs more than layers' better product speed gains. A tiny state step
+     * (16 rows of 32 units) stays on the caller: the hand-off costs more than the step.
+     */
+    @Test
+    void whereTheRowsAreDecidesCloseCalls() {
+        long e = 2 * 64 * 256 * ScheduleModel.ELEM_MACS;
+        long[] cost = new long[8];
+        long[] elems = new long[8];
+        java.util.Arrays.fill(cost, PRODUCT + e);
+        java.util.Arrays.fill(elems, e);
+        LayerSchedule.Phase pe = LayerSchedule.Phase.PREDICTIONS_ERRORS;
+        ScheduleModel m = new ScheduleModel();
+        assertFalse(m.prefersRows(pe, cost, elems, 2, 64), "no phase has run yet: no move either way");
+        assertTrue(m.prefersLayers(pe, cost, elems, 2));
+        assertFalse(m.prefersRows(pe, cost, elems, 2, 64), "after a phase that did not run by rows");
+        assertTrue(m.prefersLayers(pe, cost, elems, 2));
+        ScheduleModel after = new ScheduleModel();
+        assertTrue(after.prefersRows(null, new long[] {1L << 20, 1L << 20, 1L << 17}, new long[3], 2, 64));
+        assertTrue(after.prefersRows(pe, cost, elems, 2, 64), "after the chain ran by rows");
+        assertFalse(after.prefersRowsForStateStep(16 * 32, 2, 16));
+        assertFalse(after.prefersRowsForStateStep(2 * 64 * 128, 1, 64));
+        assertEquals("init=batch predictions_errors=batch state_step=gemm", after.choices());
+        assertEquals("predictions_errors=layers", m.choices());
+    }
 }
