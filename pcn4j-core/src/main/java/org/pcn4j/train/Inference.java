@@ -401,7 +401,7 @@ public final class Inference {
         for (int i = 0; i < stateNodes.size(); i++) {
             if (stateActive[i]) {
                 if (offsetNodes[i]) {
-                    stateNodes.get(i).applyOffset(b);
+                    stateNodes.get(i).applyOffset(net.batch());
                 } else {
                     stateNodes.get(i).touch();
                 }
