@@ -43,9 +43,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Time one training step (PC against the in-engine BP step) per model.",
-                "MFLOP: the matrix products of one step (T state steps and the weight update), counted on a fresh",
-                "copy of the model so that no figure depends on the warm-up; with --hidden-precision, +MFLOP: the",
-                "recipe's extra products per step (curvature estimates, undone steps), the mean over a fresh copy's",
+                "MFLOP: the matrix products of one step (T state steps and the weight",
+                "update), counted on a fresh copy of the model, so that no figure depends on",
+                "the warm-up. With --hidden-precision, +MFLOP: the recipe's extra products",
+                "per step (curvature estimates, undone steps), their mean over a fresh copy's",
                 "first " + Inference.CURVATURE_EVERY + " steps (one estimate cycle). GFLOP/s counts both.",
                 "Prints a table, or one JSON object per line with --json (mflop, extra_mflop)."})
 public final class BenchStepCommand implements Callable<Integer> {
