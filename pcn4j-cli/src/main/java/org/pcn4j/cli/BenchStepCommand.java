@@ -24,6 +24,7 @@ import org.pcn4j.model.PcNetwork;
 import org.pcn4j.optim.OptimizerConfig;
 import org.pcn4j.optim.Schedule;
 import org.pcn4j.train.Algorithm;
+import org.pcn4j.train.Inference;
 import org.pcn4j.train.InferenceConfig;
 import org.pcn4j.train.TrainConfig;
 import org.pcn4j.train.Trainer;
@@ -35,11 +36,19 @@ import picocli.CommandLine.Option;
 /**
  * {@code pcn4j bench step}: one training step of each algorithm on random data, timed in the same
  * run (interleaved, so drifts in machine speed hit all of them alike), with the matrix-product
- * FLOPs each step actually performs.
+ * FLOPs each step actually performs. The FLOPs are counted on fresh copies of each case, not on the
+ * timed one: what a step computes changes as it trains (undone steps, a curvature estimate every
+ * {@link Inference#CURVATURE_EVERY} batches), so a count after a timed warm-up would depend on how
+ * many steps fitted in it.
  */
 @Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Time one training step (PC against the in-engine BP step) per model.",
-                "Prints a table, or one JSON object per line with --json."})
+                "MFLOP: the matrix products of one step (T state steps and the weight",
+                "update), counted on a fresh copy of the model, so that no figure depends on",
+                "the warm-up. With --hidden-precision, +MFLOP: the recipe's extra products",
+                "per step (curvature estimates, undone steps), their mean over a fresh copy's",
+                "first " + Inference.CURVATURE_EVERY + " steps (one estimate cycle). GFLOP/s counts both.",
+                "Prints a table, or one JSON object per line with --json (mflop, extra_mflop)."})
 public final class BenchStepCommand implements Callable<Integer> {
 
     @Option(names = "--models", split = ",", defaultValue = "784-128-128-10,784-1000-1000-10",
@@ -84,7 +93,9 @@ public final class BenchStepCommand implements Callable<Integer> {
     boolean simulationOnly;
 
     @Option(names = "--hidden-precision", paramLabel = "PI", description = {"Time train's --hidden-precision recipe:"
-            + " hidden precision PI, state rate 1/PI", "with backtracking, preconditioned inference and offset states (what the step costs with its state copies, curvature", "estimates and offset passes)."})
+            + " hidden precision PI, state rate 1/PI", "with backtracking, preconditioned inference and offset states (what the step",
+            "costs with its state copies, curvature estimates and offset passes; the",
+            "estimates' and undone steps' products are the +MFLOP column)."})
     Float hiddenPrecision;
 
     @Option(names = "--json", description = "One JSON object per line.")
@@ -100,6 +111,12 @@ public final class BenchStepCommand implements Callable<Integer> {
                     "as one block over distinct node pairs, as that block's per-edge expansion, and layered",
                     "networks in-h-out of about the same parameter counts: training step (pc, T) and one inference step."})
     List<String> fullyConnected;
+
+    /**
+     * Calls of each case's warm-up: below 0 (the default) a second and at least 20; tests set an exact
+     * count to check that the FLOP figures do not depend on it.
+     */
+    int warmupCalls = -1;
 
     /** The parsed {@link #schedule}. */
     private org.pcn4j.model.ParallelSchedule stepSchedule = org.pcn4j.model.ParallelSchedule.GEMM;
@@ -135,8 +152,13 @@ public final class BenchStepCommand implements Callable<Integer> {
         if (!json) {
             System.out.printf(Locale.ROOT, "kernels %s, %d threads, batch %d, T = %d, %s%n", Kernels.get().name(),
                     Backends.threads(), batch, steps, activation);
-            System.out.printf(Locale.ROOT, "%-20s %-6s %12s %10s %10s %12s %10s%n", "model", "alg", "step (us)",
-                    "MFLOP", "GFLOP/s", "x bp step", "epoch60k s");
+            if (hiddenPrecision != null) {
+                System.out.printf(Locale.ROOT, "%-20s %-6s %12s %10s %10s %10s %12s %10s%n", "model", "alg", "step (us)",
+                        "MFLOP", "+MFLOP", "GFLOP/s", "x bp step", "epoch60k s");
+            } else {
+                System.out.printf(Locale.ROOT, "%-20s %-6s %12s %10s %10s %12s %10s%n", "model", "alg", "step (us)",
+                        "MFLOP", "GFLOP/s", "x bp step", "epoch60k s");
+            }
         }
         List<String> labels = graph != null ? List.of(graph.getFileName().toString()) : models;
         for (String m : labels) {
@@ -164,6 +186,8 @@ public final class BenchStepCommand implements Callable<Integer> {
             }
             for (Case c : cases) {
                 double us = c.median();
+                // Time is a mean over many steps, so the rate counts the extra products' mean share too.
+                double gflops = c.flops.total() / us / 1e3;
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", m);
                 row.put("algorithm", c.alg.id());
@@ -171,8 +195,11 @@ public final class BenchStepCommand implements Callable<Integer> {
                 row.put("T", steps);
                 row.put("threads", Backends.threads());
                 row.put("step_us", us);
-                row.put("mflop", c.flops / 1e6);
-                row.put("gflops", c.flops / us / 1e3);
+                row.put("mflop", c.flops.step() / 1e6);
+                if (hiddenPrecision != null) {
+                    row.put("extra_mflop", c.flops.extra() / 1e6);
+                }
+                row.put("gflops", gflops);
                 row.put("ratio_to_bp", us / bpMicros);
                 row.put("epoch_seconds_60000", us * 1e-6 * Math.ceil(60000.0 / batch));
                 if (cpuTime) {
@@ -183,9 +210,13 @@ public final class BenchStepCommand implements Callable<Integer> {
                 }
                 if (json) {
                     System.out.println(Json.write(row));
+                } else if (hiddenPrecision != null) {
+                    System.out.printf(Locale.ROOT, "%-20s %-6s %12.1f %10.1f %10.3f %10.1f %12.2f %10.2f%n", m, c.alg.id(),
+                            us, c.flops.step() / 1e6, c.flops.extra() / 1e6, gflops, us / bpMicros,
+                            us * 1e-6 * Math.ceil(60000.0 / batch));
                 } else {
                     System.out.printf(Locale.ROOT, "%-20s %-6s %12.1f %10.1f %10.1f %12.2f %10.2f%n", m, c.alg.id(), us,
-                            c.flops / 1e6, c.flops / us / 1e3, us / bpMicros, us * 1e-6 * Math.ceil(60000.0 / batch));
+                            c.flops.step() / 1e6, gflops, us / bpMicros, us * 1e-6 * Math.ceil(60000.0 / batch));
                 }
             }
         }
@@ -346,41 +377,53 @@ public final class BenchStepCommand implements Callable<Integer> {
 
     private final class Case {
         final Algorithm alg;
+        /** Fresh, identical copies of the model: the timed one and those the FLOPs are counted on. */
+        final java.util.function.Supplier<PcModel> models;
+        final TrainConfig config;
         final Trainer trainer;
         final float[] x;
         final float[] y;
         final List<Double> samples = new ArrayList<>();
-        long flops;
+        StepFlops flops;
 
         Case(Algorithm alg, int[] sizes) {
-            this(alg, benchMlp(sizes, activation));
+            this(alg, () -> benchMlp(sizes, activation));
         }
 
         /** A graph file's network, initialized as the benches' MLPs are (default scheme, seed 1). */
         Case(Algorithm alg, GraphSpec spec) {
-            this(alg, Graph.create(spec, "default", 1));
+            this(alg, () -> Graph.create(spec, "default", 1));
         }
 
-        private Case(Algorithm alg, PcModel model) {
+        private Case(Algorithm alg, java.util.function.Supplier<PcModel> init) {
             this.alg = alg;
             TrainConfig.Builder cfg = benchConfig(alg, steps).parallel(stepSchedule);
             if (hiddenPrecision != null) {
                 if (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision)) {
                     throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
                 }
-                model.setHiddenPrecision(hiddenPrecision);
+                float pi = hiddenPrecision;
+                models = () -> {
+                    PcModel m = init.get();
+                    m.setHiddenPrecision(pi);
+                    return m;
+                };
                 cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
                         .backtrack(true).precondition(true).offsetStates(true).build());
+            } else {
+                models = init;
             }
-            trainer = new Trainer(model.network(), model.input(), model.output(), cfg.build());
+            config = cfg.build();
+            PcModel model = models.get();
+            trainer = new Trainer(model.network(), model.input(), model.output(), config);
             float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);
             x = xy[0];
             y = xy[1];
         }
 
         void warmup() {
-            warm(() -> trainer.step(x, y, batch));
-            flops = flopsOf(() -> trainer.step(x, y, batch));
+            warm(() -> trainer.step(x, y, batch), warmupCalls);
+            flops = stepFlops(models, config, x, y, batch);
         }
 
         void round(double secs) {
@@ -396,9 +439,14 @@ public final class BenchStepCommand implements Callable<Integer> {
 
     /** Runs {@code r} for a second and at least 20 times, so the JIT has compiled what it runs. */
     static void warm(Runnable r) {
+        warm(r, -1);
+    }
+
+    /** As {@link #warm(Runnable)}, or exactly {@code calls} times when {@code calls >= 0}. */
+    static void warm(Runnable r, int calls) {
         long end = System.nanoTime() + 1_000_000_000L;
         int n = 0;
-        while (System.nanoTime() < end || n < 20) {
+        while (calls >= 0 ? n < calls : System.nanoTime() < end || n < 20) {
             r.run();
             n++;
         }
@@ -414,7 +462,52 @@ public final class BenchStepCommand implements Callable<Integer> {
         } finally {
             Backends.use(real);
         }
-        return counter.flops;
+        return counter.flops.sum();
+    }
+
+    /**
+     * A training step's matrix-product FLOPs: {@code step}, those of T state steps and the weight
+     * update; {@code extra}, the mean per step of what backtracking (recomputing an undone step's
+     * predictions) and preconditioning (a curvature estimate every {@link Inference#CURVATURE_EVERY}
+     * batches) add to them.
+     */
+    record StepFlops(long step, double extra) {
+        /** What a step computes on average: the figure the time, a mean over many steps, goes with. */
+        double total() {
+            return step + extra;
+        }
+    }
+
+    /**
+     * Counts {@link StepFlops} on fresh copies from {@code models} (so the figures are the same however
+     * many steps the timed copy has run): {@code step} on the first step of a copy trained without
+     * backtracking and preconditioning (they add products but change none of the step's own); with
+     * either on, {@code extra} from the first {@link Inference#CURVATURE_EVERY} steps of a copy
+     * trained by {@code config} itself, which hold exactly one curvature estimate (the first step's).
+     */
+    static StepFlops stepFlops(java.util.function.Supplier<PcModel> models, TrainConfig config, float[] x, float[] y,
+                               int batch) {
+        InferenceConfig inf = config.inference();
+        TrainConfig plain = config.toBuilder().inference(inf.toBuilder().backtrack(false).precondition(false).build()).build();
+        long step = flopsOf(fresh(models, plain, x, y, batch));
+        if (!inf.backtrack() && !inf.precondition()) {
+            return new StepFlops(step, 0);
+        }
+        Runnable recipe = fresh(models, config, x, y, batch);
+        long cycle = flopsOf(() -> {
+            for (int i = 0; i < Inference.CURVATURE_EVERY; i++) {
+                recipe.run();
+            }
+        });
+        return new StepFlops(step, (cycle - (double) step * Inference.CURVATURE_EVERY) / Inference.CURVATURE_EVERY);
+    }
+
+    /** One training step on a fresh copy from {@code models}, trained by {@code config}: a step per call. */
+    private static Runnable fresh(java.util.function.Supplier<PcModel> models, TrainConfig config, float[] x, float[] y,
+                                  int batch) {
+        PcModel m = models.get();
+        Trainer t = new Trainer(m.network(), m.input(), m.output(), config);
+        return () -> t.step(x, y, batch);
     }
 
     /** Mean microseconds per call of {@code r}, called for {@code budgetNanos} and at least 3 times. */
@@ -435,10 +528,13 @@ public final class BenchStepCommand implements Callable<Integer> {
     /** The clock rounds are timed by: wall clock, or the calling thread's CPU time (--cpu-time). */
     private static java.util.function.LongSupplier clock = System::nanoTime;
 
-    /** Counts the FLOPs of every matrix product (2 m n k) while delegating the work. */
+    /**
+     * Counts the FLOPs of every matrix product (2 m n k) while delegating the work; an adder, since
+     * the layers and batch schedules call products from several threads at once.
+     */
     static final class FlopCounter implements Kernels {
         private final Kernels inner;
-        long flops;
+        final java.util.concurrent.atomic.LongAdder flops = new java.util.concurrent.atomic.LongAdder();
 
         FlopCounter(Kernels inner) {
             this.inner = inner;
@@ -452,7 +548,7 @@ public final class BenchStepCommand implements Callable<Integer> {
         @Override
         public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            flops += 2L * m * n * k;
+            flops.add(2L * m * n * k);
             inner.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
 
@@ -464,7 +560,7 @@ public final class BenchStepCommand implements Callable<Integer> {
         @Override
         public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedMatrix b, float beta,
                           float[] c, int cOff, int ldc) {
-            flops += 2L * m * b.n() * b.k();
+            flops.add(2L * m * b.n() * b.k());
             inner.sgemm(transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
         }
 

@@ -85,7 +85,7 @@ final class ParallelBench {
             Backends.setThreads(threads);
             BenchStepCommand.warm(this::step);
             if (schedule == ParallelSchedule.GEMM) {
-                // The counter is not thread-safe: count on a gemm case, whose products are called in turn.
+                // Count once per model, on the gemm case: the other schedules run the same products.
                 flops = BenchStepCommand.flopsOf(this::step);
             }
         }

@@ -98,6 +98,83 @@ class BenchCommandTest {
         assertEquals("pcn4j: error: --hidden-precision must be a finite number > 0, got -1.0", bad.err().strip());
     }
 
+    /**
+     * The FLOP figures do not depend on how many steps the warm-up ran. They did: one step of the
+     * timed copy was counted after a one-second warm-up, and with the hidden-precision recipe that
+     * step sometimes held a curvature estimate or an undone step. After 49 warm-up steps the timed
+     * copy's next step has no estimate, after 50 it has one (Inference.CURVATURE_EVERY = 50).
+     */
+    @Test
+    void stepFlopsDoNotDependOnTheWarmUp() {
+        assertEquals(50, org.pcn4j.train.Inference.CURVATURE_EVERY);
+        String[] args = {"--models", "16-8-4", "--seconds", "0.02", "--threads", "1", "--json", "--hidden-precision", "1000"};
+        java.util.List<java.util.Map<String, Object>> a = stepRows(49, args);
+        java.util.List<java.util.Map<String, Object>> b = stepRows(50, args);
+        java.util.List<java.util.Map<String, Object>> c = stepRows(51, args);
+        assertEquals(2, a.size());
+        for (int i = 0; i < a.size(); i++) {
+            for (String key : new String[] {"mflop", "extra_mflop"}) {
+                assertEquals(a.get(i).get(key), b.get(i).get(key), key + " " + a.get(i) + " / " + b.get(i));
+                assertEquals(a.get(i).get(key), c.get(i).get(key), key + " " + a.get(i) + " / " + c.get(i));
+            }
+        }
+        java.util.Map<String, Object> pc = a.get(0);
+        assertEquals("pc", pc.get("algorithm"));
+        // The recipe's extra products are there (an estimate per cycle at least), and the rate counts them.
+        double mflop = ((Number) pc.get("mflop")).doubleValue();
+        double extra = ((Number) pc.get("extra_mflop")).doubleValue();
+        assertTrue(extra > 0, pc.toString());
+        assertEquals((mflop + extra) / ((Number) pc.get("step_us")).doubleValue() * 1e3,
+                ((Number) pc.get("gflops")).doubleValue(), 1e-9 * ((Number) pc.get("gflops")).doubleValue(), pc.toString());
+    }
+
+    /** extra_mflop is the recipe's first estimate cycle on a fresh copy, less that many plain steps: counted here by hand. */
+    @Test
+    void stepExtraFlopsAreOneEstimateCycleOfAFreshCopy() {
+        int[] sizes = {16, 8, 4};
+        int batch = 64;
+        int cycle = org.pcn4j.train.Inference.CURVATURE_EVERY;
+        float[][] xy = BenchStepCommand.randomBatch(sizes, batch);
+        long[] counted = new long[2];
+        for (int recipe = 0; recipe < 2; recipe++) {
+            org.pcn4j.model.Mlp mlp = BenchStepCommand.benchMlp(sizes, "tanh");
+            mlp.setHiddenPrecision(1000f);
+            org.pcn4j.train.TrainConfig cfg = BenchStepCommand.benchConfig(org.pcn4j.train.Algorithm.PC, 5)
+                    .inference(org.pcn4j.train.InferenceConfig.builder().steps(5).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / 1000)
+                            .backtrack(recipe == 1).precondition(recipe == 1).build()).build();
+            org.pcn4j.train.Trainer t = new org.pcn4j.train.Trainer(mlp.network(), mlp.input(), mlp.output(), cfg);
+            int n = recipe == 1 ? cycle : 1;
+            counted[recipe] = BenchStepCommand.flopsOf(() -> {
+                for (int i = 0; i < n; i++) {
+                    t.step(xy[0], xy[1], batch);
+                }
+            });
+        }
+        java.util.Map<String, Object> pc = stepRows(0, "--models", "16-8-4", "--seconds", "0.02", "--threads", "1",
+                "--algorithms", "pc", "--json", "--hidden-precision", "1000").get(0);
+        assertEquals(counted[0] / 1e6, ((Number) pc.get("mflop")).doubleValue(), pc.toString());
+        assertEquals((counted[1] - (double) counted[0] * cycle) / cycle / 1e6, ((Number) pc.get("extra_mflop")).doubleValue(),
+                1e-12, pc.toString());
+    }
+
+    /** Runs {@code bench step} with exactly {@code warmupCalls} warm-up steps per case; its --json rows. */
+    private static java.util.List<java.util.Map<String, Object>> stepRows(int warmupCalls, String... args) {
+        BenchStepCommand cmd = new BenchStepCommand();
+        cmd.warmupCalls = warmupCalls;
+        synchronized (CliRunner.class) { // System.out is shared with CliRunner's captures
+            java.io.PrintStream old = System.out;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try {
+                System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(0, new CommandLine(cmd).execute(args));
+            } finally {
+                System.setOut(old);
+            }
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8).trim().lines()
+                    .map(org.pcn4j.util.Json::parseObject).collect(java.util.stream.Collectors.toList());
+        }
+    }
+
     /** --parallel: PC at 1 thread, each schedule at --threads, BP at --threads, then the labelled simulation. */
     @Test
     void stepParallelComparesSchedulesInOneRun() {
