@@ -98,6 +98,11 @@ public final class BenchStepCommand implements Callable<Integer> {
             "estimates' and undone steps' products are the +MFLOP column)."})
     Float hiddenPrecision;
 
+    @Option(names = "--precision-growth", paramLabel = "G", description = {"With --hidden-precision PI: train's",
+            "--precision-growth (precision PI G^k on the hidden nodes further from the target; the same products,",
+            "other values: the CIFAR recipe's step)."})
+    Float precisionGrowth;
+
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
@@ -403,14 +408,19 @@ public final class BenchStepCommand implements Callable<Integer> {
                     throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
                 }
                 float pi = hiddenPrecision;
+                float growth = growth();
                 models = () -> {
                     PcModel m = init.get();
-                    m.setHiddenPrecision(pi);
+                    m.setHiddenPrecision(pi, growth);
                     return m;
                 };
+                // The preconditioned step relative to PI, as train's recipe (bit-identical to none at G = 1).
                 cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
-                        .backtrack(true).precondition(true).offsetStates(true).build());
+                        .backtrack(true).precondition(true).referencePrecision(pi).offsetStates(true).build());
             } else {
+                if (precisionGrowth != null) {
+                    throw new org.pcn4j.PcnException("--precision-growth scales --hidden-precision; give --hidden-precision PI with it");
+                }
                 models = init;
             }
             config = cfg.build();
@@ -419,6 +429,17 @@ public final class BenchStepCommand implements Callable<Integer> {
             float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);
             x = xy[0];
             y = xy[1];
+        }
+
+        /** The checked --precision-growth, 1 when not given. */
+        private float growth() {
+            if (precisionGrowth == null) {
+                return 1f;
+            }
+            if (!(precisionGrowth > 0) || Float.isInfinite(precisionGrowth)) {
+                throw new org.pcn4j.PcnException("--precision-growth must be a finite number > 0, got " + precisionGrowth);
+            }
+            return precisionGrowth;
         }
 
         void warmup() {

@@ -83,7 +83,8 @@ class BenchCommandTest {
     @Test
     void stepTimesTheHiddenPrecisionRecipe() {
         java.util.List<Object> flops = new java.util.ArrayList<>();
-        for (String[] extra : new String[][] {{}, {"--hidden-precision", "1000"}}) {
+        for (String[] extra : new String[][] {{}, {"--hidden-precision", "1000"},
+                {"--hidden-precision", "1000", "--precision-growth", "20"}}) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "step", "--models", "16-8-4",
                     "--seconds", "0.05", "--json"));
             args.addAll(java.util.List.of(extra));
@@ -93,9 +94,18 @@ class BenchCommandTest {
             flops.add(pc.get("mflop"));
         }
         assertEquals(flops.get(0), flops.get(1));
+        assertEquals(flops.get(0), flops.get(2), "growth changes the precisions' values, not the products");
         CliRunner.Result bad = CliRunner.run("bench", "step", "--models", "16-8-4", "--hidden-precision", "-1");
         assertEquals(1, bad.code());
         assertEquals("pcn4j: error: --hidden-precision must be a finite number > 0, got -1.0", bad.err().strip());
+        CliRunner.Result alone = CliRunner.run("bench", "step", "--models", "16-8-4", "--precision-growth", "20");
+        assertEquals(1, alone.code());
+        assertEquals("pcn4j: error: --precision-growth scales --hidden-precision; give --hidden-precision PI with it",
+                alone.err().strip());
+        CliRunner.Result zero = CliRunner.run("bench", "step", "--models", "16-8-4", "--hidden-precision", "10",
+                "--precision-growth", "0");
+        assertEquals(1, zero.code());
+        assertEquals("pcn4j: error: --precision-growth must be a finite number > 0, got 0.0", zero.err().strip());
     }
 
     /**
