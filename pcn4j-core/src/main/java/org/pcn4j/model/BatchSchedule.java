@@ -220,18 +220,8 @@ final class BatchSchedule {
         int size = n.size();
         Energy en = n.energy();
         settled[i][p] = !n.clamped && en.settleRows(n.mu, n.x, r0, r1, size);
-        float[] x = n.x;
-        float[] mu = n.mu;
-        if (n.offsetLive()) {
-            float[] gap = n.anchorGap; // as PcNetwork#nodeErrors, for these rows
-            float[] a = n.anchor;
-            for (int j = r0 * size, hi = r1 * size; j < hi; j++) {
-                gap[j] = mu[j] - a[j];
-            }
-            x = n.offset;
-            mu = gap;
-        }
-        en.errorsRows(x, mu, n.eps, n.sampleEnergy, n.prob, r0, r1, size, n.precision());
+        boolean offset = n.offsetGap(r0 * size, r1 * size); // as PcNetwork#nodeErrors, for these rows
+        en.errorsRows(offset ? n.offset : n.x, offset ? n.anchorGap : n.mu, n.eps, n.sampleEnergy, n.prob, r0, r1, size, n.precision());
         float[] eps = n.eps;
         boolean nz = false;
         for (int j = r0 * size, hi = r1 * size; j < hi; j++) {

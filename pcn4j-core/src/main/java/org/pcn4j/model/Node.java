@@ -207,7 +207,7 @@ public final class Node {
      * in exact numbers as moving x itself.
      */
     public float[] beginOffset(int batch) {
-        if (!(energy instanceof GaussianEnergy) || mask != null || clamped) {
+        if (!offsetCapable()) {
             throw new IllegalStateException("node " + name + ": offset states need a free Gaussian node without a mask");
         }
         int n = batch * size;
@@ -248,6 +248,25 @@ public final class Node {
     /** True while the state is anchor + offset and nothing else wrote it since. */
     boolean offsetLive() {
         return offsetVersion == version && offset != null && !clamped;
+    }
+
+    /**
+     * For the errors of entries [from, to): while the offsets are live, fills {@link #anchorGap}
+     * with mu - anchor there and returns true, so the caller takes the error as offset - anchorGap
+     * instead of x - mu. mu - anchor is exact while mu is near the anchor (Sterbenz), so the
+     * error keeps the offset's precision ({@link #beginOffset}).
+     */
+    boolean offsetGap(int from, int to) {
+        if (!offsetLive()) {
+            return false;
+        }
+        float[] gap = anchorGap;
+        float[] a = anchor;
+        float[] m = mu;
+        for (int j = from; j < to; j++) {
+            gap[j] = m[j] - a[j];
+        }
+        return true;
     }
 
     void ensureCapacity(int batch) {

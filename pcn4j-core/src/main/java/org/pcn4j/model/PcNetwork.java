@@ -739,16 +739,9 @@ public final class PcNetwork {
         if (!n.clamped && n.energy().settle(mu, x, batch, size)) {
             n.touch();
         }
-        if (n.offsetLive()) {
-            // x - mu as offset - (mu - anchor): mu - anchor is exact while mu is near the anchor
-            // (Sterbenz), so the error keeps the offset's precision (Node#beginOffset).
-            float[] gap = n.anchorGap;
-            float[] a = n.anchor;
-            for (int j = 0; j < len; j++) {
-                gap[j] = mu[j] - a[j];
-            }
+        if (n.offsetGap(0, len)) { // x - mu as offset - (mu - anchor)
             x = n.offset;
-            mu = gap;
+            mu = n.anchorGap;
         }
         n.energy().errors(x, mu, eps, se, n.prob, batch, size, n.precision());
         n.epsNonZero = anyNonZero(eps, len);

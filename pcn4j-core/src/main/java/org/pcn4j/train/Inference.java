@@ -331,13 +331,8 @@ public final class Inference {
     private void restore() {
         int b = net.batch();
         for (int i = 0; i < saved.length; i++) {
-            Node n = stateNodes.get(i);
             System.arraycopy(saved[i], 0, stateParams.get(i).value(), 0, stateParams.get(i).length());
-            if (offsetNodes[i]) {
-                n.applyOffset(b);
-            } else {
-                n.touch();
-            }
+            moved(i, b);
         }
         stateOptimizer.reset(); // the momentum pointed up the energy
     }
@@ -400,12 +395,17 @@ public final class Inference {
         }
         for (int i = 0; i < stateNodes.size(); i++) {
             if (stateActive[i]) {
-                if (offsetNodes[i]) {
-                    stateNodes.get(i).applyOffset(net.batch());
-                } else {
-                    stateNodes.get(i).touch();
-                }
+                moved(i, net.batch());
             }
+        }
+    }
+
+    /** After state node i's Param moved: x = anchor + offset under offset states, else the state itself moved. */
+    private void moved(int i, int batch) {
+        if (offsetNodes[i]) {
+            stateNodes.get(i).applyOffset(batch);
+        } else {
+            stateNodes.get(i).touch();
         }
     }
 
