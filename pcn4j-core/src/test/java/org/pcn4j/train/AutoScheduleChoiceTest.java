@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.pcn4j.graph.Graph;
 import org.pcn4j.graph.GraphSpec;
@@ -47,15 +46,9 @@ class AutoScheduleChoiceTest {
         int saved = Backends.threads();
         Backends.setThreads(2);
         try {
-            SplittableRandom rng = new SplittableRandom(7);
-            float[] x = new float[BATCH * 784];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextDouble(-1, 1);
-            }
-            float[] y = new float[BATCH * 10];
-            for (int b = 0; b < BATCH; b++) {
-                y[b * 10 + rng.nextInt(10)] = 1f;
-            }
+            float[][] xy = TrainFixtures.batch(784, 10, BATCH, 7);
+            float[] x = xy[0];
+            float[] y = xy[1];
             Mlp auto = smallNet();
             Mlp rows = smallNet();
             Trainer ta = trainer(auto, ParallelSchedule.AUTO);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
@@ -21,19 +20,6 @@ import org.pcn4j.optim.Schedule;
  */
 class OffsetStatesTest {
     private static final int BATCH = 8;
-    private static final int[] SIZES = {6, 16, 16, 16, 16, 4};
-
-    private static Mlp mlp(float pi, float growth) {
-        Mlp m = Mlp.builder().sizes(SIZES).activation(Activation.TANH).init("xavier", 5).build();
-        for (int l = 0; l < m.depth(); l++) {
-            float[] w = m.layers().get(l).weight().data();
-            for (int i = 0; i < w.length; i++) {
-                w[i] *= 2f; // a trained network's gains, as in PrecisionGrowthTest
-            }
-        }
-        m.setHiddenPrecision(pi, growth);
-        return m;
-    }
 
     private static Trainer trainer(Mlp m, InferenceConfig inf) {
         return new Trainer(m.network(), m.input(), m.output(), TrainConfig.builder().algorithm(Algorithm.PC)
@@ -47,7 +33,7 @@ class OffsetStatesTest {
 
     /** {cosine, norm ratio PC/BP} of the first layer's weight gradient after one PC step. */
     private static double[] firstLayer(float pi, float growth, boolean offsets) {
-        Mlp m = mlp(pi, growth);
+        Mlp m = TrainFixtures.stiffMlp(pi, growth);
         float[][] b = TrainFixtures.batch(6, 4, BATCH, 9);
         double[] bp = new ReferenceMlp(m).gradients(b[0], b[1], BATCH)[0];
         trainer(m, recipe(pi, offsets)).step(b[0], b[1], BATCH);
@@ -72,7 +58,7 @@ class OffsetStatesTest {
     void atOrdinaryPrecisionsTheStepIsTheSameUpToRounding() {
         float[][] grads = new float[2][];
         for (int k = 0; k < 2; k++) {
-            Mlp m = mlp(1f, 1f);
+            Mlp m = TrainFixtures.stiffMlp(1f, 1f);
             float[][] b = TrainFixtures.batch(6, 4, BATCH, 3);
             trainer(m, InferenceConfig.builder().steps(8).lr(0.1).momentum(0.5).offsetStates(k == 1).build())
                     .step(b[0], b[1], BATCH);
@@ -85,7 +71,7 @@ class OffsetStatesTest {
 
     @Test
     void backtrackingUndoesAnOffsetStepAndTheEnergyNeverRises() {
-        Mlp m = mlp(1f, 1f);
+        Mlp m = TrainFixtures.stiffMlp(1f, 1f);
         float[][] b = TrainFixtures.batch(6, 4, BATCH, 4);
         // A rate far above the stable one: most steps overshoot and are undone.
         Trainer t = trainer(m, InferenceConfig.builder().steps(10).lr(3.0).momentum(0).backtrack(true)
@@ -102,7 +88,7 @@ class OffsetStatesTest {
 
     @Test
     void afterInferenceTheErrorsAreXMinusMuAgain() {
-        Mlp m = mlp(1000f, 20f);
+        Mlp m = TrainFixtures.stiffMlp(1000f, 20f);
         float[][] b = TrainFixtures.batch(6, 4, BATCH, 5);
         trainer(m, recipe(1000f, true)).step(b[0], b[1], BATCH);
         // Anything that writes a state after inference must not see a stale anchor: recompute.
@@ -124,7 +110,7 @@ class OffsetStatesTest {
         // the run asking for offsets must be the plain one, bit for bit.
         float[][] states = new float[2][];
         for (int k = 0; k < 2; k++) {
-            Mlp m = mlp(1f, 1f);
+            Mlp m = TrainFixtures.stiffMlp(1f, 1f);
             float[][] b = TrainFixtures.batch(6, 4, BATCH, 6);
             Trainer t = trainer(m, InferenceConfig.builder().steps(4).lr(0.1).offsetStates(k == 1).build());
             t.inference().setLangevinNoise(0.5, 7);

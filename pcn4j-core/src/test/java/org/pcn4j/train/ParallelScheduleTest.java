@@ -277,15 +277,8 @@ class ParallelScheduleTest {
         Trainer t = new Trainer(m.network(), m.input(), m.output(), cfg);
         SplittableRandom rng = new SplittableRandom(11);
         for (int s = 0; s < 2; s++) {
-            float[] x = new float[BATCH * 64];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rng.nextDouble(-1, 1);
-            }
-            float[] y = new float[BATCH * 10];
-            for (int b = 0; b < BATCH; b++) {
-                y[b * 10 + rng.nextInt(10)] = 1f;
-            }
-            t.step(x, y, BATCH);
+            float[][] xy = TrainFixtures.batch(64, 10, BATCH, rng);
+            t.step(xy[0], xy[1], BATCH);
         }
         // 4 predicted nodes (predictions and errors in one task each), 5 nodes with state gradients,
         // 4 edges (gradient, optimizer step and packing, one task each, profiled in three parts); init lists the order.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Mlp;
 import org.pcn4j.model.Node;
 import org.pcn4j.optim.OptimizerConfig;
@@ -20,24 +19,10 @@ import org.pcn4j.optim.Schedule;
  */
 class PrecisionGrowthTest {
     private static final int BATCH = 8;
-    private static final int[] SIZES = {6, 16, 16, 16, 16, 4};
-
-    private static Mlp mlp(float pi, float growth) {
-        Mlp m = Mlp.builder().sizes(SIZES).activation(Activation.TANH).init("xavier", 5).build();
-        // Gains above 1 (a trained network's, not a fresh one's) make the lower nodes stiff.
-        for (int l = 0; l < m.depth(); l++) {
-            float[] w = m.layers().get(l).weight().data();
-            for (int i = 0; i < w.length; i++) {
-                w[i] *= 2f;
-            }
-        }
-        m.setHiddenPrecision(pi, growth);
-        return m;
-    }
 
     @Test
     void thePrecisionGrowsByTheFactorPerEdgeAwayFromTheOutput() {
-        Mlp m = mlp(100f, 5f);
+        Mlp m = TrainFixtures.stiffMlp(100f, 5f);
         List<Node> nodes = m.network().nodes();
         assertEquals(1f, nodes.get(0).precision(), "the input keeps its own");
         assertEquals(100f * 125, nodes.get(1).precision());
@@ -45,7 +30,7 @@ class PrecisionGrowthTest {
         assertEquals(100f * 5, nodes.get(3).precision());
         assertEquals(100f, nodes.get(4).precision(), "the node next to the output gets pi");
         assertEquals(1f, nodes.get(5).precision(), "the output keeps its own");
-        Mlp flat = mlp(100f, 1f);
+        Mlp flat = TrainFixtures.stiffMlp(100f, 1f);
         for (int i = 1; i < 5; i++) {
             assertEquals(100f, flat.network().nodes().get(i).precision());
         }
@@ -53,7 +38,7 @@ class PrecisionGrowthTest {
 
     @Test
     void aReferenceEqualToEveryPrecisionChangesNoCurvature() {
-        Mlp m = mlp(100f, 1f);
+        Mlp m = TrainFixtures.stiffMlp(100f, 1f);
         float[][] b = TrainFixtures.batch(6, 4, BATCH, 9);
         Trainer t = new Trainer(m.network(), m.input(), m.output(), TrainConfig.builder().algorithm(Algorithm.PC)
                 .inference(InferenceConfig.builder().steps(0).build()).optimizer(OptimizerConfig.sgd(0))
@@ -66,7 +51,7 @@ class PrecisionGrowthTest {
 
     /** {cosine, norm ratio PC/BP} of the first layer's weight gradient after one PC step of T = 6. */
     private static double[] firstLayer(float growth) {
-        Mlp m = mlp(100f, growth);
+        Mlp m = TrainFixtures.stiffMlp(100f, growth);
         float[][] b = TrainFixtures.batch(6, 4, BATCH, 9);
         double[] bp = new ReferenceMlp(m).gradients(b[0], b[1], BATCH)[0];
         Trainer t = new Trainer(m.network(), m.input(), m.output(), TrainConfig.builder().algorithm(Algorithm.PC)

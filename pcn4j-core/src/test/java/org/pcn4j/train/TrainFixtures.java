@@ -1,11 +1,29 @@
 package org.pcn4j.train;
 
 import java.util.SplittableRandom;
+import org.pcn4j.kernel.Activation;
 import org.pcn4j.model.Mlp;
 
 /** Fixtures the rule tests share: a seeded batch, and a PC step's gradients measured against backprop's. */
 final class TrainFixtures {
     private TrainFixtures() {}
+
+    /**
+     * A tanh MLP 6-16-16-16-16-4 (xavier, seed 5) with every weight doubled, hidden precision
+     * {@code pi} growing by {@code growth} per edge away from the output: gains above 1 (a trained
+     * network's, not a fresh one's) make the lower nodes stiff.
+     */
+    static Mlp stiffMlp(float pi, float growth) {
+        Mlp m = Mlp.builder().sizes(6, 16, 16, 16, 16, 4).activation(Activation.TANH).init("xavier", 5).build();
+        for (int l = 0; l < m.depth(); l++) {
+            float[] w = m.layers().get(l).weight().data();
+            for (int i = 0; i < w.length; i++) {
+                w[i] *= 2f;
+            }
+        }
+        m.setHiddenPrecision(pi, growth);
+        return m;
+    }
 
     /** {x, y}: inputs uniform in [-1, 1] (batch x inputs) and one-hot targets (batch x classes), from {@code seed}. */
     static float[][] batch(int inputs, int classes, int batch, long seed) {
