@@ -403,12 +403,9 @@ public final class BenchStepCommand implements Callable<Integer> {
         private Case(Algorithm alg, java.util.function.Supplier<PcModel> init) {
             this.alg = alg;
             TrainConfig.Builder cfg = benchConfig(alg, steps).parallel(stepSchedule);
-            if (hiddenPrecision != null) {
-                if (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision)) {
-                    throw new org.pcn4j.PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
-                }
+            float growth = Options.Model.checkedGrowth(precisionGrowth, hiddenPrecision);
+            if (Options.Model.checkedHiddenPrecision(hiddenPrecision) != null) {
                 float pi = hiddenPrecision;
-                float growth = growth();
                 models = () -> {
                     PcModel m = init.get();
                     m.setHiddenPrecision(pi, growth);
@@ -418,9 +415,6 @@ public final class BenchStepCommand implements Callable<Integer> {
                 cfg.inference(InferenceConfig.builder().steps(steps).lr(Options.Inference.HIDDEN_PRECISION_STEP_PRECONDITIONED / hiddenPrecision)
                         .backtrack(true).precondition(true).referencePrecision(pi).offsetStates(true).build());
             } else {
-                if (precisionGrowth != null) {
-                    throw new org.pcn4j.PcnException("--precision-growth scales --hidden-precision; give --hidden-precision PI with it");
-                }
                 models = init;
             }
             config = cfg.build();
@@ -429,17 +423,6 @@ public final class BenchStepCommand implements Callable<Integer> {
             float[][] xy = randomBatch(new int[] {model.input().size(), model.output().size()}, batch);
             x = xy[0];
             y = xy[1];
-        }
-
-        /** The checked --precision-growth, 1 when not given. */
-        private float growth() {
-            if (precisionGrowth == null) {
-                return 1f;
-            }
-            if (!(precisionGrowth > 0) || Float.isInfinite(precisionGrowth)) {
-                throw new org.pcn4j.PcnException("--precision-growth must be a finite number > 0, got " + precisionGrowth);
-            }
-            return precisionGrowth;
         }
 
         void warmup() {

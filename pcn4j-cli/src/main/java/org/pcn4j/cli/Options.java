@@ -100,24 +100,34 @@ final class Options {
 
         /** The checked --precision-growth, 1 when not given. */
         float precisionGrowth() {
-            if (precisionGrowth == null) {
-                return 1f;
-            }
-            if (!(precisionGrowth > 0) || Float.isInfinite(precisionGrowth)) {
-                throw new PcnException("--precision-growth must be a finite number > 0, got " + precisionGrowth);
-            }
-            if (hiddenPrecision == null) {
-                throw new PcnException("--precision-growth scales --hidden-precision; give --hidden-precision PI with it");
-            }
-            return precisionGrowth;
+            return checkedGrowth(precisionGrowth, hiddenPrecision);
         }
 
         /** The checked --hidden-precision, or null when not given. */
         Float hiddenPrecision() {
-            if (hiddenPrecision != null && (!(hiddenPrecision > 0) || Float.isInfinite(hiddenPrecision))) {
-                throw new PcnException("--hidden-precision must be a finite number > 0, got " + hiddenPrecision);
+            return checkedHiddenPrecision(hiddenPrecision);
+        }
+
+        /** {@code --hidden-precision} checked (train's and bench step's): null, or finite and > 0. */
+        static Float checkedHiddenPrecision(Float pi) {
+            if (pi != null && (!(pi > 0) || Float.isInfinite(pi))) {
+                throw new PcnException("--hidden-precision must be a finite number > 0, got " + pi);
             }
-            return hiddenPrecision;
+            return pi;
+        }
+
+        /** {@code --precision-growth} checked against {@code --hidden-precision} {@code pi}: 1 when not given. */
+        static float checkedGrowth(Float growth, Float pi) {
+            if (growth == null) {
+                return 1f;
+            }
+            if (!(growth > 0) || Float.isInfinite(growth)) {
+                throw new PcnException("--precision-growth must be a finite number > 0, got " + growth);
+            }
+            if (pi == null) {
+                throw new PcnException("--precision-growth scales --hidden-precision; give --hidden-precision PI with it");
+            }
+            return growth;
         }
 
         boolean generative() {
