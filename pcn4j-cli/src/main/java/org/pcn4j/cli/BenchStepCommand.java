@@ -587,6 +587,12 @@ public final class BenchStepCommand implements Callable<Integer> {
         public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
             inner.logSoftmax(x, xOff, y, yOff, rows, cols);
         }
+
+        @Override
+        public void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2, float stepSize,
+                         float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
+            inner.adam(w, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps, decoupled, l2, decay);
+        }
     }
 
     /** The benches' layered network: post convention, linear Gaussian output, default init with seed 1. */

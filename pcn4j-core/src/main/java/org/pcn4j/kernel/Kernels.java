@@ -105,6 +105,24 @@ public interface Kernels {
     /** Row-wise log-softmax of a rows x cols block (stride cols). y may be x. */
     void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
 
+    /**
+     * One Adam step on elements [from, to) of a parameter: with g = grad (+ l2 * w when not
+     * {@code decoupled}), m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g g,
+     * w -= stepSize m / (sqrt(v) invSqrtC2 + eps) (+ decay w when {@code decoupled}). Every
+     * backend gives the same bits (plain multiplies and adds in this order, no fused ones).
+     *
+     * <p>A moment below {@link Float#MIN_NORMAL} is stored as zero. A weight whose gradient is
+     * exactly zero for a while (a dead unit, a constant input pixel, a batch the network fits
+     * exactly) has m decaying by beta1 per step into the subnormal range, where Intel cores take a
+     * microcode assist on every vector instruction that touches one: on a Xeon (AVX-512) Adam grew
+     * from 6.5 % to 22.7 % of a 784-128-128-10 PC step after 8 s of bench step. The flushed
+     * values are below 1.2e-38, so the update they would have made is below eps's resolution.
+     */
+    default void adam(float[] w, float[] grad, float[] m, float[] v, int from, int to, float beta1, float beta2,
+                      float stepSize, float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
+        ScalarMath.adam(w, grad, m, v, from, to, beta1, beta2, stepSize, invSqrtC2, eps, decoupled, l2, decay);
+    }
+
     /** The backend chosen for this JVM (see {@link Backends}). */
     static Kernels get() {
         return Backends.current();

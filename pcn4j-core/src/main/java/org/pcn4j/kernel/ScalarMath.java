@@ -123,4 +123,28 @@ final class ScalarMath {
         float du = Math.fma(x2, 3f * GELU_A, 1f) * GELU_C;
         return Math.fma(xc * 2f * s1s, du, s);
     }
+    /** {@link Kernels#adam}'s reference loop (the vector backend gives the same bits). */
+    static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2, float stepSize,
+                     float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
+        for (int i = from; i < to; i++) {
+            float gi = decoupled ? g[i] : g[i] + l2 * w[i];
+            float mi = b1 * m[i] + c1 * gi;
+            float vi = b2 * v[i] + c2 * gi * gi;
+            if (Math.abs(mi) < Float.MIN_NORMAL) {
+                mi = 0f;
+            }
+            if (vi < Float.MIN_NORMAL) {
+                vi = 0f;
+            }
+            m[i] = mi;
+            v[i] = vi;
+            float upd = stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+            if (decoupled) {
+                upd += decay * w[i];
+            }
+            w[i] -= upd;
+        }
+    }
 }

@@ -356,6 +356,42 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2, float stepSize,
+                     float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
+        java.util.Objects.checkFromToIndex(from, to, Math.min(Math.min(w.length, g.length), Math.min(m.length, v.length)));
+        FloatVector vb1 = FloatVector.broadcast(S, b1);
+        FloatVector vc1 = FloatVector.broadcast(S, 1 - b1);
+        FloatVector vb2 = FloatVector.broadcast(S, b2);
+        FloatVector vc2 = FloatVector.broadcast(S, 1 - b2);
+        FloatVector vstep = FloatVector.broadcast(S, stepSize);
+        FloatVector vinv = FloatVector.broadcast(S, invSqrtC2);
+        FloatVector veps = FloatVector.broadcast(S, eps);
+        FloatVector vl2 = FloatVector.broadcast(S, l2);
+        FloatVector vdecay = FloatVector.broadcast(S, decay);
+        FloatVector tiny = FloatVector.broadcast(S, Float.MIN_NORMAL);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            if (!decoupled) {
+                gi = gi.add(vl2.mul(wv));
+            }
+            FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vc1.mul(gi));
+            FloatVector vi = vb2.mul(FloatVector.fromArray(S, v, i)).add(vc2.mul(gi).mul(gi));
+            mi = mi.blend(0f, mi.abs().compare(VectorOperators.LT, tiny));
+            vi = vi.blend(0f, vi.compare(VectorOperators.LT, tiny));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector upd = vstep.mul(mi).div(vi.sqrt().mul(vinv).add(veps));
+            if (decoupled) {
+                upd = upd.add(vdecay.mul(wv));
+            }
+            wv.sub(upd).intoArray(w, i);
+        }
+        ScalarMath.adam(w, g, m, v, i, to, b1, b2, stepSize, invSqrtC2, eps, decoupled, l2, decay);
+    }
+
+    @Override
     public void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         rowwise(false, x, xOff, y, yOff, rows, cols);
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcn4j.kernel.Kernels;
 
 /**
  * Adam (Kingma and Ba) with bias correction. With {@code decoupled} it is AdamW (Loshchilov and
@@ -90,25 +91,9 @@ final class Adam implements Optimizer {
     }
 
     private void update(Param pr, float[] mp, float[] vp, float a, float stepSize, float invSqrtC2, int from, int to) {
-        float[] w = pr.value();
-        float[] g = pr.grad();
-        float b1 = beta1;
-        float b2 = beta2;
-        float eps = epsilon;
-        float wd = weightDecay;
-        boolean dec = decoupled;
-        for (int i = from; i < to; i++) {
-            float gi = dec ? g[i] : g[i] + wd * w[i];
-            float mi = b1 * mp[i] + (1 - b1) * gi;
-            float vi = b2 * vp[i] + (1 - b2) * gi * gi;
-            mp[i] = mi;
-            vp[i] = vi;
-            float upd = stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
-            if (dec) {
-                upd += a * wd * w[i];
-            }
-            w[i] -= upd;
-        }
+        // The backend's loop: vectorized, and it flushes subnormal moments (see Kernels#adam).
+        Kernels.get().adam(pr.value(), pr.grad(), mp, vp, from, to, beta1, beta2, stepSize, invSqrtC2, epsilon,
+                decoupled, weightDecay, a * weightDecay);
     }
 
     @Override
