@@ -49,7 +49,7 @@ class BenchCommandTest {
     void gemmTableNamesTheMicrokernel() {
         String out = run("bench", "gemm", "--quick", "--threads", "1");
         String kernel = out.lines().filter(l -> l.startsWith("GEMM microkernel: ")).findFirst().orElse("");
-        assertTrue(kernel.matches("GEMM microkernel: (scalar loops|[4568]x2L( \\(k unrolled x2\\))?, narrow [48]x1L \\(L=\\d+, KC=\\d+, NC=\\d+\\))"),
+        assertTrue(kernel.matches("GEMM microkernel: (scalar loops|[4568]x2L( \\(k unrolled x2\\))?, narrow [48]x1L \\(L=\\d+, KC=\\d+, NC=\\d+, MC=\\d+\\))"),
                 "no microkernel line in: " + out);
     }
 

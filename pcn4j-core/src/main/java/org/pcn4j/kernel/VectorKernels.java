@@ -64,10 +64,10 @@ public final class VectorKernels implements Kernels {
         return "vector-" + S.vectorBitSize();
     }
 
-    /** E.g. "8x2L, narrow 8x1L (L=16, KC=256, NC=512)". */
+    /** E.g. "8x2L, narrow 8x1L (L=16, KC=256, NC=512, MC=128)". */
     @Override
     public String gemmKernel() {
-        return shape + " (L=" + L + ", KC=" + VectorGemm.KC + ", NC=" + VectorGemm.NC + ")";
+        return shape + " (L=" + L + ", KC=" + VectorGemm.KC + ", NC=" + VectorGemm.NC + ", MC=" + VectorGemm.MC + ")";
     }
 
     /** The shape's MR (rows per micro-panel). */

@@ -20,6 +20,23 @@ class KernelShapesTest {
     static final String[] SHAPES = {"8x2", "6x2", "6x2u", "5x2", "4x2"};
 
     @Test
+    void rowBlocksFollowTheL2Size() {
+        assertEquals(2L << 20, GemmShape.cacheSize("2048K"));
+        assertEquals(1L << 20, GemmShape.cacheSize("1M\n"));
+        assertEquals(512L << 10, GemmShape.cacheSize(" 512k "));
+        assertEquals(65536, GemmShape.cacheSize("65536"));
+        for (String bad : new String[] {"", "K", "-1K", "2G", "x", null}) {
+            assertEquals(0, GemmShape.cacheSize(bad), "'" + bad + "'");
+        }
+        assertEquals(128, GemmShape.rowBlock(0), "unknown L2");
+        assertEquals(128, GemmShape.rowBlock(1L << 20), "Zen 4's 1 MiB");
+        assertEquals(128, GemmShape.rowBlock(1280L << 10), "1.25 MiB");
+        assertEquals(256, GemmShape.rowBlock(2L << 20), "2 MiB");
+        assertEquals(VectorGemm.MC, GemmShape.rowBlock(GemmShape.l2Bytes()));
+        assertTrue(new VectorKernels(1).gemmKernel().endsWith(", MC=" + VectorGemm.MC + ")"));
+    }
+
+    @Test
     void tablePicksTheShapeForWidthArchAndJdk() {
         assertEquals(8, GemmShape.table(512, "amd64", 17).mr);
         assertEquals(8, GemmShape.table(512, "amd64", 25).mr);
