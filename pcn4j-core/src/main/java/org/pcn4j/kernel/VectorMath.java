@@ -100,7 +100,11 @@ final class VectorMath {
      * Where e^x is normal the two factors give the same bits as one 2^n.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        // Clamped by compare and blend rather than max/min: Java's max/min also order -0 below +0
+        // and propagate NaN, which C2 spells out in several instructions each (JDK 17); with bounds
+        // far from zero the blends give the same values, NaN included (the compares are false).
+        FloatVector xc = x.blend(EXP_LO, x.lt(EXP_LO));
+        xc = xc.blend(EXP_HI, xc.compare(VectorOperators.GT, EXP_HI));
         FloatVector t = xc.fma(LOG2E, MAGIC);
         FloatVector n = t.sub(MAGIC);
         FloatVector r = n.fma(NEG_LN2_HI, xc);
