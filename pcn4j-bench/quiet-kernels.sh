@@ -3,6 +3,7 @@
 #  1. GEMM on emulated AVX2 (-XX:UseAVX=2 -XX:MaxVectorSize=32: 16 ymm registers; OpenBLAS's
 #     Haswell kernels), 1 thread, thread-CPU time, JDK 17 and 25, the shapes of the target
 #     (>= 0.90x OpenBLAS on 256x512x512 and up), the table's kernel and the one it replaced;
+#     on AVX-512 machines also the native rows (the table's kernel, OpenBLAS's own kernels);
 #  2. `bench step` pc,bp for 784-128-128-10 and 784-1000-1000-10 at 1 thread (thread-CPU time)
 #     and 2 threads (wall clock) under the gemm and the batch schedules (`--schedule`, issue 12:
 #     inference split by rows of the batch), both JDKs, ROUNDS alternating rounds, medians, PC/BP
@@ -34,6 +35,18 @@ for jdk in $JDK17 $JDK25; do
     --kernels "$K" --shapes 256x512x512,512x1024x1024,1024x1024x1024 2>/dev/null \
     | sed -n -e "s/^GEMM pcn4j vs OpenBLAS: [^,]*, microkernel \([^,]*\),.*/JDK $v: auto = \1/p" -e "s/^ *\([0-9]\+ \+[0-9]\+ \+[0-9]\+\) \+1 \+/JDK $v  \1  /p"
 done
+
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+  # The target is also this machine's own ISA: AVX-512 rows, the table's kernel against OpenBLAS's own choice.
+  echo "== GEMM, native AVX-512, 1 thread (GFLOP/s per thread-CPU second; ratio = pcn4j / OpenBLAS)"
+  for jdk in $JDK17 $JDK25; do
+    v=$("$jdk/bin/java" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
+    NA=""; [[ $v == 17 ]] || NA=--enable-native-access=ALL-UNNAMED
+    "$jdk/bin/java" $F $NA -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas --threads 1 --rounds 7 \
+      --warmup 1 --shapes 256x512x512,512x1024x1024,1024x1024x1024 2>/dev/null \
+      | sed -n -e "s/^GEMM pcn4j vs OpenBLAS: [^,]*, microkernel \([^,]*\),.*/JDK $v: auto = \1/p" -e "s/^ *\([0-9]\+ \+[0-9]\+ \+[0-9]\+\) \+1 \+/JDK $v  \1  /p"
+  done
+fi
 
 echo "== bench step (T = 5, batch 64, tanh); $ROUNDS alternating rounds"
 : > "$OUT"
