@@ -123,6 +123,7 @@ final class ScalarMath {
         float du = Math.fma(x2, 3f * GELU_A, 1f) * GELU_C;
         return Math.fma(xc * 2f * s1s, du, s);
     }
+
     /** {@link Kernels#adam}'s reference loop (the vector backend gives the same bits). */
     static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2, float stepSize,
                      float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
