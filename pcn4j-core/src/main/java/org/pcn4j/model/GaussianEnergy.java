@@ -54,9 +54,6 @@ final class GaussianEnergy implements Energy {
             eps[i] = pi * d;
         }
         int r = r0;
-        for (; r + 8 <= r1; r += 8) {
-            rowEnergies8(diff, sampleEnergy, r, size, 0.5f * pi);
-        }
         for (; r + 4 <= r1; r += 4) {
             int o0 = r * size;
             int o1 = o0 + size;
@@ -90,51 +87,6 @@ final class GaussianEnergy implements Energy {
             }
             sampleEnergy[r] = 0.5f * pi * s;
         }
-    }
-
-    /**
-     * Eight rows' energies at once: eight independent sums (each still one float sum in increasing
-     * j, so the same bits as the four-row and one-row loops), enough chains to keep both FP adders
-     * busy on cores with two (Intel's: the four-row loop left errorsRows at 6.9 % of a
-     * 784-128-128-10 PC step on a Xeon).
-     */
-    private static void rowEnergies8(float[] diff, float[] sampleEnergy, int r, int size, float half) {
-        int o0 = r * size;
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        for (int j = 0; j < size; j++) {
-            int o = o0 + j;
-            float d0 = diff[o];
-            float d1 = diff[o + size];
-            float d2 = diff[o + 2 * size];
-            float d3 = diff[o + 3 * size];
-            float d4 = diff[o + 4 * size];
-            float d5 = diff[o + 5 * size];
-            float d6 = diff[o + 6 * size];
-            float d7 = diff[o + 7 * size];
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-            s4 += d4 * d4;
-            s5 += d5 * d5;
-            s6 += d6 * d6;
-            s7 += d7 * d7;
-        }
-        sampleEnergy[r] = half * s0;
-        sampleEnergy[r + 1] = half * s1;
-        sampleEnergy[r + 2] = half * s2;
-        sampleEnergy[r + 3] = half * s3;
-        sampleEnergy[r + 4] = half * s4;
-        sampleEnergy[r + 5] = half * s5;
-        sampleEnergy[r + 6] = half * s6;
-        sampleEnergy[r + 7] = half * s7;
     }
 
     @Override
