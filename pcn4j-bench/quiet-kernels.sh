@@ -21,6 +21,12 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 OUT=${OUT:-quiet-kernels.jsonl}
 F="--add-modules jdk.incubator.vector -Xmx2g -XX:+UseSerialGC -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000"
 export OPENBLAS_THREAD_TIMEOUT=4
+# As the launcher: the heap on transparent huge pages where THP is on request (madvise), and
+# OpenBLAS's operands (glibc malloc) on them too, so both sides of the GEMM rows get the same pages.
+if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+  F="$F -XX:+UseTransparentHugePages"
+fi
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 for f in pcn4j-bench/target/benchmarks.jar pcn4j-cli/target/pcn4j.jar; do
   [[ -f $f ]] || { echo "quiet-kernels.sh: error: $f missing (run ./mvnw -o -q -DskipTests package)" >&2; exit 1; }
 done

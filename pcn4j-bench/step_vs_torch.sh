@@ -23,6 +23,9 @@ MODELS=${MODELS:-784-128-128-10,784-1000-1000-10}
 OUT=${OUT:-step_vs_torch.jsonl}
 PCN4J=${PCN4J:-./pcn4j}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4
+# The launcher puts pcn4j's heap on transparent huge pages where the kernel's THP mode is madvise;
+# PyTorch's tensors come from glibc's malloc, which this tunable puts on them too (glibc >= 2.35).
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
 PRELOAD=""
