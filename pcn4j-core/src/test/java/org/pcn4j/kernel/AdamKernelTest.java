@@ -26,22 +26,14 @@ class AdamKernelTest {
         }
     }
 
-    private static float[] random(SplittableRandom rng, int n, double scale) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (rng.nextGaussian() * scale);
-        }
-        return x;
-    }
-
     @Test
     void vectorEqualsScalarAndThePlainLoopOnNormalValues() {
         SplittableRandom rng = new SplittableRandom(12);
         for (boolean dec : new boolean[] {true, false}) {
             for (int n : new int[] {1, 15, 16, 17, 100, 1000}) {
-                float[] w = random(rng, n + 4, 1);
-                float[] g = random(rng, n + 4, 0.1);
-                float[] m = random(rng, n + 4, 0.01);
+                float[] w = JitDeterminismTest.random(rng, n + 4, 1);
+                float[] g = JitDeterminismTest.random(rng, n + 4, 0.1);
+                float[] m = JitDeterminismTest.random(rng, n + 4, 0.01);
                 float[] v = new float[n + 4];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) rng.nextDouble(1e-6, 1e-2);

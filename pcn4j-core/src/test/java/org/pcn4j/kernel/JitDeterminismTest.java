@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * itself, independent of the JIT.)
  */
 class JitDeterminismTest {
-    private static float[] random(SplittableRandom rng, int n, double scale) {
+    /** n Gaussian floats times scale (AdamKernelTest draws its operands with it too). */
+    static float[] random(SplittableRandom rng, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (rng.nextGaussian() * scale);
