@@ -593,6 +593,12 @@ public final class BenchStepCommand implements Callable<Integer> {
                          float invSqrtC2, float eps, boolean decoupled, float l2, float decay) {
             inner.adam(w, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps, decoupled, l2, decay);
         }
+
+        @Override
+        public void sgdMomentum(float[] w, float[] g, float[] v, int from, int to, float lr, float momentum,
+                                boolean nesterov, float l2) {
+            inner.sgdMomentum(w, g, v, from, to, lr, momentum, nesterov, l2);
+        }
     }
 
     /** The benches' layered network: post convention, linear Gaussian output, default init with seed 1. */

@@ -123,6 +123,19 @@ public interface Kernels {
         ScalarMath.adam(w, grad, m, v, from, to, beta1, beta2, stepSize, invSqrtC2, eps, decoupled, l2, decay);
     }
 
+    /**
+     * One SGD step with momentum on elements [from, to): g = grad + l2 w, v = momentum v + g,
+     * w -= lr (nesterov ? g + momentum v : v), as PyTorch defines it; the same bits on every
+     * backend. A velocity below {@link Float#MIN_NORMAL} is stored as zero, for the reason given at
+     * {@link #adam}. Measured on a Xeon: the unflushed loop takes 2.9 ns per element over subnormal
+     * velocities against 0.19 over normal ones; 500 steps of momentum 0.9 on 100 k zero-gradient
+     * weights whose velocities start at 1e-30 took 185 ms unflushed and 27 ms with the flush.
+     */
+    default void sgdMomentum(float[] w, float[] grad, float[] v, int from, int to, float lr, float momentum,
+                             boolean nesterov, float l2) {
+        ScalarMath.sgdMomentum(w, grad, v, from, to, lr, momentum, nesterov, l2);
+    }
+
     /** The backend chosen for this JVM (see {@link Backends}). */
     static Kernels get() {
         return Backends.current();

@@ -148,4 +148,18 @@ final class ScalarMath {
             w[i] -= upd;
         }
     }
+
+    /** {@link Kernels#sgdMomentum}'s reference loop (the vector backend gives the same bits). */
+    static void sgdMomentum(float[] w, float[] g, float[] v, int from, int to, float lr, float momentum, boolean nesterov,
+                            float l2) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i] + l2 * w[i];
+            float vi = momentum * v[i] + gi;
+            if (Math.abs(vi) < Float.MIN_NORMAL) {
+                vi = 0f;
+            }
+            v[i] = vi;
+            w[i] -= lr * (nesterov ? gi + momentum * vi : vi);
+        }
+    }
 }

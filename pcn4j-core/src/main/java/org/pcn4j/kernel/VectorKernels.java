@@ -392,6 +392,27 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void sgdMomentum(float[] w, float[] g, float[] v, int from, int to, float lr, float momentum, boolean nesterov,
+                            float l2) {
+        java.util.Objects.checkFromToIndex(from, to, Math.min(w.length, Math.min(g.length, v.length)));
+        FloatVector vlr = FloatVector.broadcast(S, lr);
+        FloatVector vmom = FloatVector.broadcast(S, momentum);
+        FloatVector vl2 = FloatVector.broadcast(S, l2);
+        FloatVector tiny = FloatVector.broadcast(S, Float.MIN_NORMAL);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i).add(vl2.mul(wv));
+            FloatVector vi = vmom.mul(FloatVector.fromArray(S, v, i)).add(gi);
+            vi = vi.blend(0f, vi.abs().compare(VectorOperators.LT, tiny));
+            vi.intoArray(v, i);
+            FloatVector step = nesterov ? gi.add(vmom.mul(vi)) : vi;
+            wv.sub(vlr.mul(step)).intoArray(w, i);
+        }
+        ScalarMath.sgdMomentum(w, g, v, i, to, lr, momentum, nesterov, l2);
+    }
+
+    @Override
     public void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         rowwise(false, x, xOff, y, yOff, rows, cols);
     }

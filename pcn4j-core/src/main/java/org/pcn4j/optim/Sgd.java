@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcn4j.kernel.Kernels;
 
 /**
  * SGD with optional (Nesterov) momentum and L2 weight decay, as PyTorch defines them:
@@ -75,12 +76,8 @@ final class Sgd implements Optimizer {
             }
             return;
         }
-        for (int i = from; i < to; i++) {
-            float gi = g[i] + weightDecay * w[i];
-            float vi = momentum * v[i] + gi;
-            v[i] = vi;
-            w[i] -= a * (nesterov ? gi + momentum * vi : vi);
-        }
+        // The backend's loop: vectorized, and it flushes subnormal velocities (see Kernels#sgdMomentum).
+        Kernels.get().sgdMomentum(w, g, v, from, to, a, momentum, nesterov, weightDecay);
     }
 
     private float[] state(int p, int len) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * itself, independent of the JIT.)
  */
 class JitDeterminismTest {
-    /** n Gaussian floats times scale (AdamKernelTest draws its operands with it too). */
+    /** n Gaussian floats times scale (OptimizerKernelsTest draws its operands with it too). */
     static float[] random(SplittableRandom rng, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

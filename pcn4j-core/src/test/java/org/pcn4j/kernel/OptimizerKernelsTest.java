@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Kernels#adam: the vector backend gives the scalar loop's bits, and subnormal moments become zero. */
-class AdamKernelTest {
+/**
+ * Kernels#adam and Kernels#sgdMomentum: the vector backend gives the scalar loop's bits, and
+ * subnormal moments and velocities become zero.
+ */
+class OptimizerKernelsTest {
 
     /** The loop Adam ran before the kernel existed (no flushing), as the reference for normal values. */
     private static void plain(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
@@ -80,6 +83,64 @@ class AdamKernelTest {
             float m0 = ((n - 1) % 2 == 0 ? 1 : -1) * Float.MIN_NORMAL * 1.05f;
             assertEquals(0.9f * m0 + (1 - 0.9f) * 1e-3f, m[n - 1], k.name() + " live m");
             assertEquals(true, v[n - 1] >= Float.MIN_NORMAL, k.name() + " live v");
+        }
+    }
+
+    /** Sgd's loop before the kernel existed (no flushing). */
+    private static void plainSgd(float[] w, float[] g, float[] v, int from, int to, float a, float momentum,
+                                 boolean nesterov, float wd) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i] + wd * w[i];
+            float vi = momentum * v[i] + gi;
+            v[i] = vi;
+            w[i] -= a * (nesterov ? gi + momentum * vi : vi);
+        }
+    }
+
+    @Test
+    void sgdMomentumVectorEqualsScalarAndThePlainLoopOnNormalValues() {
+        SplittableRandom rng = new SplittableRandom(13);
+        for (boolean nesterov : new boolean[] {false, true}) {
+            for (float wd : new float[] {0f, 1e-2f}) {
+                for (int n : new int[] {1, 15, 16, 17, 100, 1000}) {
+                    float[] w = JitDeterminismTest.random(rng, n + 4, 1);
+                    float[] g = JitDeterminismTest.random(rng, n + 4, 0.1);
+                    float[] v = JitDeterminismTest.random(rng, n + 4, 0.05);
+                    float[][] want = {w.clone(), v.clone()};
+                    float[][] vec = {w.clone(), v.clone()};
+                    float[][] sca = {w.clone(), v.clone()};
+                    plainSgd(want[0], g, want[1], 1, 1 + n, 0.05f, 0.9f, nesterov, wd);
+                    new VectorKernels(1).sgdMomentum(vec[0], g, vec[1], 1, 1 + n, 0.05f, 0.9f, nesterov, wd);
+                    new ScalarKernels().sgdMomentum(sca[0], g, sca[1], 1, 1 + n, 0.05f, 0.9f, nesterov, wd);
+                    for (int q = 0; q < 2; q++) {
+                        String what = "nesterov=" + nesterov + " wd=" + wd + " n=" + n + " array " + q;
+                        assertArrayEquals(want[q], vec[q], what + " (vector)");
+                        assertArrayEquals(want[q], sca[q], what + " (scalar)");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void subnormalVelocitiesAreFlushedToZeroOnEveryBackend() {
+        for (Kernels k : new Kernels[] {new ScalarKernels(), new VectorKernels(1)}) {
+            int n = 37;
+            float[] w = new float[n];
+            float[] g = new float[n];
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = 0.25f;
+                v[i] = (i % 2 == 0 ? 1 : -1) * Float.MIN_NORMAL * 1.05f; // 0.9 v is subnormal
+            }
+            g[n - 1] = 1e-3f;
+            k.sgdMomentum(w, g, v, 0, n, 0.1f, 0.9f, false, 0f);
+            for (int i = 0; i < n - 1; i++) {
+                assertEquals(0f, v[i], k.name() + " v[" + i + "]");
+                assertEquals(0.25f, w[i], k.name() + " w[" + i + "]");
+            }
+            float v0 = ((n - 1) % 2 == 0 ? 1 : -1) * Float.MIN_NORMAL * 1.05f;
+            assertEquals(0.9f * v0 + 1e-3f, v[n - 1], k.name() + " live v");
         }
     }
 }
