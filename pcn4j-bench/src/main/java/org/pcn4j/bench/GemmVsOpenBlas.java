@@ -127,6 +127,7 @@ public final class GemmVsOpenBlas {
             out.printf(Locale.ROOT, "GEMM pcn4j vs OpenBLAS: %s, microkernel %s, OpenBLAS %s (bytedeco, DYNAMIC_ARCH), %d cores, Java %s%n",
                     probe.name(), probe.gemmKernel(), OPENBLAS,
                     Runtime.getRuntime().availableProcessors(), Runtime.version());
+            out.printf(Locale.ROOT, "pcn4j heap pages: %s%n", org.pcn4j.kernel.Backends.heapPages());
             out.printf(Locale.ROOT, "C = op(A) op(B) float32 (layout %s: %s, %s), op(A) m x k, op(B) k x n; medians of %d alternating rounds;"
                     + " 1-thread rows per %s second%n%n", layout, layout.charAt(0) == 't' ? "A stored k x m" : "A stored m x k",
                     layout.charAt(1) == 't' ? "B stored n x k" : "B stored k x n", rounds, cpuTime ? "thread-CPU" : "wall-clock");

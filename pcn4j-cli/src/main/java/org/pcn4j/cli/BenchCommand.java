@@ -65,6 +65,7 @@ public final class BenchCommand implements Runnable {
                 out.printf(Locale.ROOT, "pcn4j bench gemm: kernels %s, %d cores, Java %s, %s%n", kernels.name(),
                         Runtime.getRuntime().availableProcessors(), Runtime.version(), System.getProperty("os.arch"));
                 out.printf(Locale.ROOT, "GEMM microkernel: %s%n", kernels.gemmKernel());
+                out.printf(Locale.ROOT, "Heap pages: %s%n", Backends.heapPages());
                 out.printf(Locale.ROOT, "C = A B in float32, A m x k, B k x n; median of timed repetitions (best in brackets)%n%n");
                 out.printf(Locale.ROOT, "%6s %6s %6s  %-6s %7s  %18s  %8s%n", "m", "k", "n", "kernel", "threads", "GFLOP/s", "x naive");
                 out.flush();

@@ -78,4 +78,45 @@ public final class Backends {
                 + " (add --add-modules jdk.incubator.vector for speed)");
         return new ScalarKernels();
     }
+
+    /**
+     * How this JVM's heap is paged, for benchmark headers (GEMM speed depends on it: docs/kernels.md,
+     * "Launcher flags"), e.g. "2 MiB (THP madvise, -XX:+UseTransparentHugePages)".
+     */
+    public static String heapPages() {
+        String mode = null;
+        try {
+            String t = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            int a = t.indexOf('[');
+            int b = t.indexOf(']', a + 1);
+            mode = a >= 0 && b > a ? t.substring(a + 1, b) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            // no THP on this system (or not readable): reported as such
+        }
+        Boolean asked = null;
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.equals("-XX:+UseTransparentHugePages")) {
+                asked = true;
+            } else if (arg.equals("-XX:-UseTransparentHugePages")) {
+                asked = false;
+            }
+        }
+        return heapPages(mode, asked != null && asked);
+    }
+
+    /** {@link #heapPages()} from the kernel's THP mode (null if unknown) and whether the JVM asked. */
+    static String heapPages(String mode, boolean asked) {
+        if (mode == null) {
+            return "4 KiB (no transparent huge pages)";
+        }
+        switch (mode) {
+            case "always":
+                return "2 MiB where the kernel can (THP always)";
+            case "madvise":
+                return asked ? "2 MiB (THP madvise, -XX:+UseTransparentHugePages)"
+                        : "4 KiB (THP madvise, not requested: -XX:+UseTransparentHugePages)";
+            default:
+                return "4 KiB (THP " + mode + ")";
+        }
+    }
 }

@@ -67,4 +67,15 @@ class BackendsTest {
             new File(err.toString()).delete();
         }
     }
+
+    @Test
+    void heapPagesNameTheKernelsModeAndTheJvmsRequest() {
+        assertEquals("2 MiB (THP madvise, -XX:+UseTransparentHugePages)", Backends.heapPages("madvise", true));
+        assertTrue(Backends.heapPages("madvise", false).startsWith("4 KiB (THP madvise, not requested"));
+        assertEquals("2 MiB where the kernel can (THP always)", Backends.heapPages("always", false));
+        assertEquals("4 KiB (THP never)", Backends.heapPages("never", true));
+        assertEquals("4 KiB (no transparent huge pages)", Backends.heapPages(null, true));
+        String here = Backends.heapPages();
+        assertTrue(here.startsWith("2 MiB") || here.startsWith("4 KiB"), here);
+    }
 }
