@@ -777,11 +777,6 @@ final class VectorGemm {
     }
 
     /**
-     * Folds a tile of k-block sums into C. First block: c = alpha*acc (beta = 0) or
-     * fma(alpha, acc, beta*c); later blocks: c = fma(alpha, acc, c). Vector and scalar paths give
-     * the same bits (both fused, both rounded once).
-     */
-    /**
      * {@link #merge} of a full two-vector panel into untransposed C, as straight-line code per row:
      * c = alpha acc on the first k block (beta = 0), else c = fma(acc, alpha, c); the same operations
      * as the general loop, so the same bits. The general loop's per-row branches and inner loop
@@ -804,6 +799,11 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * Folds a tile of k-block sums into C. First block: c = alpha*acc (beta = 0) or
+     * fma(alpha, acc, beta*c); later blocks: c = fma(alpha, acc, c). Vector and scalar paths give
+     * the same bits (both fused, both rounded once).
+     */
     private static void merge(float[] tile, int stride, int rows, int w, float[] c, int cIdx, int ldc,
                               float alpha, float beta, boolean first, boolean tc) {
         if (w == NR && stride == NR && !tc && !(first && beta != 0f)) {
