@@ -35,7 +35,7 @@ echo "start $(date -u +%H:%M:%S) UTC, $(uptime | sed 's/.*load/load/')"
 echo "== GEMM, emulated AVX2, 1 thread (GFLOP/s per thread-CPU second; ratio = pcn4j / OpenBLAS)"
 for jdk in $JDK17 $JDK25; do
   v=$("$jdk/bin/java" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
-  if [[ $v == 17 ]]; then K=auto,6x2u; NA=""; else K=auto,5x2,6x2; NA=--enable-native-access=ALL-UNNAMED; fi
+  K=auto,6x2u; NA=""; [[ $v == 17 ]] || NA=--enable-native-access=ALL-UNNAMED
   OPENBLAS_CORETYPE=Haswell "$jdk/bin/java" $F $NA -XX:UseAVX=2 -XX:MaxVectorSize=32 \
     -cp pcn4j-bench/target/benchmarks.jar org.pcn4j.bench.GemmVsOpenBlas --threads 1 --rounds 7 --warmup 1 \
     --kernels "$K" --shapes 256x512x512,512x1024x1024,1024x1024x1024 2>/dev/null \

@@ -10,11 +10,11 @@ import java.util.Locale;
  * <p>The shape must keep its accumulators, the two B vectors and the broadcast in vector registers:
  * an MR x 2L kernel needs 2 MR + 3 of them. A spilled accumulator costs a load and a store per k
  * step and halves the kernel's speed. Measured (issue 12): on AVX2 (16 ymm) the 8 x 2L kernel
- * spills 5-9 accumulators; 6 x 2L does not spill on JDK 17 and reaches the FMA peak, while JDK 25's
- * C2 allocates registers differently and spills that loop. With the k loop unrolled by two by hand
- * ("6x2u", {@link Microkernels#kernel6x2u}) JDK 25 keeps 6 x 2L in registers (and JDK 17 spills
- * that form), so 16-register machines run 6x2 on JDK 17-20 and 6x2u on 21+. AVX-512 and AArch64
- * have 32 vector registers and run 8 x 2L.
+ * spills 5-9 accumulators; 6 x 2L does not, on JDK 17 or 25, once its loop is counted on the A
+ * index (the earlier form with a separate step counter spilled on JDK 25, which then ran "6x2u",
+ * {@link Microkernels#kernel6x2u}, the k loop unrolled by two by hand; JDK 17 spills that form, and
+ * on a real Zen 3 the plain loop now matches or beats it on JDK 25 too). So 16-register machines
+ * run 6x2 on every JDK. AVX-512 and AArch64 have 32 vector registers and run 8 x 2L.
  *
  * <p>The table below is a pure function of (vector width, architecture, JDK), so every JVM on the
  * same machine picks the same shape. All shapes compute every element of C with the same operation
@@ -110,9 +110,9 @@ public final class GemmShape {
         if (regs >= 32) {
             return new GemmShape(8, 8, regs);
         }
-        // 16 registers: 6 x 2L (15 live). JDK 17-20's C2 keeps the plain k loop in registers; JDK 21+
-        // spills it but not the loop unrolled by two (6x2u), which JDK 17 spills in turn.
-        return new GemmShape(6, jdk >= 21, 4, regs);
+        // 16 registers: 6 x 2L (15 live). Counted on the A index, the plain k loop stays in registers
+        // on JDK 17 and 25 alike (see Microkernels); 6x2u, which JDK 17 spills, is only forced.
+        return new GemmShape(6, false, 4, regs);
     }
 
     /**
