@@ -241,6 +241,32 @@ class KernelShapesTest {
         assertTrue(avx512.withRows(5) == avx512.withRows(5), "derived shapes are made once");
     }
 
+    /** packBT's straight-line copies (rows of b in L2) and its loop form (rows beyond) give one layout. */
+    @Test
+    void transposedPackingIsTheSameOnBothPaths() {
+        int nr = VectorGemm.NR;
+        int nc = 2 * nr + 3;
+        int pc = 5;
+        int kc = 3 * 16 + 7; // full TB pieces and a remainder
+        for (long span : new long[] {VectorGemm.PACK_T_RESIDENT / 4, 2 * VectorGemm.PACK_T_RESIDENT}) {
+            int ld = (int) (span / nc) + 1;
+            assertEquals(span <= VectorGemm.PACK_T_RESIDENT, (long) nc * ld <= VectorGemm.PACK_T_RESIDENT);
+            float[] src = GemmTest.random(new SplittableRandom(ld), nc * ld);
+            int widthLast = nc - 2 * nr <= VectorGemm.L ? VectorGemm.L : nr;
+            float[] bt = new float[kc * (2 * nr + widthLast)];
+            java.util.Arrays.fill(bt, Float.NaN);
+            VectorGemm.packBT(src, 0, ld, pc, kc, 0, nc, bt, 0);
+            for (int j = 0; j < 2 * nr + widthLast; j++) {
+                int panel = j / nr * nr;
+                int width = panel + nr <= nc ? nr : widthLast;
+                for (int p = 0; p < kc; p++) {
+                    float want = j < nc ? src[j * ld + pc + p] : 0f;
+                    assertEquals(want, bt[panel * kc + p * width + (j - panel)], "span " + span + " p=" + p + " j=" + j);
+                }
+            }
+        }
+    }
+
     @Test
     void packingLayouts() {
         int l = VectorGemm.L, nr = VectorGemm.NR;
