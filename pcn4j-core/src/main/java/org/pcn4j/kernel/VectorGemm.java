@@ -101,6 +101,9 @@ final class VectorGemm {
             () -> new float[][] {new float[KC * NC + B_SLACK], new float[KC * MR_MAX + 2 * MR_MAX], new float[MR_MAX * NR],
                 new float[0]});
 
+    /** Per thread: the micro-panels of {@link #packAStrip} (grown to the most seen, then reused). */
+    private static final ThreadLocal<float[][]> A_STRIP = ThreadLocal.withInitial(() -> new float[0][]);
+
 
     /**
      * Pack with gathers where they are fast: on AVX-512 (Zen 4 here) a 16-float gather beats 16
@@ -471,6 +474,7 @@ final class VectorGemm {
         if (pre == null && !strip) {
             mc = i1 - i0;
         }
+        float[][] as = packAStrip(sh, transA, i0, i1, j0, j1, k, kb, a, aOff, lda);
         for (int jc = j0; jc < j1; ) {
             // Column blocks end on multiples of NC (the pre-packed layout's), wherever j0 is.
             int jEnd = Math.min(j1, (jc / NC + 1) * NC);
@@ -514,17 +518,59 @@ final class VectorGemm {
                         }
                     }
                     block(sh, transA, ic, icEnd, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc,
-                            tc, buf[1], buf[2]);
+                            tc, buf[1], buf[2], nc > L ? as : null, i0, kb, (k + kb - 1) / kb);
                 }
             }
             jc = jEnd;
         }
     }
 
+    /**
+     * A[i0:i1, :] packed once for every column block when there are several (each would pack it
+     * again: n = 1024 packed A twice, 4-5 % of a 512x1024x1024 product on a Zen 3), else null.
+     * Entry q kBlocks + pi is micro-panel q (rows i0 + q MR on) for k block pi: the values
+     * {@link #block} would pack, so the same bits. One array per micro-panel, not offsets into one:
+     * given an offset to start from, JDK 25's C2 spilled an accumulator of the 6 x 2L kernel (Zen 3,
+     * L1-resident: 69 -> 39 GFLOP/s). Not beyond {@link #STRIP_MAX} floats.
+     */
+    private static float[][] packAStrip(GemmShape sh, boolean transA, int i0, int i1, int j0, int j1, int k, int kb,
+                                        float[] a, int aOff, int lda) {
+        int mr = sh.mr;
+        int panels = (i1 - i0 + mr - 1) / mr;
+        int kBlocks = (k + kb - 1) / kb;
+        if ((j1 - 1) / NC == j0 / NC || (long) panels * mr * k > STRIP_MAX) {
+            return null;
+        }
+        float[][] as = A_STRIP.get();
+        int need = panels * kBlocks;
+        if (as.length < need) {
+            float[][] grown = java.util.Arrays.copyOf(as, need);
+            for (int i = as.length; i < need; i++) {
+                grown[i] = new float[KC * MR_MAX + 2 * MR_MAX]; // + what the narrow kernels read past MR
+            }
+            A_STRIP.set(grown);
+            as = grown;
+        }
+        for (int q = 0; q < panels; q++) {
+            int ir = i0 + q * mr;
+            int rows = Math.min(mr, i1 - ir);
+            for (int pi = 0; pi < kBlocks; pi++) {
+                int pc = pi * kb;
+                int kc = Math.min(kb, k - pc);
+                if (transA) {
+                    packAT(a, aOff, lda, pc, kc, ir, rows, mr, as[q * kBlocks + pi]);
+                } else {
+                    packAN(a, aOff, lda, pc, kc, ir, rows, mr, as[q * kBlocks + pi]);
+                }
+            }
+        }
+        return as;
+    }
+
     /** One k block [pc, pc+kc) of C[ir0:ir1, jc:jc+nc] against the packed B block at bArr[bBase]. */
     private static void block(GemmShape sh, boolean transA, int ir0, int ir1, int jc, int nc, int pc, int kc, float alpha,
                               float[] a, int aOff, int lda, float[] bArr, int bBase, float beta, float[] c, int cOff, int ldc,
-                              boolean tc, float[] ap, float[] tile) {
+                              boolean tc, float[] ap, float[] tile, float[][] as, int asRow, int kb, int kBlocks) {
         int mr = sh.mr;
         boolean first = pc == 0;
         if (nc <= L) {
@@ -551,7 +597,10 @@ final class VectorGemm {
         }
         for (int ir = ir0; ir < ir1; ir += mr) {
             int rows = Math.min(mr, ir1 - ir);
-            if (transA) {
+            float[] apArr = ap;
+            if (as != null) {
+                apArr = as[(ir - asRow) / mr * kBlocks + pc / kb]; // packed already, by blocked
+            } else if (transA) {
                 packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
             } else {
                 packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
@@ -561,25 +610,25 @@ final class VectorGemm {
                 int panel = bBase + jr * kc; // panels before this one are all NR wide
                 int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
                 if (w <= L) {
-                    narrowPanel(mr, kc, ap, bArr, panel, tile);
+                    narrowPanel(mr, kc, apArr, bArr, panel, tile);
                     merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
                 } else {
                     switch (mr) {
                         case 8:
-                            Microkernels.kernel8x2(kc, ap, bArr, panel, tile);
+                            Microkernels.kernel8x2(kc, apArr, bArr, panel, tile);
                             break;
                         case 6:
                             if (sh.pairK && (kc & 1) == 0) {
-                                Microkernels.kernel6x2u(kc, ap, bArr, panel, tile);
+                                Microkernels.kernel6x2u(kc, apArr, bArr, panel, tile);
                             } else {
-                                Microkernels.kernel6x2(kc, ap, bArr, panel, tile);
+                                Microkernels.kernel6x2(kc, apArr, bArr, panel, tile);
                             }
                             break;
                         case 5:
-                            Microkernels.kernel5x2(kc, ap, bArr, panel, tile);
+                            Microkernels.kernel5x2(kc, apArr, bArr, panel, tile);
                             break;
                         default:
-                            Microkernels.kernel4x2(kc, ap, bArr, panel, tile);
+                            Microkernels.kernel4x2(kc, apArr, bArr, panel, tile);
                             break;
                     }
                     merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
