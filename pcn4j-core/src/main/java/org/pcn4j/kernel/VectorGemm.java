@@ -36,16 +36,18 @@ final class VectorGemm {
     static final int KC = 256;
     /** Largest column block of packed B (KC x NC floats = 512 KiB). */
     static final int NC = 512;
+    /** The per-core L2 size (0 where unknown), read from sysfs once. */
+    private static final long L2_BYTES = GemmShape.l2Bytes();
     /**
      * Rows per row block (rounded down to a multiple of MR): MC x NC floats of C stay in L2. 128, or
      * 256 on CPUs with 2 MiB of L2 per core or more ({@link GemmShape#rowBlock}).
      */
-    static final int MC = GemmShape.rowBlock(GemmShape.l2Bytes());
+    static final int MC = GemmShape.rowBlock(L2_BYTES);
     /**
      * Most floats of b that the rows a transposed-B block reads may span for {@link #packBT}'s
      * straight-line copies: a quarter of L2 (128 Ki floats where L2 is unknown or 512 KiB).
      */
-    static final long PACK_T_RESIDENT = Math.max(GemmShape.l2Bytes(), 512 << 10) / 4;
+    static final long PACK_T_RESIDENT = Math.max(L2_BYTES, 512 << 10) / 4;
     /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
     static final long STRIP_MAX = 4L << 20;
     /** Multi-threaded products share one packed B when each split would duplicate this many floats of packing ... */
@@ -518,7 +520,7 @@ final class VectorGemm {
                         }
                     }
                     block(sh, transA, ic, icEnd, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc,
-                            tc, buf[1], buf[2], nc > L ? as : null, i0, kb, (k + kb - 1) / kb);
+                            tc, buf[1], buf[2], as, i0, kb, (k + kb - 1) / kb);
                 }
             }
             jc = jEnd;
@@ -529,7 +531,8 @@ final class VectorGemm {
      * A[i0:i1, :] packed once for every column block when there are several (each would pack it
      * again: n = 1024 packed A twice, 4-5 % of a 512x1024x1024 product on a Zen 3), else null.
      * Entry q kBlocks + pi is micro-panel q (rows i0 + q MR on) for k block pi: the values
-     * {@link #block} would pack, so the same bits. One array per micro-panel, not offsets into one:
+     * {@link #block} would pack, so the same bits; only where two or more column blocks pack A.
+     * One array per micro-panel, not offsets into one:
      * given an offset to start from, JDK 25's C2 spilled an accumulator of the 6 x 2L kernel (Zen 3,
      * L1-resident: 69 -> 39 GFLOP/s). Not beyond {@link #STRIP_MAX} floats.
      */
@@ -538,7 +541,14 @@ final class VectorGemm {
         int mr = sh.mr;
         int panels = (i1 - i0 + mr - 1) / mr;
         int kBlocks = (k + kb - 1) / kb;
-        if ((j1 - 1) / NC == j0 / NC || (long) panels * mr * k > STRIP_MAX) {
+        int packing = 0; // column blocks that pack A (not narrow, not in place), as blocked walks them
+        for (int jc = j0; jc < j1; jc = Math.min(j1, (jc / NC + 1) * NC)) {
+            int nc = Math.min(j1, (jc / NC + 1) * NC) - jc;
+            if (nc > L && !inPlace(mr, nc)) {
+                packing++;
+            }
+        }
+        if (packing < 2 || (long) panels * mr * k > STRIP_MAX) {
             return null;
         }
         float[][] as = A_STRIP.get();
@@ -557,11 +567,7 @@ final class VectorGemm {
             for (int pi = 0; pi < kBlocks; pi++) {
                 int pc = pi * kb;
                 int kc = Math.min(kb, k - pc);
-                if (transA) {
-                    packAT(a, aOff, lda, pc, kc, ir, rows, mr, as[q * kBlocks + pi]);
-                } else {
-                    packAN(a, aOff, lda, pc, kc, ir, rows, mr, as[q * kBlocks + pi]);
-                }
+                packA(transA, a, aOff, lda, pc, kc, ir, rows, mr, as[q * kBlocks + pi]);
             }
         }
         return as;
@@ -591,7 +597,7 @@ final class VectorGemm {
             }
             return;
         }
-        if (mr == 8 && IN_PLACE_A && nc <= IN_PLACE_MAX_N) {
+        if (inPlace(mr, nc)) {
             inPlaceRows(transA, ir0, ir1, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc, tc, tile);
             return;
         }
@@ -600,10 +606,8 @@ final class VectorGemm {
             float[] apArr = ap;
             if (as != null) {
                 apArr = as[(ir - asRow) / mr * kBlocks + pc / kb]; // packed already, by blocked
-            } else if (transA) {
-                packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
             } else {
-                packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+                packA(transA, a, aOff, lda, pc, kc, ir, rows, mr, ap);
             }
             for (int jr = 0; jr < nc; jr += NR) {
                 int w = Math.min(NR, nc - jr);
@@ -635,6 +639,21 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /** A micro-panel of A packed for k block [pc, pc+kc): {@link #packAT} or {@link #packAN}. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int pc, int kc, int ir, int rows, int mr,
+                              float[] ap) {
+        if (transA) {
+            packAT(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+        } else {
+            packAN(a, aOff, lda, pc, kc, ir, rows, mr, ap);
+        }
+    }
+
+    /** Whether a column block nc wide (nc > L) reads A in place ({@link #inPlaceRows}) instead of packing it. */
+    private static boolean inPlace(int mr, int nc) {
+        return mr == 8 && IN_PLACE_A && nc <= IN_PLACE_MAX_N;
     }
 
     /** Whether 8-row micro-panels read A in place instead of packing it (experiment switch). */
