@@ -20,7 +20,9 @@ class PackedGemmTest {
     @Test
     void packedEqualsUnpackedBitForBit() {
         int[][] shapes = {{1, 1, 1}, {7, 33, 5}, {64, 784, 128}, {64, 128, 784}, {33, 513, 17}, {64, 1000, 1000},
-            {8, 300, 10}, {129, 7, 600}, {5, 520, 530}};
+            {8, 300, 10}, {129, 7, 600}, {5, 520, 530},
+            // several k and column blocks, a last panel of L or fewer columns and one wider than L
+            {64, 600, 530}, {64, 600, 540}};
         Kernels[] backends = {new VectorKernels(1), new VectorKernels(2), new ScalarKernels()};
         SplittableRandom r = new SplittableRandom(3);
         for (int[] sh : shapes) {
