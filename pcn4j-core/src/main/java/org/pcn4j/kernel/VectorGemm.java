@@ -45,9 +45,14 @@ final class VectorGemm {
     static final int MC = GemmShape.rowBlock(L2_BYTES);
     /**
      * Most floats of b that the rows a transposed-B block reads may span for {@link #packBT}'s
-     * straight-line copies: a quarter of L2 (128 Ki floats where L2 is unknown or 512 KiB).
+     * straight-line copies: as many as L2 holds (128 Ki floats where L2 is unknown or 512 KiB).
      */
     static final long PACK_T_RESIDENT = Math.max(L2_BYTES, 512 << 10) / 4;
+    /**
+     * Bytes of a packed B block (kc x columns) that {@link #block} keeps in L2 while a few rows of A
+     * sweep it: half of L2 (256 KiB where L2 is unknown or 512 KiB). See {@link #subBlock}.
+     */
+    static final long SUB_B_BYTES = Math.max(L2_BYTES, 512 << 10) / 2;
     /** Largest packed column strip of B (k x NC floats) a thread keeps: 4 Mi floats, 16 MiB. */
     static final long STRIP_MAX = 4L << 20;
     /** Multi-threaded products share one packed B when each split would duplicate this many floats of packing ... */
@@ -634,42 +639,70 @@ final class VectorGemm {
             inPlaceRows(transA, ir0, ir1, jc, nc, pc, kc, alpha, a, aOff, lda, bArr, bBase, beta, c, cOff, ldc, tc, tile);
             return;
         }
-        for (int ir = ir0; ir < ir1; ir += mr) {
-            int rows = Math.min(mr, ir1 - ir);
-            float[] apArr = ap;
-            if (as != null) {
-                apArr = as[(ir - asRow) / mr * kBlocks + pc / kb]; // packed already, by blocked
-            } else {
-                packA(transA, a, aOff, lda, pc, kc, ir, rows, mr, ap);
-            }
-            for (int jr = 0; jr < nc; jr += NR) {
-                int w = Math.min(NR, nc - jr);
-                int panel = bBase + jr * kc; // panels before this one are all NR wide
-                int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
-                if (w <= L) {
-                    narrowPanel(mr, kc, apArr, bArr, panel, tile);
-                    merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+        // Sub-blocks of the B block that fit in L2 where only a few rows sweep it; A must be packed
+        // already (as), or each sub-block would pack it again.
+        int sub = as != null && ir1 - ir0 <= MC / 2 ? subBlock(kc, nc) : nc;
+        for (int js = 0; js < nc; js += sub) {
+            int je = Math.min(nc, js + sub);
+            for (int ir = ir0; ir < ir1; ir += mr) {
+                int rows = Math.min(mr, ir1 - ir);
+                float[] apArr = ap;
+                if (as != null) {
+                    apArr = as[(ir - asRow) / mr * kBlocks + pc / kb]; // packed already, by blocked
                 } else {
-                    switch (mr) {
-                        case 8:
-                            Microkernels.kernel8x2(kc, apArr, bArr, panel, tile);
-                            break;
-                        case 6:
-                            if (sh.pairK && (kc & 1) == 0) {
-                                Microkernels.kernel6x2u(kc, apArr, bArr, panel, tile);
-                            } else {
-                                Microkernels.kernel6x2(kc, apArr, bArr, panel, tile);
-                            }
-                            break;
-                        case 5:
-                            Microkernels.kernel5x2(kc, apArr, bArr, panel, tile);
-                            break;
-                        default:
-                            Microkernels.kernel4x2(kc, apArr, bArr, panel, tile);
-                            break;
-                    }
-                    merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+                    packA(transA, a, aOff, lda, pc, kc, ir, rows, mr, ap);
                 }
+                panels(sh, rows, js, je, nc, kc, apArr, bArr, bBase, alpha, beta, first, c, cOff, ldc, ir, jc, tc, tile);
+            }
+        }
+    }
+
+    /**
+     * Columns of a sub-block for {@link #block}: the widest multiple of NR whose kc x sub packed floats
+     * fit in {@link #SUB_B_BYTES}, or nc where the whole block does. A block of B (kc x NC, up to
+     * 512 KiB) does not fit in a 512 KiB L2 beside C and A, so a few rows of A (m = 64, a training
+     * batch) sweeping it read it from L3 once per micro-panel. In sub-blocks of 256 columns, paired
+     * runs on a Zen 3 (JDK 17, one thread, 64 x 1000 x 1000 with B pre-packed, nn and nt) were 4-7 %
+     * faster; with 128 rows or more of A, +-2 % (noise), 1000 x 64 x 1000 (kc = 64) 3 % slower. On
+     * 1-2 MiB L2s (Zen 4, Intel) sub = NC: nothing changes there.
+     */
+    static int subBlock(int kc, int nc) {
+        int sub = (int) Math.min(nc, SUB_B_BYTES / (4L * kc)) / NR * NR;
+        return sub >= nc || sub < NR ? nc : sub;
+    }
+
+    /** Panels [js, je) of a block of nc columns against the packed micro-panel of A for rows ir on. */
+    private static void panels(GemmShape sh, int rows, int js, int je, int nc, int kc, float[] apArr, float[] bArr,
+                               int bBase, float alpha, float beta, boolean first, float[] c, int cOff, int ldc, int ir, int jc,
+                               boolean tc, float[] tile) {
+        int mr = sh.mr;
+        for (int jr = js; jr < je; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int panel = bBase + jr * kc; // panels before this one are all NR wide
+            int cIdx = cIndex(tc, cOff, ldc, ir, jc + jr);
+            if (w <= L) {
+                narrowPanel(mr, kc, apArr, bArr, panel, tile);
+                merge(tile, L, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
+            } else {
+                switch (mr) {
+                    case 8:
+                        Microkernels.kernel8x2(kc, apArr, bArr, panel, tile);
+                        break;
+                    case 6:
+                        if (sh.pairK && (kc & 1) == 0) {
+                            Microkernels.kernel6x2u(kc, apArr, bArr, panel, tile);
+                        } else {
+                            Microkernels.kernel6x2(kc, apArr, bArr, panel, tile);
+                        }
+                        break;
+                    case 5:
+                        Microkernels.kernel5x2(kc, apArr, bArr, panel, tile);
+                        break;
+                    default:
+                        Microkernels.kernel4x2(kc, apArr, bArr, panel, tile);
+                        break;
+                }
+                merge(tile, NR, rows, w, c, cIdx, ldc, alpha, beta, first, tc);
             }
         }
     }

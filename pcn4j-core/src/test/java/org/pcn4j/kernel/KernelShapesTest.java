@@ -124,12 +124,29 @@ class KernelShapesTest {
         }
     }
 
+    /** Sub-blocks are whole panels, at most nc wide, and hold no more of B than SUB_B_BYTES unless they are the block. */
+    @Test
+    void subBlocksArePanelsThatFitHalfOfL2() {
+        for (int kc : new int[] {1, 16, 64, 150, 196, 250, 256}) {
+            for (int nc : new int[] {VectorGemm.NR, 100, 300, VectorGemm.NC}) {
+                int sub = VectorGemm.subBlock(kc, nc);
+                assertTrue(sub == nc || (sub % VectorGemm.NR == 0 && sub < nc && 4L * kc * sub <= VectorGemm.SUB_B_BYTES),
+                        "kc=" + kc + " nc=" + nc + " sub=" + sub);
+            }
+        }
+        if (VectorGemm.SUB_B_BYTES == 256 << 10 && VectorGemm.NR == 16) {
+            assertEquals(256, VectorGemm.subBlock(250, VectorGemm.NC)); // 64 x 1000 x 1000 on a 512 KiB L2
+        }
+    }
+
     /** Every shape, 1-3 threads, plain and pre-packed B: the same bits (shapes differ only in tiling). */
     @Test
     void shapesThreadsAndPackingGiveTheSameBits() {
         int[][] sizes = {{64, 128, 784}, {256, 300, 200}, {300, 20, 500}, {129, 1025, 33}, {64, 10, 1000}, {37, 700, 61},
             // at 2-3 threads these share one packed B (VectorGemm.SHARE_MIN): m*k and k*n >= 2^16
-            {256, 300, 300}, {160, 520, 420}};
+            {256, 300, 300}, {160, 520, 420},
+            // a batch of 64 rows against two column blocks whose k blocks exceed half a 512 KiB L2: sub-blocks
+            {64, 600, 300}};
         SplittableRandom rng = new SplittableRandom(77);
         for (int[] s : sizes) {
             int m = s[0], n = s[1], k = s[2];
