@@ -104,7 +104,12 @@ public final class GemmShape {
         return 16;
     }
 
-    /** The table: the shape for a vector width, architecture and JDK feature version. */
+    /**
+     * The table: the shape for a vector width, architecture and JDK feature version. No entry depends
+     * on the JDK today (since the kernels count their loop on the A index, JDK 17 and 25 compile them
+     * alike); {@code jdk} stays in the key because C2's register allocation has differed between
+     * releases before (JDK 25 once needed {@code 6x2u}), and an entry for such a release goes here.
+     */
     static GemmShape table(int vectorBits, String arch, int jdk) {
         int regs = registers(vectorBits, arch);
         if (regs >= 32) {
