@@ -19,7 +19,7 @@ SECS=${2:-2}
 JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 OUT=${OUT:-quiet-kernels.jsonl}
-F="--add-modules jdk.incubator.vector -Xmx2g -XX:+UseSerialGC -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000"
+F="--add-modules jdk.incubator.vector -Xmx2g -XX:+UseSerialGC -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000 -XX:MaxInlineLevel=25"
 export OPENBLAS_THREAD_TIMEOUT=4
 # As the launcher: the heap on transparent huge pages where THP is on request (madvise), and
 # OpenBLAS's operands (glibc malloc) on them too, so both sides of the GEMM rows get the same pages.

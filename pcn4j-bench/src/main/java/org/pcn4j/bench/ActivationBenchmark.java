@@ -25,7 +25,7 @@ import org.pcn4j.kernel.ScalarKernels;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g", "-XX:MaxInlineLevel=25"})
 public class ActivationBenchmark {
     @Param({"tanh", "sigmoid", "relu", "gelu", "gelu_tanh"})
     public String activation;

@@ -24,7 +24,7 @@ import org.pcn4j.kernel.ScalarKernels;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g", "-XX:MaxInlineLevel=25"})
 public class SoftmaxBenchmark {
     /** "ROWSxCOLS". */
     @Param({"64x10", "64x784"})

@@ -33,7 +33,7 @@ import org.pcn4j.train.Trainer;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g", "-XX:MaxInlineLevel=25"})
 public class TrainStepBenchmark {
     @Param({"784-128-128-10", "784-1000-1000-10"})
     public String model;
